@@ -1,0 +1,34 @@
+# The two commands of the README quick start, plus developer targets.
+# Each target sets itself up: a virtual environment in .venv and an editable install.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.bp-desktop-installed
+
+.PHONY: run test test-fast bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else \"bp-desktop needs Python 3.11 or newer; $(PYTHON) is \" + sys.version.split()[0])"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+## run: launch the app on a built-in dataset (ARGS="..." passes options)
+run: $(STAMP)
+	$(BIN)/python -m bp_desktop $(ARGS)
+
+## test: the whole test suite, headless
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-fast: the suite without the slow (wheel-building) tests
+test-fast: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+## bench: the benchmarks behind README's Performance section
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_core.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis

@@ -1,0 +1,3 @@
+from bp_desktop.app import main
+
+raise SystemExit(main())

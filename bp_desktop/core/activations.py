@@ -1,0 +1,60 @@
+"""The activation functions g and their derivatives g'(z), side by side.
+
+Each derivative is written in terms of the activation a = g(z) where the
+lecture does so (sigmoid: g'(z) = a(1 - a)), because backprop already has a.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """g(z) = 1 / (1 + e^(-z)). Saturates to exactly 0 or 1, never warns."""
+    z = np.asarray(z, dtype=float)
+    if out is None:
+        out = np.empty_like(z)
+    # e^(-z) overflows to inf for z < -709, giving g = 0: the correct limit
+    with np.errstate(over="ignore", under="ignore"):
+        np.exp(np.negative(z, out=out), out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+    return out if out.ndim else out[()]
+
+
+def sigmoid_gradient(z: np.ndarray) -> np.ndarray:
+    """g'(z) = g(z)(1 - g(z)); the course's sigmoidGradient (0.25 at z = 0)."""
+    a = sigmoid(np.asarray(z, dtype=float))
+    return a * (1.0 - a)
+
+
+def tanh(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return np.tanh(z, out=out)
+
+
+def relu(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return np.maximum(z, 0.0, out=out)
+
+
+def gradient_from_activation(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """g'(z) for the named activation, using a = g(z) where that is cheaper."""
+    if name == "sigmoid":
+        return a * (1.0 - a)
+    if name == "tanh":
+        return 1.0 - a * a
+    if name == "relu":
+        return (z > 0.0).astype(float)
+    raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}")
+
+
+def derivative_formula(name: str) -> str:
+    """g'(z) as the inspector writes it, in terms of a = g(z)."""
+    return {"sigmoid": "a(1 − a)", "tanh": "1 − a²", "relu": "1 if z > 0 else 0"}[name]
+
+
+ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}
+
+
+def softplus(z: np.ndarray) -> np.ndarray:
+    """log(1 + e^z), finite for every finite z (no overflow, no log(0))."""
+    with np.errstate(under="ignore"):
+        return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))

@@ -1,0 +1,272 @@
+"""A fully connected network in the lecture's notation, with forward propagation,
+the cost J(Θ) and backpropagation.
+
+Public arrays are laid out as in the course's vectorised code: one row per
+example, shape (m, s_l). Internally each layer is kept as units × examples
+(s_l × m), which makes every step one matrix product; the public arrays are
+transposed *views* of those, so nothing is copied to present them.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .activations import ACTIVATIONS, gradient_from_activation, sigmoid, softplus
+from .params import parameter_count, rand_initialize_weights, theta_shapes, theta_views
+
+
+def one_hot(y: Sequence[int] | np.ndarray, num_classes: int) -> np.ndarray:
+    """Y with Y[i, y[i]] = 1: the course's recoding of labels into vectors (0-based here)."""
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be a vector of class indices; got shape {y.shape}")
+    if num_classes < 1:
+        raise ValueError(f"num_classes must be at least 1; got {num_classes}")
+    if y.size and (not np.issubdtype(y.dtype, np.integer) and not np.all(y == np.round(y))):
+        raise ValueError("y must hold whole class indices")
+    yi = y.astype(np.int64)
+    if y.size and (yi.min() < 0 or yi.max() >= num_classes):
+        raise ValueError(f"class indices must lie in 0..{num_classes - 1}; "
+                         f"got {yi.min()}..{yi.max()}")
+    Y = np.zeros((y.size, num_classes))
+    Y[np.arange(y.size), yi] = 1.0
+    return Y
+
+
+@dataclass(frozen=True)
+class ForwardPass:
+    """a^(l) and z^(l) for every layer. `activations[0]` is X; `z[0]` is None.
+
+    `a_columns[l]` / `z_columns[l]` hold the same numbers as units × examples
+    (the layout backprop computes in); `activations[l]` is `a_columns[l].T`.
+    """
+
+    a_columns: list[np.ndarray]
+    z_columns: list[np.ndarray | None]
+
+    @property
+    def activations(self) -> list[np.ndarray]:
+        return [a.T for a in self.a_columns]
+
+    @property
+    def z(self) -> list[np.ndarray | None]:
+        return [None if z is None else z.T for z in self.z_columns]
+
+    @property
+    def output(self) -> np.ndarray:
+        """h_Θ(x) for every example, shape (m, K)."""
+        return self.a_columns[-1].T
+
+
+@dataclass(frozen=True)
+class BackpropResult(ForwardPass):
+    """Everything one pass of backpropagation computes, at one set of weights.
+
+    cost                 J(Θ), regularisation included
+    data_cost            the cross-entropy part alone (λ term excluded)
+    deltas[l]            δ^(l+1) per example, shape (m, s_{l+1}); deltas[0] is None
+    gradients[l]         D^(l), shape of thetas[l]; views into `gradient_vector`
+    gradient_vector      unroll(gradients), the course's `grad`
+    """
+
+    cost: float = 0.0
+    data_cost: float = 0.0
+    delta_columns: list[np.ndarray | None] = field(default_factory=list)
+    gradients: list[np.ndarray] = field(default_factory=list)
+    gradient_vector: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+    @property
+    def regularisation(self) -> float:
+        """λ/(2m) Σ Θ² over the non-bias columns."""
+        return self.cost - self.data_cost
+
+    @property
+    def deltas(self) -> list[np.ndarray | None]:
+        return [None if d is None else d.T for d in self.delta_columns]
+
+
+class Network:
+    """Θ^(1) … Θ^(L-1) for layer sizes s_1 … s_L, and the maths that uses them.
+
+    `thetas[l]` has shape (s_{l+1}, s_l + 1); column 0 multiplies the bias unit
+    a_0 = +1. All Θ are views into one column-major vector `params`, which is
+    exactly the course's unrolled `nn_params = [Theta1(:); Theta2(:); ...]`.
+    """
+
+    def __init__(self, layer_sizes: Sequence[int], *, thetas: Sequence[np.ndarray] | None = None,
+                 hidden_activation: str = "sigmoid", seed: int | None = None,
+                 epsilon_init: float | None = None):
+        self.layer_sizes = _checked_layer_sizes(layer_sizes)
+        if hidden_activation not in ACTIVATIONS:
+            raise ValueError(f"unknown hidden activation {hidden_activation!r}; "
+                             f"choose one of {sorted(ACTIVATIONS)}")
+        self.hidden_activation = hidden_activation
+        self.params = np.zeros(parameter_count(self.layer_sizes))
+        self._thetas = theta_views(self.params, self.layer_sizes)
+        self.epsilon_init = epsilon_init
+        self.seed = seed
+        if thetas is None:
+            self.initialize(seed)
+        else:
+            self.thetas = thetas
+
+    # --- weights -----------------------------------------------------------------
+    @property
+    def L(self) -> int:
+        """The number of layers, inputs and outputs included."""
+        return len(self.layer_sizes)
+
+    @property
+    def thetas(self) -> list[np.ndarray]:
+        return list(self._thetas)
+
+    @thetas.setter
+    def thetas(self, thetas: Sequence[np.ndarray]) -> None:
+        checked = _checked_thetas(thetas, self.layer_sizes)
+        for view, theta in zip(self._thetas, checked):
+            view[...] = theta
+
+    def initialize(self, seed: int | None = None, epsilon: float | None = None) -> None:
+        """Random Θ uniform in [−ε, ε], ε = √6/√(s_l + s_{l+1}) unless `epsilon` (or
+        `epsilon_init`) is given. The seed is recorded, so the same weights can be
+        drawn again; with no seed a fresh one is drawn and recorded."""
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy % (2**32))
+        if epsilon is not None:
+            self.epsilon_init = epsilon
+        self.seed = int(seed)
+        rng = np.random.default_rng(self.seed)
+        for l, view in enumerate(self._thetas):
+            view[...] = rand_initialize_weights(self.layer_sizes[l], self.layer_sizes[l + 1], rng,
+                                                self.epsilon_init)
+
+    def copy(self) -> Network:
+        twin = Network(self.layer_sizes, thetas=self._thetas,
+                       hidden_activation=self.hidden_activation, seed=self.seed,
+                       epsilon_init=self.epsilon_init)
+        return twin
+
+    # --- the maths -----------------------------------------------------------------
+    def forward(self, X: np.ndarray) -> ForwardPass:
+        """Forward propagation: a^(1) = x, z^(l+1) = Θ^(l) a^(l), a^(l+1) = g(z^(l+1))."""
+        a_cols, z_cols = self._forward_columns(self._checked_X(X))
+        return ForwardPass(a_cols, z_cols)
+
+    def cost(self, X: np.ndarray, Y: np.ndarray, lam: float = 0.0) -> float:
+        """J(Θ), the regularised cross-entropy cost of the course."""
+        X, Y = self._checked_X(X), self._checked_Y(Y, len(X))
+        _, z_cols = self._forward_columns(X)
+        return self._data_cost(z_cols[-1], Y) + self._regularisation(lam, len(X))
+
+    def backprop(self, X: np.ndarray, Y: np.ndarray, lam: float = 0.0) -> BackpropResult:
+        """J(Θ), every δ^(l) for every example, and the gradients D^(l)."""
+        X = self._checked_X(X)
+        Y = self._checked_Y(Y, len(X))
+        m = len(X)
+        a_cols, z_cols = self._forward_columns(X)
+        # δ^(L) = a^(L) − y
+        deltas: list[np.ndarray | None] = [None] * self.L
+        deltas[-1] = a_cols[-1] - Y.T
+        # δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g'(z^(l)), the bias row dropped (no δ for a_0)
+        for l in range(self.L - 2, 0, -1):
+            back = self._thetas[l][:, 1:].T @ deltas[l + 1]
+            back *= gradient_from_activation(self.hidden_activation, z_cols[l], a_cols[l])
+            deltas[l] = back
+        # D^(l) = Δ^(l)/m + (λ/m) Θ^(l), with Δ^(l) = Σ_t δ^(l+1) (a^(l))ᵀ; bias column unregularised
+        gradient_vector = np.empty_like(self.params)
+        gradients = theta_views(gradient_vector, self.layer_sizes)
+        for l, D in enumerate(gradients):
+            delta_next = deltas[l + 1]
+            D[:, 0] = delta_next.sum(axis=1) / m
+            D[:, 1:] = (delta_next @ a_cols[l].T) / m
+            if lam:
+                D[:, 1:] += (lam / m) * self._thetas[l][:, 1:]
+        data_cost = self._data_cost(z_cols[-1], Y)
+        return BackpropResult(a_cols, z_cols, cost=data_cost + self._regularisation(lam, m),
+                              data_cost=data_cost, delta_columns=deltas, gradients=gradients,
+                              gradient_vector=gradient_vector)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """0-based class per row: argmax of h_Θ(x); with one output unit, 1 where h ≥ 0.5."""
+        h = self.forward(X).a_columns[-1]
+        if h.shape[0] == 1:
+            return (h[0] >= 0.5).astype(np.int64)
+        return np.argmax(h, axis=0).astype(np.int64)
+
+    # --- helpers ---------------------------------------------------------------------
+    def _forward_columns(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
+        a_cols: list[np.ndarray] = [X.T]
+        z_cols: list[np.ndarray | None] = [None]
+        hidden = ACTIVATIONS[self.hidden_activation]
+        for l, theta in enumerate(self._thetas):
+            # z^(l+1) = Θ^(l) [1; a^(l)]: the bias column is added instead of stacking a row of ones
+            z = theta[:, 1:] @ a_cols[l]
+            z += theta[:, :1]
+            g = sigmoid if l == len(self._thetas) - 1 else hidden
+            a_cols.append(g(z, out=np.empty_like(z)))
+            z_cols.append(z)
+        return a_cols, z_cols
+
+    @staticmethod
+    def _data_cost(z_out: np.ndarray, Y: np.ndarray) -> float:
+        # −y log h − (1−y) log(1−h) with h = g(z) equals softplus(z) − y z, which stays
+        # finite however saturated the output is (log h itself would be log 0 = −inf).
+        m = Y.shape[0]
+        per_unit = softplus(z_out)
+        per_unit -= Y.T * z_out
+        return float(per_unit.sum() / m)
+
+    def _regularisation(self, lam: float, m: int) -> float:
+        if not lam:
+            return 0.0
+        return float(lam / (2 * m) * sum(np.sum(t[:, 1:] ** 2) for t in self._thetas))
+
+    def _checked_X(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] != self.layer_sizes[0] or X.shape[0] < 1:
+            raise ValueError(f"X must have shape (m, {self.layer_sizes[0]}) with m ≥ 1 for layer "
+                             f"sizes {list(self.layer_sizes)}; got shape {X.shape}")
+        return X
+
+    def _checked_Y(self, Y: np.ndarray, m: int) -> np.ndarray:
+        Y = np.asarray(Y, dtype=float)
+        K = self.layer_sizes[-1]
+        if Y.shape != (m, K):
+            raise ValueError(f"Y must have shape ({m}, {K}) (one row per example of X, one column "
+                             f"per output unit); got shape {Y.shape}")
+        return Y
+
+    def __repr__(self) -> str:
+        return (f"Network({list(self.layer_sizes)}, hidden_activation={self.hidden_activation!r}, "
+                f"seed={self.seed})")
+
+
+def _checked_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:
+    sizes = tuple(layer_sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"a network needs at least two layers (inputs and outputs); got {list(sizes)}")
+    for l, s in enumerate(sizes, start=1):
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+            raise ValueError(f"layer {l} must have at least 1 unit (a whole number); got {s!r} "
+                             f"in layer sizes {list(sizes)}")
+    return tuple(int(s) for s in sizes)
+
+
+def _checked_thetas(thetas: Sequence[np.ndarray], layer_sizes: tuple[int, ...]) -> list[np.ndarray]:
+    shapes = theta_shapes(layer_sizes)
+    thetas = list(thetas)
+    if len(thetas) != len(shapes):
+        raise ValueError(f"layer sizes {list(layer_sizes)} need {len(shapes)} Θ matrices; "
+                         f"got {len(thetas)}")
+    checked = []
+    for l, (theta, shape) in enumerate(zip(thetas, shapes), start=1):
+        theta = np.asarray(theta, dtype=float)
+        if theta.shape != shape:
+            raise ValueError(f"Θ^({l}) must have shape {shape} (s_{l + 1} × (s_{l} + 1)) for layer "
+                             f"sizes {list(layer_sizes)}; got {theta.shape}")
+        if not np.all(np.isfinite(theta)):
+            raise ValueError(f"Θ^({l}) holds non-finite values (nan or inf)")
+        checked.append(theta)
+    return checked

@@ -1,0 +1,293 @@
+"""Optimisers that advance a Network one iteration at a time.
+
+A trainer must be able to pause, step one iteration and change α or λ between
+iterations, so each optimiser keeps its own state (velocity, search direction)
+and exposes `step()`. Every step reports the backprop result at the weights it
+started from, so the δ a user inspects always belongs to the Θ shown with it.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .network import BackpropResult, Network
+
+OPTIMIZERS = {
+    "gd": "Batch gradient descent",
+    "momentum": "Gradient descent with momentum",
+    "sgd": "Mini-batch gradient descent",
+    "cg": "Conjugate gradient (fmincg)",
+}
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """One iteration. `result` is backprop at the weights *before* the step (Θ_t)."""
+
+    result: BackpropResult
+    cost_before: float
+    cost_after: float | None
+    gradient_norm: float
+    evaluations: int
+    converged: bool = False  # the line search could make no further progress (CG)
+
+
+class Optimizer:
+    kind = ""
+
+    def step(self, network: Network, X: np.ndarray, Y: np.ndarray, lam: float = 0.0) -> StepReport:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        """Forget velocity / search direction (after the weights were replaced)."""
+
+    def state(self) -> dict[str, Any]:
+        """The optimiser's internal state, for saving a session."""
+        return {}
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        """Restore what `state()` returned."""
+
+
+class GradientDescent(Optimizer):
+    """Θ := Θ − α D, or with momentum μ: v := μ v − α D, Θ := Θ + v."""
+
+    kind = "gd"
+
+    def __init__(self, alpha: float = 1.0, momentum: float = 0.0, *, track_cost_after: bool = True):
+        self.alpha = float(alpha)
+        self.momentum = float(momentum)
+        self.track_cost_after = track_cost_after
+        self._velocity: np.ndarray | None = None
+
+    def step(self, network, X, Y, lam=0.0):
+        result = network.backprop(X, Y, lam)
+        self._apply(network.params, result.gradient_vector)
+        cost_after = network.cost(X, Y, lam) if self.track_cost_after else None
+        return StepReport(result, result.cost, cost_after,
+                          float(np.linalg.norm(result.gradient_vector)), 1)
+
+    def _apply(self, params: np.ndarray, gradient: np.ndarray) -> None:
+        if self.momentum == 0.0:
+            params -= self.alpha * gradient
+            self._velocity = None
+            return
+        if self._velocity is None or self._velocity.shape != params.shape:
+            self._velocity = np.zeros_like(params)
+        self._velocity *= self.momentum
+        self._velocity -= self.alpha * gradient
+        params += self._velocity
+
+    def reset(self):
+        self._velocity = None
+
+    def state(self):
+        return {} if self._velocity is None else {"velocity": self._velocity.copy()}
+
+    def load_state(self, state):
+        velocity = state.get("velocity")
+        self._velocity = None if velocity is None else np.array(velocity, dtype=float)
+
+
+class Momentum(GradientDescent):
+    kind = "momentum"
+
+    def __init__(self, alpha: float = 1.0, momentum: float = 0.9, *, track_cost_after: bool = True):
+        super().__init__(alpha, momentum, track_cost_after=track_cost_after)
+
+
+class MiniBatchGradientDescent(GradientDescent):
+    """One iteration is one epoch: the examples are shuffled (from the seed) and
+    Θ is updated once per mini-batch of `batch_size` examples."""
+
+    kind = "sgd"
+
+    def __init__(self, alpha: float = 1.0, batch_size: int = 32, momentum: float = 0.0,
+                 seed: int = 0, *, track_cost_after: bool = True):
+        super().__init__(alpha, momentum, track_cost_after=track_cost_after)
+        if batch_size < 1:
+            raise ValueError(f"batch size must be at least 1; got {batch_size}")
+        self.batch_size = int(batch_size)
+        self.seed = seed
+        self._rng = np.random.default_rng(seed)
+
+    def step(self, network, X, Y, lam=0.0):
+        result = network.backprop(X, Y, lam)  # the full-batch picture at Θ_t, for the report
+        m = len(result.a_columns[0].T)
+        order = self._rng.permutation(m)
+        evaluations = 1
+        for start in range(0, m, self.batch_size):
+            batch = order[start:start + self.batch_size]
+            # λ is scaled so that each batch's penalty weighs as much per example as the full one
+            batch_lam = lam * len(batch) / m
+            self._apply(network.params, network.backprop(X[batch], Y[batch], batch_lam).gradient_vector)
+            evaluations += 1
+        cost_after = network.cost(X, Y, lam) if self.track_cost_after else None
+        return StepReport(result, result.cost, cost_after,
+                          float(np.linalg.norm(result.gradient_vector)), evaluations)
+
+    def reset(self):
+        super().reset()
+        self._rng = np.random.default_rng(self.seed)
+
+    def state(self):
+        return {**super().state(), "rng": self._rng.bit_generator.state}
+
+    def load_state(self, state):
+        super().load_state(state)
+        if "rng" in state:
+            self._rng.bit_generator.state = state["rng"]
+
+
+class ConjugateGradient(Optimizer):
+    """Polak–Ribière conjugate gradients with the line search of the course's fmincg
+    (C. E. Rasmussen): quadratic/cubic interpolation and extrapolation under the
+    Wolfe–Powell conditions. A successful iteration always lowers J; a failed line
+    search restores Θ and restarts along −∇J; two failures in a row mean convergence.
+    """
+
+    kind = "cg"
+    RHO, SIG, INT, EXT, MAX, RATIO = 0.01, 0.5, 0.1, 3.0, 20, 100.0
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self._s: np.ndarray | None = None   # search direction
+        self._d1 = 0.0                      # slope along s
+        self._z1 = 0.0                      # step length guess
+        self._ls_failed = False
+        self._current: BackpropResult | None = None
+        self._key: tuple | None = None      # what _current was computed for
+
+    def state(self):
+        if self._s is None:
+            return {}
+        return {"s": self._s.copy(), "d1": self._d1, "z1": self._z1, "ls_failed": self._ls_failed}
+
+    def load_state(self, state):
+        self.reset()
+        if "s" in state:
+            self._s = np.array(state["s"], dtype=float)
+            self._d1, self._z1 = float(state["d1"]), float(state["z1"])
+            self._ls_failed = bool(state["ls_failed"])
+
+    def _evaluate_start(self, network, X, Y, lam) -> BackpropResult:
+        """Backprop at Θ_t, reusing the accepted point of the last line search when the
+        weights, data and λ are unchanged (otherwise the search restarts along −∇J)."""
+        key = (id(X), id(Y), float(lam))
+        if (self._current is not None and self._key is not None and self._key[:3] == key
+                and np.array_equal(self._key[3], network.params)):
+            return self._current
+        fresh = self._key is not None or self._s is None
+        result = network.backprop(X, Y, lam)
+        if fresh:  # data, λ or weights changed under us (or first call): steepest descent
+            self._s = -result.gradient_vector
+            self._d1 = float(-self._s @ self._s)
+            self._z1 = 1.0 / (1.0 - self._d1)
+            self._ls_failed = False
+        return result
+
+    def step(self, network, X, Y, lam=0.0):
+        start = self._evaluate_start(network, X, Y, lam)
+        evaluations = 1 if start is not self._current else 0
+        params = network.params
+        f1, df1 = start.cost, start.gradient_vector
+        s, d1, z1 = self._s, self._d1, self._z1
+        X0 = params.copy()
+
+        def evaluate():
+            nonlocal evaluations
+            evaluations += 1
+            r = network.backprop(X, Y, lam)
+            return r, r.cost, r.gradient_vector, float(r.gradient_vector @ s)
+
+        params += z1 * s
+        r2, f2, df2, d2 = evaluate()
+        f3, d3, z3 = f1, d1, -z1
+        M, success, limit = self.MAX, False, -1.0
+        while True:
+            while ((f2 > f1 + z1 * self.RHO * d1) or (d2 > -self.SIG * d1)) and M > 0:
+                limit = z1  # tighten the bracket
+                if f2 > f1:  # quadratic fit
+                    z2 = z3 - (0.5 * d3 * z3 * z3) / (d3 * z3 + f2 - f3)
+                else:  # cubic fit
+                    A = 6 * (f2 - f3) / z3 + 3 * (d2 + d3)
+                    B = 3 * (f3 - f2) - z3 * (d3 + 2 * d2)
+                    z2 = (_sqrt(B * B - A * d2 * z3 * z3) - B) / A if A != 0 else math.nan
+                if not math.isfinite(z2):
+                    z2 = z3 / 2  # bisect when the fit fails
+                z2 = max(min(z2, self.INT * z3), (1 - self.INT) * z3)
+                z1 += z2
+                params += z2 * s
+                r2, f2, df2, d2 = evaluate()
+                M -= 1
+                z3 -= z2
+            if f2 > f1 + z1 * self.RHO * d1 or d2 > -self.SIG * d1:
+                break  # failure
+            if d2 > self.SIG * d1:
+                success = True
+                break
+            if M == 0:
+                break  # failure
+            # cubic extrapolation
+            A = 6 * (f2 - f3) / z3 + 3 * (d2 + d3)
+            B = 3 * (f3 - f2) - z3 * (d3 + 2 * d2)
+            root = _sqrt(B * B - A * d2 * z3 * z3)
+            z2 = -d2 * z3 * z3 / (B + root) if (B + root) != 0 else math.nan
+            if not math.isfinite(z2) or z2 < 0:
+                z2 = z1 * (self.EXT - 1) if limit < -0.5 else (limit - z1) / 2
+            elif limit > -0.5 and z2 + z1 > limit:
+                z2 = (limit - z1) / 2
+            elif limit < -0.5 and z2 + z1 > z1 * self.EXT:
+                z2 = z1 * (self.EXT - 1.0)
+            elif z2 < -z3 * self.INT:
+                z2 = -z3 * self.INT
+            elif limit > -0.5 and z2 < (limit - z1) * (1.0 - self.INT):
+                z2 = (limit - z1) * (1.0 - self.INT)
+            f3, d3, z3 = f2, d2, -z2
+            z1 += z2
+            params += z2 * s
+            r2, f2, df2, d2 = evaluate()
+            M -= 1
+
+        converged = False
+        if success:
+            # Polak–Ribière direction
+            s = (df2 @ df2 - df1 @ df2) / (df1 @ df1) * s - df2
+            d2 = float(df2 @ s)
+            if d2 > 0:  # not a descent direction: restart along −∇J
+                s = -df2
+                d2 = float(-s @ s)
+            z1 = z1 * min(self.RATIO, d1 / (d2 - np.finfo(float).tiny))
+            self._s, self._d1, self._z1, self._ls_failed = s, d2, z1, False
+            self._current, cost_after = r2, f2
+        else:
+            params[...] = X0  # restore Θ_t: a failed search never raises J
+            converged = self._ls_failed
+            s = -df1
+            self._s, self._d1, self._z1, self._ls_failed = s, float(-s @ s), 1.0 / (1.0 + s @ s), True
+            self._current, cost_after = start, f1
+        self._key = (id(X), id(Y), float(lam), params.copy())
+        return StepReport(start, f1, cost_after, float(np.linalg.norm(df1)), evaluations, converged)
+
+
+def _sqrt(x: float) -> float:
+    return math.sqrt(x) if x >= 0 else math.nan
+
+
+def make_optimizer(kind: str, *, alpha: float = 1.0, momentum: float = 0.9, batch_size: int = 32,
+                   seed: int = 0, track_cost_after: bool = True) -> Optimizer:
+    """An optimiser by its short name: 'gd', 'momentum', 'sgd' or 'cg'."""
+    if kind == "gd":
+        return GradientDescent(alpha, 0.0, track_cost_after=track_cost_after)
+    if kind == "momentum":
+        return Momentum(alpha, momentum, track_cost_after=track_cost_after)
+    if kind == "sgd":
+        return MiniBatchGradientDescent(alpha, batch_size, 0.0, seed, track_cost_after=track_cost_after)
+    if kind == "cg":
+        return ConjugateGradient()
+    raise ValueError(f"unknown optimiser {kind!r}; choose one of {sorted(OPTIMIZERS)}")
