@@ -48,6 +48,7 @@ def load_csv(path: str | os.PathLike, *, label_column: int | str | None = None,
     Raises DatasetError naming file, line (as an editor counts) and column on bad input.
     """
     path = Path(path)
+    _check_options(path.name, has_header, max_bytes)
     report = _ProgressReporter(progress)
     raw = _read_bytes(path, max_bytes, report)
     lines = _text_lines(_decode(raw, path.name))
@@ -73,6 +74,13 @@ def _quote(cell: str, limit: int = 40) -> str:
     """A cell as the message shows it: in double quotes, shortened, control characters escaped."""
     shown = cell if len(cell) <= limit else cell[:limit - 1] + "…"
     return '"' + "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in shown) + '"'
+
+
+def _check_options(file: str, has_header, max_bytes) -> None:
+    if has_header is not None and not isinstance(has_header, bool):
+        raise _fail(file, f"has_header must be True, False or None (detect); got {has_header!r}")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 0:
+        raise _fail(file, f"max_bytes must be a whole number of bytes; got {max_bytes!r}")
 
 
 # ---------------------------------------------------------------- bytes to lines

@@ -146,3 +146,10 @@ def test_generated_sets_are_learnable_by_small_networks(name, params, hidden):
         if optimizer.step(network, data.X, Y).converged:
             break
     assert np.mean(network.predict(data.X) == data.y) >= 0.9
+
+
+def test_shipped_files_match_their_provenance_readme():
+    readme = resource_path("datasets/README.md").read_text(encoding="utf-8")
+    for name in ("iris", "digits"):
+        digest = load_builtin(name).sha256
+        assert f"## {name}.csv" in readme and f"sha256: `{digest}`" in readme

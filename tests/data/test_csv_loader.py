@@ -168,3 +168,14 @@ def test_fast_and_careful_passes_agree_on_a_large_file(tmp_path):
     np.testing.assert_array_equal(careful.X, X)
     np.testing.assert_array_equal(fast.y, labels - 1)
     np.testing.assert_array_equal(careful.y, labels - 1)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"has_header": "yes"}, "data.csv: has_header must be True, False or None (detect); got 'yes'"),
+    ({"max_bytes": -1}, "data.csv: max_bytes must be a whole number of bytes; got -1"),
+    ({"max_bytes": 1.5}, "data.csv: max_bytes must be a whole number of bytes; got 1.5"),
+])
+def test_bad_options_are_dataset_errors(tmp_path, options, message):
+    with pytest.raises(DatasetError) as caught:
+        load_csv(write(tmp_path, "1,2,0\n3,4,1\n"), **options)
+    assert str(caught.value) == message
