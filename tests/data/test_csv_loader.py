@@ -1,0 +1,181 @@
+"""Reading good CSV files: the shapes real files come in, and what the Dataset holds."""
+import hashlib
+
+import numpy as np
+import pytest
+
+from bp_desktop.data import Dataset, DatasetError, load_csv
+from bp_desktop.data import csv_loader
+
+
+def write(tmp_path, content, name="data.csv"):
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return path
+
+
+def test_header_features_labels_and_provenance(tmp_path):
+    path = write(tmp_path, "height,weight,kind\n1.5,60,b\n1.8,80,a\n1.6,70,b\n")
+    data = load_csv(path)
+    assert isinstance(data, Dataset)
+    np.testing.assert_array_equal(data.X, [[1.5, 60], [1.8, 80], [1.6, 70]])
+    assert data.X.dtype == np.float64 and data.y.dtype == np.int64
+    assert data.class_names == ["a", "b"]
+    np.testing.assert_array_equal(data.y, [1, 0, 1])
+    np.testing.assert_array_equal(data.Y, [[0, 1], [1, 0], [0, 1]])
+    assert data.feature_names == ["height", "weight"]
+    assert (data.m, data.n, data.num_classes) == (3, 2, 2)
+    assert data.source == str(path) and data.name == "data"
+    assert data.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert data.image_shape is None
+
+
+def test_course_labels_one_to_ten_sort_numerically(tmp_path):
+    rows = "".join(f"{k},{k * 2},{k}\n" for k in [10, 2, 1, 9, 3, 4, 5, 6, 7, 8])
+    data = load_csv(write(tmp_path, rows))
+    assert data.class_names == ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
+    np.testing.assert_array_equal(data.y, [9, 1, 0, 8, 2, 3, 4, 5, 6, 7])
+    assert data.feature_names == ["x1", "x2"]
+
+
+def test_numeric_labels_with_different_spellings_are_one_class(tmp_path):
+    data = load_csv(write(tmp_path, "1,1\n2,1.0\n3,2\n"))
+    assert data.class_names == ["1", "2"]
+    np.testing.assert_array_equal(data.y, [0, 0, 1])
+
+
+@pytest.mark.parametrize("content", [
+    "a,b,y\r\n1,2,0\r\n3,4,1\r\n",                      # Windows line ends
+    "\ufeffa,b,y\n1,2,0\n3,4,1\n",                      # UTF-8 byte-order mark (Excel)
+    "a,b,y\n1,2,0\n3,4,1\n\n\n   \n",                   # blank trailing lines
+    "a , b , y\n 1 , 2 , 0\n3,   4,1   \n",             # spaces around fields
+    '"a","b","y"\n"1","2","0"\n"3","4","1"\n',          # everything quoted
+    "a;b;y\n1;2;0\n3;4;1\n",                            # semicolons
+    "a\tb\ty\n1\t2\t0\n3\t4\t1\n",                      # tabs
+    "a b y\n  1   2 0\n3 4   1\n",                      # runs of spaces
+    " 1.0000e+00 2.0000e+00 0\n 3.0000e+00 4.0000e+00 1\n",  # Octave save -ascii, no header
+    "1,2,0\n3,4,1",                                     # no header, no final line end
+    "a;b;y\n1,0;2,0;0\n3,0;4;1\n",                      # decimal comma with semicolons
+    "a,b,y\n1,2,0\n,,\n3,4,1\n",                        # an empty spreadsheet row
+])
+def test_the_shapes_real_files_come_in(tmp_path, content):
+    data = load_csv(write(tmp_path, content))
+    np.testing.assert_array_equal(data.X, [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(data.y, [0, 1])
+
+
+def test_utf16_with_bom_from_a_spreadsheet(tmp_path):
+    path = write(tmp_path, "a\tb\ty\r\n1\t2\tno\r\n3\t4\tyes\r\n".encode("utf-16"))
+    data = load_csv(path)
+    assert data.class_names == ["no", "yes"]
+    np.testing.assert_array_equal(data.X, [[1, 2], [3, 4]])
+
+
+def test_quoted_cells_may_hold_the_delimiter(tmp_path):
+    data = load_csv(write(tmp_path, 'x,"y, mm",label\n1,2,"red, dark"\n3,4,blue\n'))
+    assert data.feature_names == ["x", "y, mm"]
+    assert data.class_names == ["blue", "red, dark"]
+
+
+@pytest.mark.parametrize("label_column, expected_features", [
+    (0, ["b", "c"]), (-3, ["b", "c"]), (1, ["a", "c"]), ("b", ["a", "c"]), ("B", ["a", "c"]),
+    (-1, ["a", "b"]), (None, ["a", "b"]),
+])
+def test_label_column_by_index_negative_index_or_name(tmp_path, label_column, expected_features):
+    data = load_csv(write(tmp_path, "a,b,c\n1,2,3\n4,5,6\n"), label_column=label_column)
+    assert data.feature_names == expected_features
+    assert data.n == 2 and data.num_classes == 2
+
+
+def test_label_in_first_column_with_text_labels(tmp_path):
+    data = load_csv(write(tmp_path, "setosa,5.1,3.5\nvirginica,6.3,3.3\n"), label_column=0)
+    np.testing.assert_array_equal(data.X, [[5.1, 3.5], [6.3, 3.3]])
+    assert data.class_names == ["setosa", "virginica"]
+
+
+def test_header_of_numbers_needs_has_header(tmp_path):
+    path = write(tmp_path, "0,1,2\n1,2,0\n3,4,1\n")
+    assert load_csv(path).m == 3
+    assert load_csv(path, has_header=True).feature_names == ["0", "1"]
+
+
+def test_numeric_pixel_names_with_a_word_above_the_label_are_a_header(tmp_path):
+    data = load_csv(write(tmp_path, "0,1,digit\n5,6,1\n7,8,2\n"))
+    assert data.m == 2 and data.feature_names == ["0", "1"]
+
+
+def test_explicit_delimiter(tmp_path):
+    data = load_csv(write(tmp_path, "a|b|y\n1|2|0\n3|4|1\n"), delimiter="|")
+    np.testing.assert_array_equal(data.X, [[1, 2], [3, 4]])
+
+
+def test_square_feature_counts_of_64_or_more_are_images(tmp_path):
+    rows = "".join(",".join(["0"] * 64 + [str(k % 2)]) + "\n" for k in range(4))
+    assert load_csv(write(tmp_path, rows)).image_shape == (8, 8)
+    assert load_csv(write(tmp_path, "1,2,3,4,0\n5,6,7,8,1\n")).image_shape is None
+
+
+def test_arrays_are_read_only(tmp_path):
+    data = load_csv(write(tmp_path, "1,2,0\n3,4,1\n"))
+    with pytest.raises(ValueError):
+        data.X[0, 0] = 5.0
+
+
+def test_exactly_max_bytes_is_allowed(tmp_path):
+    path = write(tmp_path, "1,2,0\n3,4,1\n")
+    assert load_csv(path, max_bytes=12).m == 2
+    with pytest.raises(DatasetError, match="more than the limit of 11 bytes"):
+        load_csv(path, max_bytes=11)
+
+
+@pytest.mark.parametrize("make", [lambda p: p / "missing.csv", lambda p: p])
+def test_unreadable_paths_are_dataset_errors(tmp_path, make):
+    with pytest.raises(DatasetError, match="cannot read the file"):
+        load_csv(make(tmp_path))
+
+
+def test_progress_rises_to_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_loader, "_BLOCK_CHARS", 10_000)  # many blocks without a huge file
+    rows = "".join(f"{k},{k + 1},{k % 3}\n" for k in range(20000))
+    seen = []
+    load_csv(write(tmp_path, rows), progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) > 3
+
+
+def test_progress_rises_to_one_on_the_careful_pass(tmp_path):
+    rows = "".join(f'"{k}",{k + 1},{k % 3}\n' for k in range(20000))  # quotes: careful pass
+    seen = []
+    load_csv(write(tmp_path, rows), progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) > 3
+
+
+def test_fast_pass_is_used_for_plain_numbers(tmp_path, monkeypatch):
+    def no_careful_pass(*args):
+        raise AssertionError("the careful pass ran")
+    monkeypatch.setattr(csv_loader, "_parse_body_careful", no_careful_pass)
+    data = load_csv(write(tmp_path, "a,b,y\n1,2,0\n3,4,1\n"))
+    assert data.m == 2
+
+
+def test_fast_and_careful_passes_agree_on_a_large_file(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 7)) * 10.0 ** rng.integers(-5, 5, size=(3000, 7))
+    labels = rng.integers(1, 4, size=3000)
+    plain = "".join(",".join(repr(float(v)) for v in row) + f",{k}\n" for row, k in zip(X, labels))
+    quoted = "".join(",".join(f'"{float(v)!r}"' for v in row) + f",{k}\n" for row, k in zip(X, labels))
+    fast, careful = load_csv(write(tmp_path, plain, "a.csv")), load_csv(write(tmp_path, quoted, "b.csv"))
+    np.testing.assert_array_equal(fast.X, X)
+    np.testing.assert_array_equal(careful.X, X)
+    np.testing.assert_array_equal(fast.y, labels - 1)
+    np.testing.assert_array_equal(careful.y, labels - 1)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"has_header": "yes"}, "data.csv: has_header must be True, False or None (detect); got 'yes'"),
+    ({"max_bytes": -1}, "data.csv: max_bytes must be a whole number of bytes; got -1"),
+    ({"max_bytes": 1.5}, "data.csv: max_bytes must be a whole number of bytes; got 1.5"),
+])
+def test_bad_options_are_dataset_errors(tmp_path, options, message):
+    with pytest.raises(DatasetError) as caught:
+        load_csv(write(tmp_path, "1,2,0\n3,4,1\n"), **options)
+    assert str(caught.value) == message
