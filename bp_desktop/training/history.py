@@ -178,6 +178,10 @@ class RowBuffer:
 
     def append(self, rows: np.ndarray) -> None:
         rows = np.atleast_2d(rows)
+        if self.n + len(rows) <= len(self._data):  # the common case: it fits
+            self._data[self.n:self.n + len(rows)] = rows
+            self.n += len(rows)
+            return
         piece = self.capacity // 4  # always fits after one archiving
         for start in range(0, len(rows), piece):
             self._append_fitting(rows[start:start + piece])
@@ -268,8 +272,8 @@ class History(_RowView):
         return self._buffer.decimations
 
     def append(self, rows: np.ndarray) -> None:
-        rows = np.atleast_2d(np.asarray(rows, dtype=float))
-        if rows.shape[1] != self.layout.ncols:
+        rows = np.atleast_2d(rows)
+        if rows.shape[-1] != self.layout.ncols:
             raise ValueError(f"history rows need {self.layout.ncols} columns; got {rows.shape[1]}")
         with self._lock:
             self._buffer.append(rows)

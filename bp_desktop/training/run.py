@@ -180,8 +180,10 @@ class TrainingRun:
         self.selected_example = selected_example
         self.history = History(network.layer_sizes, history_bytes)
         self._layout = self.history.layout
-        self._stat_slices = [(layer, *(self._layout.stat_columns(layer, stat) for stat in UNIT_STATS))
-                             for layer in range(1, network.L)]
+        # each statistic's columns for all units of layers 2..L, in stacking order
+        self._stat_blocks = {stat: slice(self._layout.stat_columns(1, stat).start,
+                                         self._layout.stat_columns(1, stat).start + self._layout.units)
+                             for stat in UNIT_STATS}
         # mean_a and mean_abs_delta are adjacent blocks: one slice covers both
         self._sums = slice(self._layout.stat_columns(1, "mean_a").start,
                            self._layout.stat_columns(1, "mean_abs_delta").start + self._layout.units)
@@ -321,7 +323,7 @@ class TrainingRun:
         self.iteration = k
         self.history.append(rows.rows)
         self._last_params = params_before
-        if not np.all(np.isfinite(self.network.params)):
+        if not np.isfinite(self.network.params).all():
             self._restore(params_before)
             raise Diverged(f"diverged at iteration {k}: the update made weights "
                            f"{_what_nonfinite(self.network.params)}; weights restored to iteration {k}",
@@ -353,20 +355,21 @@ class TrainingRun:
             hidden_activation=self.network.hidden_activation)
 
     def _history_rows(self, s: Snapshot) -> HistoryChunk:
-        # the hot path of small networks: plain ufunc reductions into slices computed once
+        # The hot path of small networks, so few numpy calls: the layers 2..L are stacked
+        # (units × examples, in the row's unit order) and each statistic is one call.
         row = np.empty((1, self._layout.ncols))
         nan = math.nan
         row[0, :len(SERIES)] = (
             s.iteration, s.cost, s.data_cost,
             nan if s.validation_cost is None else s.validation_cost, s.train_accuracy,
             nan if s.validation_accuracy is None else s.validation_accuracy, s.gradient_norm)
-        i, out = self._selected, row[0]
-        for layer, mean_a, mean_abs_delta, selected_a, selected_delta in self._stat_slices:
-            a, delta = s.a_columns[layer], s.delta_columns[layer]
-            np.add.reduce(a, axis=1, out=out[mean_a])
-            np.add.reduce(np.abs(delta), axis=1, out=out[mean_abs_delta])
-            out[selected_a] = a[:, i]
-            out[selected_delta] = delta[:, i]
+        a = np.concatenate(s.a_columns[1:])          # a fresh array: the snapshot's stay intact
+        delta = np.concatenate(s.delta_columns[1:])
+        out, i, blocks = row[0], self._selected, self._stat_blocks
+        out[blocks["selected_a"]] = a[:, i]
+        out[blocks["selected_delta"]] = delta[:, i]
+        np.add.reduce(a, axis=1, out=out[blocks["mean_a"]])
+        np.add.reduce(np.abs(delta, out=delta), axis=1, out=out[blocks["mean_abs_delta"]])
         out[self._sums] *= 1.0 / s.m  # sums over the examples -> means
         return HistoryChunk(self._layout, row)
 
