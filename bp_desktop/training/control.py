@@ -1,0 +1,243 @@
+"""The two thread-safe objects between the training loop and whoever shows it.
+
+RunControl carries commands in (run, pause, step n, stop, pace); the loop parks
+on its condition when there is nothing to do, so a paused trainer costs no CPU
+and wakes the instant a command arrives. Mailbox carries results out: the newest
+snapshot replaces the older one, history rows accumulate so none is lost.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .history import HistoryChunk, RowBuffer, RowLayout
+
+if TYPE_CHECKING:
+    from .run import Snapshot
+
+
+class RunControl:
+    """Run / pause / step n / stop, shared by a controlling thread and the loop."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._running = False
+        self._steps = 0
+        self._stopped = False
+        self._parked = False      # the loop waits for work
+        self._loop_done = False   # the loop has returned
+        self._max_rate = 0.0
+        self._next_due = 0.0      # time.monotonic() before which no paced iteration starts
+        self._last_ends_step = False
+
+    # --- commands (any thread) ---------------------------------------------------------
+    def resume(self) -> None:
+        """Run iterations continuously until pause, stop or a stop criterion."""
+        with self._condition:
+            self._running = True
+            self._give_work()
+
+    def pause(self) -> None:
+        """Park after the current iteration; pending steps are cancelled."""
+        with self._condition:
+            self._running = False
+            self._steps = 0
+            self._condition.notify_all()
+
+    def step(self, n: int = 1) -> None:
+        """Run exactly n more iterations, then park."""
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"step needs a whole number of iterations ≥ 1; got {n!r}")
+        with self._condition:
+            self._running = False
+            self._steps += int(n)
+            self._give_work()
+
+    def stop(self) -> None:
+        """End the loop: acquire_iteration() returns False from now on."""
+        with self._condition:
+            self._stopped = True
+            self._running = False
+            self._steps = 0
+            self._condition.notify_all()
+
+    def rearm(self) -> None:
+        """Make a stopped control usable by a new loop (call after the old loop ended)."""
+        with self._condition:
+            self._stopped = False
+            self._loop_done = False
+            self._parked = False
+            self._running = False
+            self._steps = 0
+
+    def set_max_rate(self, iterations_per_second: float) -> None:
+        """Pace the loop for teaching; 0 means as fast as possible."""
+        rate = float(iterations_per_second)
+        if not math.isfinite(rate) or rate < 0:
+            raise ValueError(f"the maximum rate must be a finite number ≥ 0; got {iterations_per_second!r}")
+        with self._condition:
+            self._max_rate = rate
+            self._next_due = 0.0 if rate == 0 else self._next_due
+            self._condition.notify_all()  # a pacing wait recomputes its deadline
+
+    def _give_work(self) -> None:
+        self._parked = False
+        self._condition.notify_all()
+
+    # --- state (any thread) ------------------------------------------------------------
+    @property
+    def is_running(self) -> bool:
+        with self._condition:
+            return self._running and not self._stopped
+
+    @property
+    def is_stopped(self) -> bool:
+        with self._condition:
+            return self._stopped
+
+    @property
+    def pending_steps(self) -> int:
+        with self._condition:
+            return self._steps
+
+    @property
+    def max_rate(self) -> float:
+        with self._condition:
+            return self._max_rate
+
+    @property
+    def last_grant_ends_step(self) -> bool:
+        """Whether the iteration granted last is the final one of a step(n) command
+        (read by the loop thread: that snapshot must be shown, not coalesced away)."""
+        return self._last_ends_step
+
+    def wait_until_idle(self, timeout: float | None = None) -> bool:
+        """Block until the loop is parked with nothing to do, or has ended. False on timeout."""
+        with self._condition:
+            return self._condition.wait_for(lambda: self._parked or self._loop_done, timeout)
+
+    # --- the loop's side ---------------------------------------------------------------
+    def acquire_iteration(self) -> bool:
+        """Wait until one iteration may run. True: run it. False: the loop must end.
+
+        Parks on the condition (no polling) while paused; with a maximum rate, waits
+        out the pacing interval with Condition.wait(timeout), so pause and stop still
+        take effect at once.
+        """
+        with self._condition:
+            while True:
+                if self._stopped:
+                    return False
+                if self._running or self._steps:
+                    delay = self._next_due - time.monotonic()
+                    if self._max_rate and delay > 0:
+                        self._condition.wait(delay)
+                        continue  # re-check: paused, stopped or re-paced meanwhile?
+                    return self._grant()
+                if not self._parked:
+                    self._parked = True
+                    self._condition.notify_all()
+                self._next_due = 0.0  # the first iteration after a pause starts at once
+                self._condition.wait()
+
+    def _grant(self) -> bool:
+        stepped = not self._running
+        if stepped:
+            self._steps -= 1
+        self._last_ends_step = stepped and self._steps == 0
+        if self._max_rate:
+            self._next_due = max(self._next_due, time.monotonic() - 1.0 / self._max_rate) \
+                + 1.0 / self._max_rate
+        return True
+
+    def loop_finished(self) -> None:
+        """Called by the loop as it returns; wakes wait_until_idle."""
+        with self._condition:
+            self._loop_done = True
+            self._parked = False
+            self._condition.notify_all()
+
+
+MAX_PENDING_BYTES = 16 * 2**20
+MAX_STEPPED_SNAPSHOTS = 8
+
+
+class Mailbox:
+    """Results from the loop to the UI.
+
+    put() stores the newest snapshot (replacing one nobody took yet) and appends
+    history rows; drain() hands out one snapshot and every row since the last
+    drain. The snapshot that ends a step(n) command is queued instead of replaced
+    (up to `max_stepped` of them, oldest first), so pressing Step several times
+    within one frame still shows each stepped iteration. Events (a stop criterion
+    met, a divergence) are queued too and taken with take_events().
+    """
+
+    def __init__(self, max_pending_bytes: int = MAX_PENDING_BYTES,
+                 max_stepped: int = MAX_STEPPED_SNAPSHOTS):
+        self._lock = threading.Lock()
+        self._max_pending_bytes = max_pending_bytes
+        self._latest: Snapshot | None = None
+        self._stepped: deque[Snapshot] = deque(maxlen=max_stepped)
+        self._layout: RowLayout | None = None
+        self._rows: RowBuffer | None = None
+        self._events: list[tuple[str, str]] = []
+
+    def put(self, snapshot: Snapshot | None, history_rows: HistoryChunk | None,
+            *, stepped: bool = False) -> None:
+        with self._lock:
+            if snapshot is not None:
+                if stepped:
+                    self._latest = None  # older than the stepped one: never shown
+                    self._stepped.append(snapshot)
+                else:
+                    self._latest = snapshot
+            if history_rows is not None and len(history_rows):
+                self._rows_for(history_rows.layout).append(history_rows.rows)
+
+    def _rows_for(self, layout: RowLayout) -> RowBuffer:
+        if self._rows is None or layout != self._layout:
+            self._layout = layout
+            self._rows = RowBuffer(layout.ncols, self._max_pending_bytes)
+        return self._rows
+
+    def post(self, kind: str, message: str) -> None:
+        """Queue an event for the UI: kind is 'stopped' or 'failed'."""
+        with self._lock:
+            self._events.append((kind, message))
+
+    def drain(self) -> tuple[Snapshot | None, HistoryChunk | None]:
+        """The next snapshot to show (None if nothing new) and every row since the last drain."""
+        with self._lock:
+            if self._stepped:
+                snapshot = self._stepped.popleft()
+            else:
+                snapshot, self._latest = self._latest, None
+            chunk = None
+            if self._rows is not None and self._rows.n:
+                decimated = self._rows.decimations > 0
+                chunk = HistoryChunk(self._layout, self._rows.take(), decimated=decimated)
+            return snapshot, chunk
+
+    def has_snapshot(self) -> bool:
+        with self._lock:
+            return bool(self._stepped) or self._latest is not None
+
+    def take_events(self) -> list[tuple[str, str]]:
+        with self._lock:
+            events, self._events = self._events, []
+            return events
+
+    def clear(self) -> None:
+        """Forget everything not yet drained (after a reset)."""
+        with self._lock:
+            self._latest = None
+            self._stepped.clear()
+            if self._rows is not None:
+                self._rows.clear()
+            self._events.clear()

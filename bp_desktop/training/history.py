@@ -1,0 +1,313 @@
+"""Per-iteration series of a training run, kept in bounded memory.
+
+Every iteration produces one *row*: the scalar series (cost, accuracy, ...) and,
+for every unit of layers 2..L, four statistics (mean a and mean |δ| over the
+examples, and a and δ of the selected example). Rows live in one float64 matrix,
+so appending is one copy and a series is one column.
+
+Memory is bounded by progressive decimation (see RowBuffer): the oldest rows
+are thinned evenly, halving their resolution each time the budget fills, while
+the newest rows stay at full resolution. The first row is always kept and rows
+stay sorted by iteration, so a plot against the `iteration` column is correct.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+SERIES = ("iteration", "cost", "data_cost", "validation_cost", "train_accuracy",
+          "validation_accuracy", "gradient_norm")
+UNIT_STATS = ("mean_a", "mean_abs_delta", "selected_a", "selected_delta")
+
+DEFAULT_HISTORY_BYTES = 32 * 2**20
+MIN_CAPACITY = 64
+
+
+class RowLayout:
+    """Where each series and unit statistic sits in a history row.
+
+    `layer` is a 0-based index into `layer_sizes` (as Snapshot uses it), so the
+    units with statistics are those of layers 1..L-1 (the lecture's 2..L).
+    """
+
+    def __init__(self, layer_sizes: Sequence[int]):
+        self.layer_sizes = tuple(int(s) for s in layer_sizes)
+        if len(self.layer_sizes) < 2:
+            raise ValueError(f"a network needs at least two layers; got {list(self.layer_sizes)}")
+        self.units = sum(self.layer_sizes[1:])
+        self.ncols = len(SERIES) + len(UNIT_STATS) * self.units
+        self._layer_offset = {}
+        offset = 0
+        for layer in range(1, len(self.layer_sizes)):
+            self._layer_offset[layer] = offset
+            offset += self.layer_sizes[layer]
+
+    def series_column(self, name: str) -> int:
+        if name not in SERIES:
+            raise KeyError(f"unknown series {name!r}; choose one of {list(SERIES)}")
+        return SERIES.index(name)
+
+    def stat_columns(self, layer: int, stat: str) -> slice:
+        """The columns of `stat` for every unit of `layer`."""
+        if stat not in UNIT_STATS:
+            raise KeyError(f"unknown unit statistic {stat!r}; choose one of {list(UNIT_STATS)}")
+        if layer not in self._layer_offset:
+            raise IndexError(f"layer index must lie in 1..{len(self.layer_sizes) - 1} (0-based, "
+                             f"the input layer has no statistics); got {layer}")
+        start = len(SERIES) + UNIT_STATS.index(stat) * self.units + self._layer_offset[layer]
+        return slice(start, start + self.layer_sizes[layer])
+
+    def unit_column(self, layer: int, unit: int, stat: str) -> int:
+        columns = self.stat_columns(layer, stat)
+        size = columns.stop - columns.start
+        if not 0 <= unit < size:
+            raise IndexError(f"layer {layer} has units 0..{size - 1}; got {unit}")
+        return columns.start + unit
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RowLayout) and other.layer_sizes == self.layer_sizes
+
+    def __hash__(self) -> int:
+        return hash(self.layer_sizes)
+
+
+class _RowView:
+    """Read access shared by History and HistoryChunk: `rows` is (n, ncols)."""
+
+    layout: RowLayout
+
+    def _rows(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def series(self, name: str) -> np.ndarray:
+        """One scalar series over the rows; `iteration` comes back as int64."""
+        column = self._rows()[:, self.layout.series_column(name)]
+        return column.astype(np.int64) if name == "iteration" else column.copy()
+
+    def unit_series(self, layer: int, unit: int, stat: str) -> np.ndarray:
+        """One statistic of one unit over the rows (layer 0-based, as Snapshot uses)."""
+        return self._rows()[:, self.layout.unit_column(layer, unit, stat)].copy()
+
+    def layer_stats(self, layer: int, stat: str) -> np.ndarray:
+        """One statistic for every unit of `layer`: shape (rows, s_layer)."""
+        return self._rows()[:, self.layout.stat_columns(layer, stat)].copy()
+
+
+@dataclass(frozen=True)
+class HistoryChunk(_RowView):
+    """The rows produced since the last delivery, oldest first.
+
+    `decimated` is True when a consumer fell so far behind that the mailbox had to
+    thin out its backlog (it never happens with a 30 Hz pump).
+    """
+
+    layout: RowLayout
+    rows: np.ndarray
+    decimated: bool = False
+
+    def _rows(self) -> np.ndarray:
+        return self.rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def iteration(self) -> np.ndarray:
+        return self.series("iteration")
+
+    @property
+    def cost(self) -> np.ndarray:
+        return self.series("cost")
+
+    @property
+    def data_cost(self) -> np.ndarray:
+        return self.series("data_cost")
+
+    @property
+    def validation_cost(self) -> np.ndarray:
+        return self.series("validation_cost")
+
+    @property
+    def train_accuracy(self) -> np.ndarray:
+        return self.series("train_accuracy")
+
+    @property
+    def validation_accuracy(self) -> np.ndarray:
+        return self.series("validation_accuracy")
+
+    @property
+    def gradient_norm(self) -> np.ndarray:
+        return self.series("gradient_norm")
+
+
+class RowBuffer:
+    """A growable (n, ncols) matrix with a hard capacity. Not thread-safe: owners lock.
+
+    The rows are an *archive* (the oldest, evenly thinned) followed by a *recent*
+    part at full resolution. When the buffer is full, the older half of the recent
+    rows moves to the archive, keeping one row in `stride`; when the archive is
+    full, it keeps every second row and the stride doubles. So the whole curve
+    keeps its shape at a resolution of about (iterations / capacity), the newest
+    quarter of the capacity is never thinned, and the first row is always kept.
+    """
+
+    def __init__(self, ncols: int, max_bytes: int):
+        self.ncols = ncols
+        self.capacity = max(MIN_CAPACITY, int(max_bytes) // (8 * ncols))
+        self.capacity -= self.capacity % 2
+        self._data = np.empty((min(self.capacity, 1024), ncols))
+        self.clear()
+
+    def clear(self) -> None:
+        self.n = 0
+        self._archived = 0      # rows in the archive part, [0, _archived)
+        self._moved = 0         # rows ever moved towards the archive (kept or not)
+        self.stride = 1         # the archive keeps moved rows whose number is a multiple
+        self.decimations = 0    # how many times rows were dropped
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self._data[:self.n]
+
+    @property
+    def nbytes(self) -> int:
+        return self._data.nbytes
+
+    def append(self, rows: np.ndarray) -> None:
+        rows = np.atleast_2d(rows)
+        if self.n + len(rows) <= len(self._data):  # the common case: it fits
+            self._data[self.n:self.n + len(rows)] = rows
+            self.n += len(rows)
+            return
+        piece = self.capacity // 4  # always fits after one archiving
+        for start in range(0, len(rows), piece):
+            self._append_fitting(rows[start:start + piece])
+
+    def _append_fitting(self, rows: np.ndarray) -> None:
+        while self.n + len(rows) > len(self._data):
+            if len(self._data) < self.capacity:
+                self._grow()
+            else:
+                self._archive_older_recent_rows()
+        self._data[self.n:self.n + len(rows)] = rows
+        self.n += len(rows)
+
+    def _grow(self) -> None:
+        bigger = np.empty((min(self.capacity, 2 * len(self._data)), self.ncols))
+        bigger[:self.n] = self._data[:self.n]
+        self._data = bigger
+
+    def _archive_older_recent_rows(self) -> None:
+        archive_capacity = self.capacity // 2
+        moving = (self.n - self._archived) // 2
+        while True:
+            # the moved rows numbered _moved, _moved+1, ...: keep the multiples of stride
+            first = -self._moved % self.stride
+            kept = range(self._archived + first, self._archived + moving, self.stride)
+            if self._archived + len(kept) <= archive_capacity:
+                break
+            self._thin_archive()
+        if len(kept) < moving:
+            self.decimations += 1
+        data, end = self._data, self._archived + moving
+        # numpy copes with the overlap of source and destination (it buffers)
+        data[self._archived:self._archived + len(kept)] = data[kept.start:end:self.stride]
+        remaining = self.n - end
+        data[self._archived + len(kept):self._archived + len(kept) + remaining] = data[end:self.n]
+        self._archived += len(kept)
+        self._moved += moving
+        self.n = self._archived + remaining
+
+    def _thin_archive(self) -> None:
+        """Keep every second archived row; the stride doubles."""
+        kept = (self._archived + 1) // 2
+        self._data[:kept] = self._data[0:self._archived:2]
+        # the recent rows move down with the archive's end
+        recent = self.n - self._archived
+        self._data[kept:kept + recent] = self._data[self._archived:self.n]
+        self._archived, self.n = kept, kept + recent
+        self.stride *= 2
+        self.decimations += 1
+
+    def take(self) -> np.ndarray:
+        """All rows (a copy), and empty the buffer."""
+        rows = self._data[:self.n].copy()
+        self.clear()
+        return rows
+
+
+class History(_RowView):
+    """Every iteration's series of one run, within `max_bytes` (default 32 MiB).
+
+    Thread-safe: the training thread appends while the GUI thread reads; every
+    read returns a copy.
+    """
+
+    def __init__(self, layer_sizes: Sequence[int], max_bytes: int = DEFAULT_HISTORY_BYTES):
+        self.layout = RowLayout(layer_sizes)
+        self._buffer = RowBuffer(self.layout.ncols, max_bytes)
+        self._lock = threading.Lock()
+
+    @property
+    def capacity(self) -> int:
+        """The most rows ever held at once."""
+        return self._buffer.capacity
+
+    @property
+    def max_bytes(self) -> int:
+        """The bound on the row storage: capacity × columns × 8 bytes."""
+        return self._buffer.capacity * self.layout.ncols * 8
+
+    @property
+    def nbytes(self) -> int:
+        with self._lock:
+            return self._buffer.nbytes
+
+    @property
+    def decimations(self) -> int:
+        """How many times the older half was thinned."""
+        return self._buffer.decimations
+
+    def append(self, rows: np.ndarray) -> None:
+        rows = np.atleast_2d(rows)
+        if rows.shape[-1] != self.layout.ncols:
+            raise ValueError(f"history rows need {self.layout.ncols} columns; got {rows.shape[1]}")
+        with self._lock:
+            self._buffer.append(rows)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._buffer.clear()
+
+    def as_chunk(self) -> HistoryChunk:
+        """Everything held, as one chunk (for a view that opens mid-run)."""
+        with self._lock:
+            return HistoryChunk(self.layout, self._buffer.rows.copy(),
+                                decimated=self._buffer.decimations > 0)
+
+    def __len__(self) -> int:
+        return self._buffer.n
+
+    def _rows(self) -> np.ndarray:
+        # a copy under the lock: the training thread may decimate at any time
+        with self._lock:
+            return self._buffer.rows.copy()
+
+    def series(self, name: str) -> np.ndarray:
+        column = self.layout.series_column(name)
+        with self._lock:
+            values = self._buffer.rows[:, column].copy()
+        return values.astype(np.int64) if name == "iteration" else values
+
+    def unit_series(self, layer: int, unit: int, stat: str) -> np.ndarray:
+        column = self.layout.unit_column(layer, unit, stat)
+        with self._lock:
+            return self._buffer.rows[:, column].copy()
+
+    def layer_stats(self, layer: int, stat: str) -> np.ndarray:
+        columns = self.layout.stat_columns(layer, stat)
+        with self._lock:
+            return self._buffer.rows[:, columns].copy()

@@ -1,0 +1,62 @@
+"""The training loop: runs a TrainingRun under a RunControl and posts to a Mailbox."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from threadpoolctl import threadpool_limits
+
+from .control import Mailbox, RunControl
+from .run import Diverged, TrainingRun
+
+STOPPED_BY_USER = "stopped by the user"
+INTERRUPTED = "interrupted"
+
+
+def run_training(run: TrainingRun, control: RunControl, mailbox: Mailbox,
+                 should_abort: Callable[[], bool] = lambda: False) -> str:
+    """Iterate while `control` grants iterations; return why the loop ended.
+
+    A stop criterion, a divergence or an error pauses the run (the loop parks,
+    ready for reset or new settings) and posts a 'stopped' or 'failed' event;
+    only control.stop() or `should_abort` ends the loop. One BLAS thread: the
+    other core belongs to the GUI (measured: two BLAS threads are 2–20× slower
+    on a busy host).
+    """
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            while control.acquire_iteration():
+                _one_iteration(run, control, mailbox)
+                if should_abort():
+                    return INTERRUPTED
+        return INTERRUPTED if should_abort() else STOPPED_BY_USER
+    finally:
+        control.loop_finished()
+
+
+def _one_iteration(run: TrainingRun, control: RunControl, mailbox: Mailbox) -> None:
+    stepped = control.last_grant_ends_step
+    reason = run.limit_reached()
+    if reason:
+        _pause(control, mailbox, "stopped", reason)
+        return
+    try:
+        snapshot, rows = run.step_with_rows()
+    except Diverged as diverged:
+        if diverged.snapshot is not None:
+            mailbox.put(diverged.snapshot, diverged.rows, stepped=stepped)
+        run.stop_reason = str(diverged)
+        _pause(control, mailbox, "failed", str(diverged))
+        return
+    except Exception as error:  # a bug or bad state must not kill the thread silently
+        run.stop_reason = f"{type(error).__name__}: {error}"
+        _pause(control, mailbox, "failed", run.stop_reason)
+        return
+    mailbox.put(snapshot, rows, stepped=stepped)
+    reason = run.check_stop_criteria(snapshot)
+    if reason:
+        _pause(control, mailbox, "stopped", reason)
+
+
+def _pause(control: RunControl, mailbox: Mailbox, kind: str, message: str) -> None:
+    control.pause()
+    mailbox.post(kind, message)

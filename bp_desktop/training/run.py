@@ -1,0 +1,478 @@
+"""One training run: a network, its data, an optimiser and what each iteration produced."""
+from __future__ import annotations
+
+import math
+import threading
+from collections import deque
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+
+from bp_desktop.core import OPTIMIZERS, Network, make_optimizer
+from bp_desktop.core.optimizers import Optimizer, StepReport
+from bp_desktop.core.params import theta_views
+
+from .history import DEFAULT_HISTORY_BYTES, SERIES, UNIT_STATS, History, HistoryChunk
+
+
+@dataclass
+class Hyperparameters:
+    """optimizer: 'gd' | 'momentum' | 'sgd' | 'cg'; alpha α; lam λ; momentum μ;
+    batch_size and seed (mini-batch shuffling) for 'sgd'."""
+
+    optimizer: str = "gd"
+    alpha: float = 1.0
+    lam: float = 0.0
+    momentum: float = 0.9
+    batch_size: int = 32
+    seed: int = 0
+
+    def check(self) -> None:
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimiser {self.optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
+        if not (math.isfinite(self.alpha) and self.alpha > 0):
+            raise ValueError(f"the learning rate α must be a finite number > 0; got {self.alpha!r}")
+        if not (math.isfinite(self.lam) and self.lam >= 0):
+            raise ValueError(f"λ must be a finite number ≥ 0; got {self.lam!r}")
+        if not (math.isfinite(self.momentum) and 0 <= self.momentum < 1):
+            raise ValueError(f"the momentum μ must lie in [0, 1); got {self.momentum!r}")
+        if not _is_whole(self.batch_size) or self.batch_size < 1:
+            raise ValueError(f"the batch size must be a whole number ≥ 1; got {self.batch_size!r}")
+        if not _is_whole(self.seed) or self.seed < 0:
+            raise ValueError(f"the shuffling seed must be a whole number ≥ 0; got {self.seed!r}")
+
+
+@dataclass
+class StopCriteria:
+    """When to pause by itself. max_iterations 0 means no limit; target_cost is J
+    with λ; plateau: relative improvement of J over the last `plateau_window`
+    iterations below `plateau_tolerance`; early stopping: the validation cost rose
+    `early_stopping_patience` iterations in a row."""
+
+    max_iterations: int = 0
+    target_cost: float | None = None
+    plateau_tolerance: float | None = None
+    plateau_window: int = 50
+    early_stopping_patience: int | None = None
+
+    def check(self) -> None:
+        if not _is_whole(self.max_iterations) or self.max_iterations < 0:
+            raise ValueError(f"max_iterations must be a whole number ≥ 0 (0 = no limit); "
+                             f"got {self.max_iterations!r}")
+        if self.plateau_tolerance is not None and not self.plateau_tolerance >= 0:
+            raise ValueError(f"the plateau tolerance must be ≥ 0; got {self.plateau_tolerance!r}")
+        if not _is_whole(self.plateau_window) or self.plateau_window < 1:
+            raise ValueError(f"the plateau window must be a whole number ≥ 1; got {self.plateau_window!r}")
+        patience = self.early_stopping_patience
+        if patience is not None and (not _is_whole(patience) or patience < 1):
+            raise ValueError(f"the early-stopping patience must be a whole number ≥ 1; got {patience!r}")
+
+
+def _check_names(kind: type, changes: dict[str, Any]) -> None:
+    unknown = sorted(set(changes) - {f.name for f in fields(kind)})
+    if unknown:
+        raise ValueError(f"unknown {kind.__name__} field(s) {unknown}; "
+                         f"choose from {[f.name for f in fields(kind)]}")
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything iteration `iteration` computed, at the weights `thetas` it started from
+    (Θ before its update), so δ and Θ shown together belong together.
+
+    The *_columns tuples are units × examples, indexed by 0-based layer:
+    a_columns[0] is Xᵀ (shared with the run, never copied), z_columns[0] and
+    delta_columns[0] are None. The arrays belong to the snapshot: the loop never
+    writes to them again.
+    """
+
+    iteration: int
+    thetas: tuple[np.ndarray, ...]
+    a_columns: tuple[np.ndarray, ...]
+    z_columns: tuple[np.ndarray | None, ...]
+    delta_columns: tuple[np.ndarray | None, ...]
+    gradients: tuple[np.ndarray, ...]
+    cost: float
+    data_cost: float
+    lam: float
+    m: int
+    Y: np.ndarray
+    train_accuracy: float
+    validation_cost: float | None
+    validation_accuracy: float | None
+    gradient_norm: float
+    hidden_activation: str
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        return tuple(a.shape[0] for a in self.a_columns)
+
+    @property
+    def activations(self) -> list[np.ndarray]:
+        """a^(l) per example, shape (m, s_l), like BackpropResult."""
+        return [a.T for a in self.a_columns]
+
+    @property
+    def z(self) -> list[np.ndarray | None]:
+        return [None if z is None else z.T for z in self.z_columns]
+
+    @property
+    def deltas(self) -> list[np.ndarray | None]:
+        return [None if d is None else d.T for d in self.delta_columns]
+
+    @property
+    def output(self) -> np.ndarray:
+        """h_Θ(x) for every example, shape (m, K)."""
+        return self.a_columns[-1].T
+
+    @property
+    def regularisation(self) -> float:
+        return self.cost - self.data_cost
+
+
+class Diverged(ArithmeticError):
+    """An iteration produced a non-finite cost, gradient or weight; the weights were restored.
+
+    `snapshot` / `rows` are the iteration's results when its own pass was still finite
+    (only the update blew up), so it can still be shown; otherwise None.
+    """
+
+    def __init__(self, message: str, snapshot: Snapshot | None = None,
+                 rows: HistoryChunk | None = None):
+        super().__init__(message)
+        self.snapshot = snapshot
+        self.rows = rows
+
+
+class TrainingRun:
+    """A network, its training (and optional validation) data, an optimiser and an
+    iteration counter. `step()` runs one iteration and returns its Snapshot.
+
+    Not for concurrent use: one thread steps it. The exceptions are
+    set_hyperparameters / set_stop_criteria / selected_example, which any thread may
+    call; they take effect at the next iteration boundary.
+    """
+
+    def __init__(self, network: Network, X: np.ndarray, Y: np.ndarray, *,
+                 X_val: np.ndarray | None = None, Y_val: np.ndarray | None = None,
+                 hyper: Hyperparameters | None = None, stop: StopCriteria | None = None,
+                 selected_example: int = 0, history_bytes: int = DEFAULT_HISTORY_BYTES):
+        self.network = network
+        self.X, self.Y = _checked_data(network, X, Y, "training")
+        if (X_val is None) != (Y_val is None):
+            raise ValueError("give both X_val and Y_val for a validation set, or neither")
+        self.X_val, self.Y_val = (None, None) if X_val is None else \
+            _checked_data(network, X_val, Y_val, "validation")
+        self._labels = _labels(self.Y)
+        self._val_labels = None if self.Y_val is None else _labels(self.Y_val)
+        self._lock = threading.Lock()
+        self._hyper = replace(hyper) if hyper is not None else Hyperparameters()
+        self._hyper.check()
+        self._stop = replace(stop) if stop is not None else StopCriteria()
+        self._stop.check()
+        self._pending: dict[str, Any] = {}
+        self._pending_stop: dict[str, Any] = {}
+        self.selected_example = selected_example
+        self.history = History(network.layer_sizes, history_bytes)
+        self._layout = self.history.layout
+        # each statistic's columns for all units of layers 2..L, in stacking order
+        self._stat_blocks = {stat: slice(self._layout.stat_columns(1, stat).start,
+                                         self._layout.stat_columns(1, stat).start + self._layout.units)
+                             for stat in UNIT_STATS}
+        # mean_a and mean_abs_delta are adjacent blocks: one slice covers both
+        self._sums = slice(self._layout.stat_columns(1, "mean_a").start,
+                           self._layout.stat_columns(1, "mean_abs_delta").start + self._layout.units)
+        self._initial_params = network.params.copy()
+        self._restart()
+
+    # --- settings (any thread) -------------------------------------------------------
+    @property
+    def hyper(self) -> Hyperparameters:
+        """The hyper-parameters the next iteration will use (a copy)."""
+        with self._lock:
+            return replace(self._hyper, **self._pending)
+
+    def set_hyperparameters(self, **changes: Any) -> None:
+        """Change α, λ, μ, batch size, seed or optimiser from any thread; applied at the
+        next iteration boundary, without resetting the network."""
+        _check_names(Hyperparameters, changes)
+        with self._lock:
+            replace(self._hyper, **{**self._pending, **changes}).check()  # raises before storing
+            self._pending.update(changes)
+
+    @property
+    def stop_criteria(self) -> StopCriteria:
+        with self._lock:
+            return replace(self._stop, **self._pending_stop)
+
+    def set_stop_criteria(self, **changes: Any) -> None:
+        _check_names(StopCriteria, changes)
+        with self._lock:
+            replace(self._stop, **{**self._pending_stop, **changes}).check()
+            self._pending_stop.update(changes)
+
+    @property
+    def selected_example(self) -> int:
+        return self._selected
+
+    @selected_example.setter
+    def selected_example(self, index: int) -> None:
+        m = len(self.X)
+        if not _is_whole(index) or not 0 <= index < m:
+            raise ValueError(f"the selected example must be an index in 0..{m - 1}; got {index!r}")
+        self._selected = int(index)
+
+    @property
+    def m(self) -> int:
+        return len(self.X)
+
+    # --- life cycle (the stepping thread, or while no thread runs) --------------------
+    def reset(self, new_seed: int | None = None) -> None:
+        """Back to iteration 0: the same initial weights as before (bit for bit), or
+        fresh ones drawn from `new_seed`. Optimiser state, history and stop reason go."""
+        if new_seed is None:
+            self.network.params[...] = self._initial_params
+        else:
+            self.network.initialize(new_seed)
+            self._initial_params = self.network.params.copy()
+        self._restart()
+
+    def _restart(self) -> None:
+        with self._lock:
+            self._hyper = replace(self._hyper, **self._pending)
+            self._stop = replace(self._stop, **self._pending_stop)
+            self._pending, self._pending_stop = {}, {}
+        self.iteration = 0
+        self.stop_reason: str | None = None
+        self.history.clear()
+        self._optimizer = self._build_optimizer()
+        self._last_params: np.ndarray | None = None  # Θ of the last iteration shown
+        self._converged = False
+        self._recent_costs: deque[float] = deque(maxlen=self._stop.plateau_window + 1)
+        self._rises = 0
+        self._last_val_cost: float | None = None
+
+    def _build_optimizer(self) -> Optimizer:
+        h = self._hyper
+        # track_cost_after=False: the next iteration's pass computes that cost anyway
+        return make_optimizer(h.optimizer, alpha=h.alpha, momentum=h.momentum,
+                              batch_size=h.batch_size, seed=h.seed, track_cost_after=False)
+
+    def _apply_pending(self) -> None:
+        self._apply_stop_changes()
+        if not self._pending:  # the common case, without taking the lock
+            return
+        with self._lock:
+            changes, self._pending = self._pending, {}
+        if not changes:
+            return
+        old, self._hyper = self._hyper, replace(self._hyper, **changes)
+        if self._hyper.optimizer != old.optimizer:
+            self._optimizer = self._build_optimizer()
+        else:
+            self._tune_optimizer(old)
+
+    def _tune_optimizer(self, old: Hyperparameters) -> None:
+        """Carry α, μ, batch size and seed into the optimiser, keeping its state."""
+        opt, h = self._optimizer, self._hyper
+        if h.optimizer == "cg":
+            return  # fmincg has no learning rate: its line search picks the step
+        opt.alpha = float(h.alpha)
+        if h.optimizer == "momentum":
+            opt.momentum = float(h.momentum)
+        if h.optimizer == "sgd":
+            opt.batch_size = int(h.batch_size)
+            if h.seed != old.seed:
+                opt.seed = int(h.seed)
+                opt.reset()  # restart the shuffling from the new seed
+
+    def optimizer_state(self) -> dict[str, Any]:
+        return self._optimizer.state()
+
+    def load_optimizer_state(self, state: dict[str, Any]) -> None:
+        self._optimizer.load_state(state)
+
+    # --- one iteration -----------------------------------------------------------------
+    def step(self) -> Snapshot:
+        """One iteration: returns its snapshot (raises Diverged after restoring weights)."""
+        return self.step_with_rows()[0]
+
+    def step_with_rows(self) -> tuple[Snapshot, HistoryChunk]:
+        """One iteration, its snapshot and its history row (already in `history`)."""
+        self._apply_pending()
+        lam = self._hyper.lam
+        params_before = self.network.params.copy()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            validation = self._validate() if self.X_val is not None else (None, None)
+            report = self._optimizer.step(self.network, self.X, self.Y, lam)
+        k = self.iteration + 1
+        self._converged = report.converged
+        problem = _pass_problem(report)
+        if problem:
+            self._restore(params_before if self._last_params is None else self._last_params)
+            raise Diverged(f"diverged at iteration {k}: {problem}; "
+                           f"weights restored to iteration {k - 1}" if k > 1 else
+                           f"diverged at iteration 1: {problem} at the initial weights")
+        snapshot = self._snapshot(k, params_before, report, validation, lam)
+        rows = self._history_rows(snapshot)
+        self.iteration = k
+        self.history.append(rows.rows)
+        self._last_params = params_before
+        if not np.isfinite(self.network.params).all():
+            self._restore(params_before)
+            raise Diverged(f"diverged at iteration {k}: the update made weights "
+                           f"{_what_nonfinite(self.network.params)}; weights restored to iteration {k}",
+                           snapshot, rows)
+        return snapshot, rows
+
+    def _restore(self, params: np.ndarray) -> None:
+        self.network.params[...] = params
+        self._optimizer.reset()  # velocity / search direction are poisoned too
+
+    def _validate(self) -> tuple[float, float]:
+        """Validation J without λ (as the course's J_cv) and accuracy, at the current Θ."""
+        forward = self.network.forward(self.X_val)
+        # Network._data_cost is the core's stable cross-entropy of the output z
+        cost = Network._data_cost(forward.z_columns[-1], self.Y_val)
+        return cost, _accuracy(forward.a_columns[-1], self._val_labels)
+
+    def _snapshot(self, k: int, params_before: np.ndarray, report: StepReport,
+                  validation: tuple[float | None, float | None], lam: float) -> Snapshot:
+        r = report.result
+        return Snapshot(
+            iteration=k, thetas=tuple(theta_views(params_before, self.network.layer_sizes)),
+            a_columns=tuple(r.a_columns), z_columns=tuple(r.z_columns),
+            delta_columns=tuple(r.delta_columns), gradients=tuple(r.gradients),
+            cost=float(r.cost), data_cost=float(r.data_cost), lam=float(lam), m=len(self.X),
+            Y=self.Y, train_accuracy=_accuracy(r.a_columns[-1], self._labels),
+            validation_cost=validation[0], validation_accuracy=validation[1],
+            gradient_norm=float(report.gradient_norm),
+            hidden_activation=self.network.hidden_activation)
+
+    def _history_rows(self, s: Snapshot) -> HistoryChunk:
+        # The hot path of small networks, so few numpy calls: the layers 2..L are stacked
+        # (units × examples, in the row's unit order) and each statistic is one call.
+        row = np.empty((1, self._layout.ncols))
+        nan = math.nan
+        row[0, :len(SERIES)] = (
+            s.iteration, s.cost, s.data_cost,
+            nan if s.validation_cost is None else s.validation_cost, s.train_accuracy,
+            nan if s.validation_accuracy is None else s.validation_accuracy, s.gradient_norm)
+        a = np.concatenate(s.a_columns[1:])          # a fresh array: the snapshot's stay intact
+        delta = np.concatenate(s.delta_columns[1:])
+        out, i, blocks = row[0], self._selected, self._stat_blocks
+        out[blocks["selected_a"]] = a[:, i]
+        out[blocks["selected_delta"]] = delta[:, i]
+        np.add.reduce(a, axis=1, out=out[blocks["mean_a"]])
+        np.add.reduce(np.abs(delta, out=delta), axis=1, out=out[blocks["mean_abs_delta"]])
+        out[self._sums] *= 1.0 / s.m  # sums over the examples -> means
+        return HistoryChunk(self._layout, row)
+
+    # --- stop criteria -----------------------------------------------------------------
+    def limit_reached(self) -> str | None:
+        """The reason not to start another iteration (max iterations), or None."""
+        self._apply_stop_changes()
+        limit = self._stop.max_iterations
+        if limit and self.iteration >= limit:
+            return self._stopping(f"reached the maximum of {limit} iterations")
+        return None
+
+    def check_stop_criteria(self, snapshot: Snapshot) -> str | None:
+        """Whether the iteration just run (whose snapshot this is) should pause training, and why."""
+        self._apply_stop_changes()
+        c = self._stop
+        if self._converged:
+            return self._stopping("conjugate gradient converged: the line search cannot "
+                                  "lower J any further")
+        if c.max_iterations and self.iteration >= c.max_iterations:
+            return self._stopping(f"reached the maximum of {c.max_iterations} iterations")
+        if c.target_cost is not None and snapshot.cost <= c.target_cost:
+            return self._stopping(f"reached the target cost: J = {snapshot.cost:.6g} ≤ {c.target_cost:g}")
+        reason = self._plateau(snapshot.cost, c) or self._early_stop(snapshot, c)
+        return self._stopping(reason) if reason else None
+
+    def _apply_stop_changes(self) -> None:
+        if not self._pending_stop:  # the common case, without taking the lock
+            return
+        with self._lock:
+            stop_changes, self._pending_stop = self._pending_stop, {}
+        if stop_changes:
+            self._stop = replace(self._stop, **stop_changes)
+            if self._recent_costs.maxlen != self._stop.plateau_window + 1:
+                self._recent_costs = deque(self._recent_costs, maxlen=self._stop.plateau_window + 1)
+
+    def _plateau(self, cost: float, c: StopCriteria) -> str | None:
+        self._recent_costs.append(cost)
+        if c.plateau_tolerance is None or len(self._recent_costs) <= c.plateau_window:
+            return None
+        old = self._recent_costs[0]
+        improvement = (old - cost) / max(abs(old), np.finfo(float).tiny)
+        if improvement < c.plateau_tolerance:
+            return (f"the cost plateaued: J improved by {improvement:.3g} (relative) over the last "
+                    f"{c.plateau_window} iterations, less than {c.plateau_tolerance:g}")
+        return None
+
+    def _early_stop(self, snapshot: Snapshot, c: StopCriteria) -> str | None:
+        val = snapshot.validation_cost
+        if val is None:
+            return None
+        rising = self._last_val_cost is not None and val > self._last_val_cost
+        self._rises = self._rises + 1 if rising else 0
+        self._last_val_cost = val
+        if c.early_stopping_patience is not None and self._rises >= c.early_stopping_patience:
+            return (f"early stopping: the validation cost rose {self._rises} iterations in a row "
+                    f"(J_val = {val:.6g} at iteration {snapshot.iteration})")
+        return None
+
+    def _stopping(self, reason: str) -> str:
+        self.stop_reason = reason
+        return reason
+
+
+def _pass_problem(report: StepReport) -> str | None:
+    """What is non-finite in the pass at Θ_t, if anything."""
+    if not math.isfinite(report.result.cost):
+        return f"the cost became {report.result.cost}"
+    if not math.isfinite(report.gradient_norm):  # inf/nan in D, or D so large that ‖D‖ overflows
+        return f"the gradient became {_what_nonfinite(report.result.gradient_vector)}"
+    return None
+
+
+def _what_nonfinite(values: np.ndarray) -> str:
+    return "nan" if np.isnan(values).any() else "inf"
+
+
+def _accuracy(output_columns: np.ndarray, labels: np.ndarray) -> float:
+    """The fraction of examples whose predicted class matches the label."""
+    if output_columns.shape[0] == 1:
+        predicted = output_columns[0] >= 0.5
+    else:
+        predicted = np.argmax(output_columns, axis=0)
+    return np.count_nonzero(predicted == labels) / len(labels)
+
+
+def _labels(Y: np.ndarray) -> np.ndarray:
+    return Y[:, 0] >= 0.5 if Y.shape[1] == 1 else np.argmax(Y, axis=1)
+
+
+def _checked_data(network: Network, X: np.ndarray, Y: np.ndarray, which: str):
+    X = np.ascontiguousarray(X, dtype=float)
+    Y = np.ascontiguousarray(Y, dtype=float)
+    n, K = network.layer_sizes[0], network.layer_sizes[-1]
+    if X.ndim != 2 or X.shape[1] != n or len(X) < 1:
+        raise ValueError(f"the {which} inputs must have shape (m, {n}) with m ≥ 1 for layer sizes "
+                         f"{list(network.layer_sizes)}; got {X.shape}")
+    if Y.shape != (len(X), K):
+        raise ValueError(f"the {which} targets must have shape ({len(X)}, {K}) (one row per "
+                         f"example, one column per output unit); got {Y.shape}")
+    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
+        raise ValueError(f"the {which} data hold non-finite values (nan or inf)")
+    return X, Y
+
+
+__all__ = ["Diverged", "Hyperparameters", "Snapshot", "StopCriteria", "TrainingRun"]

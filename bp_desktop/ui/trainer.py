@@ -1,0 +1,223 @@
+"""The Qt side of training: a thread that runs the pure loop, and a GUI-thread pump.
+
+Per-iteration signals froze the window in a measurement (319,000 queued events
+in 3 s), so the loop never emits: it writes into a Mailbox, and one QTimer in
+the GUI thread drains it at most `fps` times a second, emitting the newest
+snapshot and every history row since the last frame. A slow paint delays the
+next tick instead of queueing work.
+
+Call `shutdown()` from the main window's closeEvent (it is also connected to
+QCoreApplication.aboutToQuit): stop -> requestInterruption -> wait, never
+terminate().
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+
+from bp_desktop.training import STOPPED_BY_USER, Mailbox, RunControl, TrainingRun, run_training
+
+RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"
+JOIN_TIMEOUT_MS = 5000  # one iteration of a big network (a CG line search) can take a while
+
+
+class TrainerThread(QThread):
+    """Runs run_training in a new thread. The object itself lives in the GUI thread
+    and declares no signals: results travel through the mailbox."""
+
+    def __init__(self, run: TrainingRun, control: RunControl, mailbox: Mailbox):
+        super().__init__()  # no parent: the controller joins it before letting go
+        self._run, self._control, self._mailbox = run, control, mailbox
+        self.setObjectName("TrainerThread")
+
+    def run(self) -> None:
+        try:
+            # isInterruptionRequested is called in this thread, as Qt's docs require
+            run_training(self._run, self._control, self._mailbox,
+                         should_abort=self.isInterruptionRequested)
+        except Exception as error:  # e.g. threadpoolctl failing; run_training handles iterations
+            self._mailbox.post("failed", f"{type(error).__name__}: {error}")
+
+    def stop_loop(self) -> None:
+        """Ask the loop to end after its current iteration (any thread)."""
+        self._control.stop()
+        self.requestInterruption()
+
+
+class TrainerController(QObject):
+    """Runs a TrainingRun off the GUI thread and reports to GUI-thread views.
+
+    Signals (always emitted in the GUI thread, at most `fps` times a second):
+      snapshot_ready(Snapshot)     the newest iteration (each step(n) result is shown)
+      history_appended(HistoryChunk)  every history row since the last frame
+      stopped(str)                 a stop criterion paused training, or the user stopped it
+      failed(str)                  divergence (weights restored) or an error
+      state_changed(str)           'running' | 'paused' | 'stopped'
+      reset_done()                 the run went back to iteration 0
+      run_replaced(TrainingRun)    set_run() installed a new run
+    """
+
+    snapshot_ready = Signal(object)
+    history_appended = Signal(object)
+    stopped = Signal(str)
+    failed = Signal(str)
+    state_changed = Signal(str)
+    reset_done = Signal()
+    run_replaced = Signal(object)
+
+    def __init__(self, run: TrainingRun, parent: QObject | None = None, fps: float = 30):
+        super().__init__(parent)
+        if not 0 < fps <= 120:
+            raise ValueError(f"fps must lie in (0, 120]; got {fps!r}")
+        self._run = run
+        self._control = RunControl()
+        self._mailbox = Mailbox()
+        self._thread: TrainerThread | None = None
+        self._state = STOPPED
+        self._shut_down = False
+        self._pump = QTimer(self)
+        self._pump.setInterval(max(1, round(1000 / fps)))
+        self._pump.timeout.connect(self._drain)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # --- state ------------------------------------------------------------------------
+    @property
+    def run(self) -> TrainingRun:
+        return self._run
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    def is_running(self) -> bool:
+        """Whether iterations are being run continuously."""
+        return self._state == RUNNING
+
+    def thread_alive(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    # --- commands (GUI thread) --------------------------------------------------------------
+    def start(self) -> None:
+        """Train continuously until pause, stop or a stop criterion."""
+        if self._shut_down or not self._ensure_thread():
+            return
+        self._control.resume()
+        self._set_state(RUNNING)
+
+    def pause(self) -> None:
+        self._control.pause()
+        if self._state == RUNNING:
+            self._set_state(PAUSED)
+
+    def step(self, n: int = 1) -> None:
+        """Run exactly n iterations, then pause; the n-th one is delivered."""
+        if self._shut_down or not self._ensure_thread():
+            return
+        self._control.step(n)
+        self._set_state(PAUSED)
+
+    def stop(self) -> None:
+        """End the training thread (the weights stay; start() goes on from them)."""
+        if self._thread is None:
+            return
+        self._join(JOIN_TIMEOUT_MS)
+        self._drain()
+        self._set_state(STOPPED)
+        self.stopped.emit(STOPPED_BY_USER)
+
+    def reset(self, new_seed: int | None = None) -> None:
+        """Stop and join the thread, then back to iteration 0 with the same initial
+        weights (or ones drawn from `new_seed`)."""
+        if not self._join(JOIN_TIMEOUT_MS):
+            self.failed.emit("could not reset: the training thread did not stop")
+            return
+        self._run.reset(new_seed)
+        self._mailbox.clear()
+        self._set_state(STOPPED)
+        self.reset_done.emit()
+
+    def set_run(self, run: TrainingRun) -> None:
+        """Replace the run (new data or architecture); joins the old thread first."""
+        if not self._join(JOIN_TIMEOUT_MS):
+            self.failed.emit("could not replace the run: the training thread did not stop")
+            return
+        self._run = run
+        self._mailbox = Mailbox()
+        self._set_state(STOPPED)
+        self.run_replaced.emit(run)
+
+    def set_hyperparameters(self, **changes) -> None:
+        """α, λ, μ, batch size, seed, optimiser: applied at the next iteration."""
+        self._run.set_hyperparameters(**changes)
+
+    def set_stop_criteria(self, **changes) -> None:
+        self._run.set_stop_criteria(**changes)
+
+    def set_max_rate(self, iterations_per_second: float) -> None:
+        """Pace training for teaching; 0 means as fast as possible."""
+        self._control.set_max_rate(iterations_per_second)
+
+    @Slot()
+    def shutdown(self, timeout_ms: int = 500) -> bool:
+        """Stop and join the thread within `timeout_ms`; idempotent. True if no thread
+        is left running. Never terminate()s."""
+        self._shut_down = True
+        self._pump.stop()
+        joined = self._join(timeout_ms)
+        if joined and self._state != STOPPED:
+            self._set_state(STOPPED)
+        return joined
+
+    # --- the thread ---------------------------------------------------------------------
+    def _ensure_thread(self) -> bool:
+        """A live loop thread, parked or running. False if an old one will not end."""
+        if self._thread is not None and self._thread.isRunning() and not self._control.is_stopped:
+            return True
+        if not self._join(JOIN_TIMEOUT_MS):
+            self.failed.emit("the previous training thread did not stop")
+            return False
+        self._control.rearm()
+        self._thread = TrainerThread(self._run, self._control, self._mailbox)
+        self._thread.finished.connect(self._on_thread_finished)
+        self._thread.start()
+        self._pump.start()
+        return True
+
+    def _join(self, timeout_ms: int) -> bool:
+        """stop -> requestInterruption -> wait. Keeps the thread object while it runs:
+        deleting a running QThread crashes."""
+        if self._thread is None:
+            return True
+        self._thread.stop_loop()
+        if not self._thread.wait(timeout_ms):
+            return False
+        self._thread = None
+        self._pump.stop()
+        return True
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        # A thread that ends by itself (an error outside any iteration): deliver what it left.
+        if self._thread is not None and self._thread.isFinished():
+            self._thread = None
+            self._pump.stop()
+            self._drain()
+            self._set_state(STOPPED)
+
+    @Slot()
+    def _drain(self) -> None:
+        snapshot, chunk = self._mailbox.drain()
+        if chunk is not None:
+            self.history_appended.emit(chunk)
+        if snapshot is not None:
+            self.snapshot_ready.emit(snapshot)
+        for kind, message in self._mailbox.take_events():
+            if self._state == RUNNING:
+                self._set_state(PAUSED)
+            (self.failed if kind == "failed" else self.stopped).emit(message)
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state)

@@ -1,0 +1,200 @@
+"""RunControl and Mailbox with plain threads: no Qt, no sleeping."""
+import threading
+
+import numpy as np
+import pytest
+
+from bp_desktop.training import HistoryChunk, Mailbox, RowLayout, RunControl
+
+from .helpers import make_run
+
+
+def counting_loop(control, counter):
+    while control.acquire_iteration():
+        counter.append(1)
+    control.loop_finished()
+
+
+def test_step_grants_exactly_n_iterations_then_parks():
+    control, counter = RunControl(), []
+    thread = threading.Thread(target=counting_loop, args=(control, counter))
+    thread.start()
+    assert control.wait_until_idle(timeout=5)  # parked before any command
+    control.step(3)
+    assert control.wait_until_idle(timeout=5)
+    assert len(counter) == 3 and control.pending_steps == 0
+    control.step(2)
+    control.step(2)  # budgets add up
+    assert control.wait_until_idle(timeout=5)
+    assert len(counter) == 7
+    control.stop()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+def test_stop_wakes_a_parked_loop_and_idle_waits_see_the_end():
+    control = RunControl()
+    thread = threading.Thread(target=counting_loop, args=(control, []))
+    thread.start()
+    assert control.wait_until_idle(timeout=5)
+    control.stop()
+    thread.join(timeout=5)
+    assert not thread.is_alive() and control.is_stopped
+    assert control.wait_until_idle(timeout=0)
+    assert not control.acquire_iteration()
+
+
+def test_pause_cancels_pending_steps_and_resume_runs_until_paused():
+    control = RunControl()
+    counter = []
+
+    def loop():
+        while control.acquire_iteration():
+            counter.append(1)
+            if len(counter) == 50:
+                control.pause()  # from inside, so the test needs no timing
+        control.loop_finished()
+
+    thread = threading.Thread(target=loop)
+    thread.start()
+    control.resume()
+    assert control.wait_until_idle(timeout=5)
+    assert len(counter) == 50 and not control.is_running
+    control.step(5)
+    control.pause()
+    assert control.wait_until_idle(timeout=5)
+    assert len(counter) <= 55 and control.pending_steps == 0
+    control.stop()
+    thread.join(timeout=5)
+
+
+def test_wait_until_idle_times_out_when_no_loop_parks():
+    control = RunControl()
+    control.resume()
+    assert not control.wait_until_idle(timeout=0.01)
+
+
+def test_pacing_leaves_pause_and_stop_instant():
+    control = RunControl()
+    control.set_max_rate(0.001)  # one iteration per 1000 s
+    counter = []
+    thread = threading.Thread(target=counting_loop, args=(control, counter))
+    thread.start()
+    control.resume()
+    control.step(1)  # the first iteration after parking is not delayed
+    assert control.wait_until_idle(timeout=5) and len(counter) == 1
+    control.resume()  # the next one would wait ~1000 s ...
+    control.pause()   # ... but pause parks it at once
+    assert control.wait_until_idle(timeout=5)
+    control.resume()
+    control.stop()    # and stop ends the loop at once
+    thread.join(timeout=5)
+    assert not thread.is_alive() and len(counter) <= 2
+
+
+def test_lifting_the_rate_limit_wakes_a_pacing_loop():
+    control = RunControl()
+    control.set_max_rate(0.001)
+    counter = []
+
+    def loop():
+        while control.acquire_iteration():
+            counter.append(1)
+            if len(counter) == 1:
+                control.set_max_rate(0)  # unblocks the pacing wait
+            if len(counter) == 20:
+                control.pause()
+        control.loop_finished()
+
+    thread = threading.Thread(target=loop)
+    thread.start()
+    control.resume()
+    assert control.wait_until_idle(timeout=5) and len(counter) == 20
+    control.stop()
+    thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True])
+def test_step_needs_a_positive_whole_number(bad):
+    with pytest.raises(ValueError, match="whole number"):
+        RunControl().step(bad)
+
+
+@pytest.mark.parametrize("bad", [-1, float("inf"), float("nan")])
+def test_max_rate_must_be_finite_and_not_negative(bad):
+    with pytest.raises(ValueError, match="maximum rate"):
+        RunControl().set_max_rate(bad)
+
+
+def test_a_stopped_control_can_be_rearmed_for_a_new_loop():
+    control = RunControl()
+    control.stop()
+    control.rearm()
+    control.step(1)
+    assert control.acquire_iteration()
+
+
+def chunk(layout, iterations):
+    rows = np.zeros((len(iterations), layout.ncols))
+    rows[:, 0] = iterations
+    return HistoryChunk(layout, rows)
+
+
+def test_mailbox_keeps_the_newest_snapshot_and_every_row():
+    run = make_run()
+    s1, r1 = run.step_with_rows()
+    s2, r2 = run.step_with_rows()
+    mailbox = Mailbox()
+    mailbox.put(s1, r1)
+    mailbox.put(s2, r2)
+    snapshot, rows = mailbox.drain()
+    assert snapshot is s2
+    np.testing.assert_array_equal(rows.iteration, [1, 2])
+    assert mailbox.drain() == (None, None)
+
+
+def test_mailbox_shows_each_step_even_when_several_arrive_within_one_frame():
+    run = make_run()
+    mailbox = Mailbox()
+    stepped = [run.step_with_rows() for _ in range(3)]
+    for snapshot, rows in stepped:
+        mailbox.put(snapshot, rows, stepped=True)
+    running = run.step_with_rows()
+    mailbox.put(*running)  # newer than the steps: shown after them
+    shown = [mailbox.drain()[0].iteration for _ in range(4)]
+    assert shown == [1, 2, 3, 4]
+    assert not mailbox.has_snapshot()
+
+
+def test_a_step_supersedes_an_older_running_snapshot():
+    run = make_run()
+    mailbox = Mailbox()
+    mailbox.put(*run.step_with_rows())
+    mailbox.put(*run.step_with_rows(), stepped=True)
+    assert mailbox.drain()[0].iteration == 2
+    assert mailbox.drain() == (None, None)
+
+
+def test_a_consumer_that_falls_far_behind_gets_a_thinned_backlog_not_unbounded_memory():
+    layout = RowLayout((2, 3, 1))
+    mailbox = Mailbox(max_pending_bytes=64 * layout.ncols * 8)
+    for k in range(0, 10_000, 100):
+        mailbox.put(None, chunk(layout, np.arange(k + 1, k + 101)))
+    _, rows = mailbox.drain()
+    assert rows.decimated and len(rows) <= 64
+    assert rows.iteration[0] == 1 and rows.iteration[-1] == 10_000
+    mailbox.put(None, chunk(layout, [10_001]))
+    assert not mailbox.drain()[1].decimated
+
+
+def test_events_are_queued_in_order_and_clear_forgets_everything():
+    mailbox = Mailbox()
+    mailbox.post("stopped", "a")
+    mailbox.post("failed", "b")
+    assert mailbox.take_events() == [("stopped", "a"), ("failed", "b")]
+    assert mailbox.take_events() == []
+    run = make_run()
+    mailbox.put(*run.step_with_rows())
+    mailbox.post("stopped", "c")
+    mailbox.clear()
+    assert mailbox.drain() == (None, None) and mailbox.take_events() == []

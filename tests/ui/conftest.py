@@ -1,0 +1,26 @@
+"""pytest-qt set-up for the UI tests, and napari's guard against dangling threads."""
+import pytest
+import shiboken6
+from PySide6.QtCore import QThread
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_qthreads(monkeypatch):
+    """Fail any test that leaves a QThread running (a crash at exit waiting to happen)."""
+    started = []
+    original_start = QThread.start
+
+    def recording_start(self, *args, **kwargs):
+        started.append(self)
+        return original_start(self, *args, **kwargs)
+
+    monkeypatch.setattr(QThread, "start", recording_start)
+    yield
+    running = [thread for thread in started if shiboken6.isValid(thread) and thread.isRunning()]
+    for thread in running:  # clean up so the next tests (and the interpreter's exit) survive
+        stop = getattr(thread, "stop_loop", thread.requestInterruption)
+        stop()
+        thread.wait(5000)
+    if running:
+        pytest.fail(f"the test left {len(running)} QThread(s) running: "
+                    f"{[thread.objectName() or type(thread).__name__ for thread in running]}")
