@@ -1,0 +1,264 @@
+"""The cost curve: J(Θ) per iteration on the training and validation sets, the
+regularisation term on its own, and accuracy below on a linked x axis.
+
+Built for long runs: the series live in growing buffers (doubling capacity, so an
+append costs amortised O(chunk)), the curves are created once and fed with
+`setData`, and pyqtgraph draws only what is in view, downsampled by peak per
+pixel column. 10^6 points repaint in a few milliseconds (tests/benchmarks/bench_cost_plot.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+# Okabe-Ito colours (colour-blind safe): train blue, validation vermillion; the
+# regularisation term, a part of J rather than a data set, in near-black.
+TRAIN_COLOR = "#0072B2"
+VALIDATION_COLOR = "#D55E00"
+REGULARISATION_COLOR = "#222222"
+AXIS_TEXT_COLOR = "#333333"
+
+_COLUMNS = ("iteration", "cost", "regularisation", "validation_cost",
+            "train_accuracy", "validation_accuracy")
+
+
+class GrowingSeries:
+    """Equal-length columns of float64 that grow by appending chunks.
+
+    Capacity doubles when full, so a long run costs amortised O(1) per point and
+    `column(name)` is a contiguous view of the first `len(self)` values (no copy).
+    """
+
+    def __init__(self, names: tuple[str, ...], capacity: int = 1024):
+        self._index = {name: i for i, name in enumerate(names)}
+        self._data = np.empty((len(names), capacity))
+        self._length = 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    def append(self, **columns: np.ndarray) -> None:
+        if set(columns) != set(self._index):
+            raise ValueError(f"expected columns {sorted(self._index)}; got {sorted(columns)}")
+        lengths = {np.shape(v)[0] if np.ndim(v) == 1 else -1 for v in columns.values()}
+        if len(lengths) != 1 or -1 in lengths:
+            raise ValueError("every series must be a 1-D array, all of the same length")
+        count = lengths.pop()
+        self._reserve(self._length + count)
+        for name, values in columns.items():
+            self._data[self._index[name], self._length:self._length + count] = values
+        self._length += count
+
+    def column(self, name: str) -> np.ndarray:
+        return self._data[self._index[name], :self._length]
+
+    def clear(self) -> None:
+        self._length = 0
+
+    def _reserve(self, needed: int) -> None:
+        capacity = self._data.shape[1]
+        if needed <= capacity:
+            return
+        while capacity < needed:
+            capacity *= 2
+        grown = np.empty((self._data.shape[0], capacity))
+        grown[:, :self._length] = self._data[:, :self._length]
+        self._data = grown
+
+
+class CostPlot(QWidget):
+    """J train, J validation and λ/(2m) ΣΘ² per iteration; accuracy (%) below.
+
+    Feed it with `append(...)` batches (e.g. the trainer's `costs_appended`).
+    Accuracies are fractions in [0, 1] and are drawn as percentages. Validation
+    series that are all nan (no validation set) are hidden with their legend entries.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("costPlot")
+        self._series = GrowingSeries(_COLUMNS)
+        # Whether every value appended so far is finite, per column: lets pyqtgraph
+        # skip its own finite check on each redraw when that is safe.
+        self._all_finite = dict.fromkeys(_COLUMNS, True)
+        self._has_validation = False
+        self._build_plots()
+        self._build_controls()
+
+    # --- construction ---------------------------------------------------------------
+    def _build_plots(self) -> None:
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.cost_axes: pg.PlotItem = self.graphics.addPlot(row=0, col=0)
+        self.accuracy_axes: pg.PlotItem = self.graphics.addPlot(row=1, col=0)
+        self.graphics.ci.layout.setRowStretchFactor(0, 2)
+        self.graphics.ci.layout.setRowStretchFactor(1, 1)
+        self.accuracy_axes.setXLink(self.cost_axes)
+
+        for axes in (self.cost_axes, self.accuracy_axes):
+            for side in ("left", "bottom"):
+                axes.getAxis(side).setTextPen(AXIS_TEXT_COLOR)
+        self.cost_axes.setLabel("left", "J(Θ)")
+        self.cost_axes.showGrid(x=True, y=True, alpha=0.2)
+        self.accuracy_axes.setLabel("left", "accuracy (%)")
+        self.accuracy_axes.setLabel("bottom", "iteration")
+        self.accuracy_axes.showGrid(x=True, y=True, alpha=0.2)
+        self.accuracy_axes.setYRange(0, 100, padding=0.05)
+        self.accuracy_axes.getAxis("left").setTicks([[(v, str(v)) for v in (0, 25, 50, 75, 100)]])
+        self.accuracy_axes.enableAutoRange(axis="y", enable=False)
+
+        self.cost_legend = self.cost_axes.addLegend(offset=(-10, 10), labelTextColor="k")
+        self.accuracy_legend = self.accuracy_axes.addLegend(offset=(-10, -10), labelTextColor="k")
+        self.train_curve = self._curve(self.cost_axes, TRAIN_COLOR, "J train")
+        self.validation_curve = self._curve(self.cost_axes, VALIDATION_COLOR, "J validation")
+        self.regularisation_curve = self._curve(self.cost_axes, REGULARISATION_COLOR, "λ/(2m) ΣΘ²")
+        self.train_accuracy_curve = self._curve(self.accuracy_axes, TRAIN_COLOR, "train")
+        self.validation_accuracy_curve = self._curve(self.accuracy_axes, VALIDATION_COLOR,
+                                                     "validation")
+        self._show_validation(False)
+
+        # One marker line per plot, created once and moved on hover.
+        self.hover_lines = []
+        for axes in (self.cost_axes, self.accuracy_axes):
+            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#999999", width=1))
+            line.setVisible(False)
+            axes.addItem(line, ignoreBounds=True)
+            self.hover_lines.append(line)
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    @staticmethod
+    def _curve(axes: pg.PlotItem, color: str, name: str) -> pg.PlotDataItem:
+        curve = axes.plot(pen=pg.mkPen(color, width=1), name=name)
+        curve.setDownsampling(auto=True, method="peak")
+        curve.setClipToView(True)
+        return curve
+
+    def _build_controls(self) -> None:
+        self.log_y_box = QCheckBox("log y")
+        self.log_y_box.setObjectName("costLogY")
+        self.log_y_box.setToolTip("Show J(Θ) on a logarithmic axis")
+        self.log_y_box.toggled.connect(self.set_log_y)
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("costReadout")
+        self.readout.setToolTip("The point under the mouse")
+        controls = QHBoxLayout()
+        controls.addWidget(self.log_y_box)
+        controls.addSpacing(12)
+        controls.addWidget(self.readout, stretch=1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics, stretch=1)
+        layout.addLayout(controls)
+
+    # --- public API ---------------------------------------------------------------------
+    def append(self, iterations: np.ndarray, cost: np.ndarray, data_cost: np.ndarray,
+               validation_cost: np.ndarray, train_accuracy: np.ndarray,
+               validation_accuracy: np.ndarray) -> None:
+        """Add one batch of per-iteration values (equal-length 1-D arrays) and redraw once."""
+        columns = {
+            "iteration": np.asarray(iterations, dtype=float),
+            "cost": np.asarray(cost, dtype=float),
+            "regularisation": np.asarray(cost, dtype=float) - np.asarray(data_cost, dtype=float),
+            "validation_cost": np.asarray(validation_cost, dtype=float),
+            "train_accuracy": 100.0 * np.asarray(train_accuracy, dtype=float),
+            "validation_accuracy": 100.0 * np.asarray(validation_accuracy, dtype=float),
+        }
+        self._series.append(**columns)
+        for name, values in columns.items():
+            self._all_finite[name] = self._all_finite[name] and bool(np.isfinite(values).all())
+        if not self._has_validation and np.isfinite(columns["validation_cost"]).any():
+            self._show_validation(True)
+        self._redraw()
+
+    def clear(self) -> None:
+        """Forget every point (a new run)."""
+        self._series.clear()
+        self._all_finite = dict.fromkeys(_COLUMNS, True)
+        self._show_validation(False)
+        for line in self.hover_lines:
+            line.setVisible(False)
+        self.readout.setText(" ")
+        self._redraw()
+
+    def point_count(self) -> int:
+        return len(self._series)
+
+    def set_log_y(self, on: bool) -> None:
+        """J(Θ) on a log10 axis (the checkbox follows)."""
+        self.cost_axes.setLogMode(x=False, y=bool(on))
+        if self.log_y_box.isChecked() != bool(on):
+            self.log_y_box.setChecked(bool(on))
+
+    def readout_at(self, x: float) -> str:
+        """The readout text for the point nearest to iteration x ("" when empty)."""
+        i = self._nearest_index(x)
+        if i is None:
+            return ""
+        s = self._series
+        text = f"iteration {int(s.column('iteration')[i])}   J = {s.column('cost')[i]:.4f}"
+        validation = s.column("validation_cost")[i]
+        if np.isfinite(validation):
+            text += f"   J validation = {validation:.4f}"
+        accuracy = s.column("train_accuracy")[i]
+        if np.isfinite(accuracy):
+            text += f"   accuracy = {accuracy:.1f} %"
+        return text
+
+    # --- internals ---------------------------------------------------------------------
+    def _redraw(self) -> None:
+        s = self._series
+        x = s.column("iteration")
+        for curve, name in ((self.train_curve, "cost"),
+                            (self.regularisation_curve, "regularisation"),
+                            (self.validation_curve, "validation_cost"),
+                            (self.train_accuracy_curve, "train_accuracy"),
+                            (self.validation_accuracy_curve, "validation_accuracy")):
+            finite = self._all_finite[name] and self._all_finite["iteration"]
+            curve.setData(x=x, y=s.column(name), skipFiniteCheck=finite)
+
+    def _show_validation(self, visible: bool) -> None:
+        """Show or hide the validation curves, and list only the visible ones in the legends."""
+        self._has_validation = visible
+        self.validation_curve.setVisible(visible)
+        self.validation_accuracy_curve.setVisible(visible)
+        # Rebuilt rather than patched, so the entries keep their order.
+        self.cost_legend.clear()
+        self.cost_legend.addItem(self.train_curve, "J train")
+        if visible:
+            self.cost_legend.addItem(self.validation_curve, "J validation")
+        self.cost_legend.addItem(self.regularisation_curve, "λ/(2m) ΣΘ²")
+        self.accuracy_legend.clear()
+        self.accuracy_legend.addItem(self.train_accuracy_curve, "train")
+        if visible:
+            self.accuracy_legend.addItem(self.validation_accuracy_curve, "validation")
+
+    def legend_names(self) -> list[str]:
+        """The entries of both legends, top plot first (what the user can read)."""
+        return [label.text for legend in (self.cost_legend, self.accuracy_legend)
+                for _sample, label in legend.items]
+
+    def _nearest_index(self, x: float) -> int | None:
+        iterations = self._series.column("iteration")
+        if not len(iterations):
+            return None
+        # Iterations arrive in increasing order: binary search, then the closer neighbour.
+        i = int(np.searchsorted(iterations, x))
+        if i >= len(iterations):
+            return len(iterations) - 1
+        if i > 0 and x - iterations[i - 1] <= iterations[i] - x:
+            return i - 1
+        return i
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        for axes in (self.cost_axes, self.accuracy_axes):
+            if axes.sceneBoundingRect().contains(scene_pos):
+                x = axes.vb.mapSceneToView(scene_pos).x()
+                i = self._nearest_index(x)
+                if i is not None:
+                    for line in self.hover_lines:
+                        line.setPos(self._series.column("iteration")[i])
+                        line.setVisible(True)
+                    self.readout.setText(self.readout_at(x))
+                return
