@@ -13,12 +13,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from .palette import AXIS_TEXT_COLOR
+
 # Okabe-Ito colours (colour-blind safe): train blue, validation vermillion; the
 # regularisation term, a part of J rather than a data set, in near-black.
 TRAIN_COLOR = "#0072B2"
 VALIDATION_COLOR = "#D55E00"
 REGULARISATION_COLOR = "#222222"
-AXIS_TEXT_COLOR = "#333333"
 
 _COLUMNS = ("iteration", "cost", "regularisation", "validation_cost",
             "train_accuracy", "validation_accuracy")

@@ -18,6 +18,9 @@ from PySide6.QtGui import QColor
 _PUOR_ANCHORS = ["#7f3b08", "#b35806", "#e08214", "#fdb863", "#fee0b6", "#f7f7f7",
                  "#d8daeb", "#b2abd2", "#8073ac", "#542788", "#2d004b"]
 
+# Axis numbers and labels: dark grey, readable on the white plot background.
+AXIS_TEXT_COLOR = "#333333"
+
 # Paul Tol, "muted": distinct for common colour-vision deficiencies.
 CLASS_COLORS: list[str] = ["#332288", "#DDCC77", "#117733", "#CC6677", "#88CCEE",
                            "#882255", "#44AA99", "#999933", "#AA4499", "#555555"]
