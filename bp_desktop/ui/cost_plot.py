@@ -157,14 +157,24 @@ class CostPlot(QWidget):
     def append(self, iterations: np.ndarray, cost: np.ndarray, data_cost: np.ndarray,
                validation_cost: np.ndarray, train_accuracy: np.ndarray,
                validation_accuracy: np.ndarray) -> None:
-        """Add one batch of per-iteration values (equal-length 1-D arrays) and redraw once."""
+        """Add one batch of per-iteration values (equal-length 1-D arrays) and redraw once.
+
+        Nothing is stored when the arrays disagree in shape (ValueError).
+        """
+        given = {"iterations": iterations, "cost": cost, "data_cost": data_cost,
+                 "validation_cost": validation_cost, "train_accuracy": train_accuracy,
+                 "validation_accuracy": validation_accuracy}
+        arrays = {name: np.asarray(values, dtype=float) for name, values in given.items()}
+        shapes = {name: a.shape for name, a in arrays.items()}
+        if any(len(shape) != 1 for shape in shapes.values()) or len(set(shapes.values())) != 1:
+            raise ValueError(f"CostPlot.append needs 1-D arrays of equal length; got shapes {shapes}")
         columns = {
-            "iteration": np.asarray(iterations, dtype=float),
-            "cost": np.asarray(cost, dtype=float),
-            "regularisation": np.asarray(cost, dtype=float) - np.asarray(data_cost, dtype=float),
-            "validation_cost": np.asarray(validation_cost, dtype=float),
-            "train_accuracy": 100.0 * np.asarray(train_accuracy, dtype=float),
-            "validation_accuracy": 100.0 * np.asarray(validation_accuracy, dtype=float),
+            "iteration": arrays["iterations"],
+            "cost": arrays["cost"],
+            "regularisation": arrays["cost"] - arrays["data_cost"],
+            "validation_cost": arrays["validation_cost"],
+            "train_accuracy": 100.0 * arrays["train_accuracy"],
+            "validation_accuracy": 100.0 * arrays["validation_accuracy"],
         }
         self._series.append(**columns)
         for name, values in columns.items():

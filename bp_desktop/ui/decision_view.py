@@ -102,7 +102,9 @@ class DecisionBoundaryView(QWidget):
 
     def _build_grid(self, X: np.ndarray) -> None:
         low, high = X.min(axis=0), X.max(axis=0)
-        extent = np.where(high > low, high - low, 1.0)  # one point, or a line: still a plane
+        flat = high <= low  # one point, or points on a line: still show a plane around them
+        low, high = np.where(flat, low - 0.5, low), np.where(flat, high + 0.5, high)
+        extent = high - low
         low, high = low - MARGIN * extent, high + MARGIN * extent
         n = self.grid_size
         xs, ys = np.linspace(low[0], high[0], n), np.linspace(low[1], high[1], n)
