@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 
 from bp_desktop.core import Network, sigmoid
 from bp_desktop.ui.cost_plot import CostPlot, GrowingSeries
+from bp_desktop.ui.decimation import PeakPyramid
 from bp_desktop.ui.decision_view import DecisionBoundaryView
 from bp_desktop.ui.palette import (CLASS_COLORS, CLASS_COLORS_LIGHT, DIVERGING_LUT, class_rgb,
                                    diverging_color, diverging_index, two_class_lut)
@@ -407,3 +408,74 @@ def test_every_drawn_tile_fills_the_range_unless_its_weights_are_zero(weight_vie
     assert np.count_nonzero(~np.isnan(mosaic)) == theta1.shape[0] * 16
     rows, cols = tile_grid(len(theta1))
     assert rows * cols >= len(theta1) and rows == math.floor(math.sqrt(len(theta1)))
+
+
+# --- peak decimation -------------------------------------------------------------------------
+def _bin_extremes(raw, size):
+    """Reference: min and max of every bin of `size` raw points, by plain slicing."""
+    chunks = [raw[:, i:i + size] for i in range(0, raw.shape[1], size)]
+    return (np.array([np.fmin.reduce(c, axis=1) for c in chunks]).T,
+            np.array([np.fmax.reduce(c, axis=1) for c in chunks]).T)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 400), min_size=1, max_size=8), st.data())
+def test_pyramid_bins_hold_the_extremes_of_their_points(chunk_sizes, data):
+    total = sum(chunk_sizes)
+    raw = data.draw(arrays(np.float64, (2, total),
+                           elements=st.floats(-1e6, 1e6) | st.just(np.nan)))
+    pyramid = PeakPyramid(2, base_level=2)
+    done = 0
+    for size in chunk_sizes:  # grown in chunks, as the trainer delivers them
+        done += size
+        pyramid.update(raw[:, :done])
+    assert pyramid.level_count() >= 1
+    assert pyramid.level(pyramid.level_count() - 1)[0].shape[1] == 1  # the top is one bin
+    for level in range(pyramid.level_count()):
+        expected_min, expected_max = _bin_extremes(raw, 4 << level)
+        mins, maxs = pyramid.level(level)
+        assert np.array_equal(mins, expected_min, equal_nan=True)
+        assert np.array_equal(maxs, expected_max, equal_nan=True)
+
+
+@given(st.integers(1, 100_000), st.integers(0, 100_000), st.integers(1, 2000))
+@settings(max_examples=60, deadline=None)
+def test_pyramid_answers_with_about_max_bins_covering_the_range(n, start, max_bins):
+    pyramid = PeakPyramid(1)
+    pyramid.update(np.arange(n, dtype=float)[None, :])
+    start = min(start, n - 1)
+    binned = pyramid.bins(start, n, max_bins)
+    if binned is None:
+        assert n - start <= max_bins * 16
+        return
+    size, mins, maxs = binned
+    assert mins.shape[1] <= max_bins + 1
+    assert mins[0, 0] <= start and maxs[0, -1] == n - 1  # the whole range is covered
+
+
+def test_long_runs_reach_the_curves_as_peaks_per_bin(cost_plot):
+    rng = np.random.default_rng(3)
+    n = 300_000
+    cost = rng.random(n)
+    cost[123_457] = 7.0  # one spike must stay visible
+    it = np.arange(1, n + 1, dtype=float)
+    nan = np.full(n, np.nan)
+    cost_plot.append(it, cost, cost, nan, np.full(n, 0.5), nan)
+    x, y = cost_plot.train_curve.getOriginalDataset()
+    assert len(x) < 5000  # about two values per pixel column, not 300,000
+    assert y.max() == 7.0 and y.min() == cost.min()
+    assert x[0] == 1 and x[-1] == n and y[-1] == cost[-1]
+
+
+def test_zooming_in_feeds_the_raw_points_in_view(cost_plot, qtbot):
+    n = 300_000
+    data = _series(1, n)
+    cost_plot.append(**data)
+    cost_plot.cost_axes.vb.setXRange(1000, 2000, padding=0)
+    x, y = cost_plot.train_curve.getOriginalDataset()
+    assert x[0] <= 1000 and x[-1] >= 2000 and len(x) < 1100
+    assert np.array_equal(y, data["cost"][x.astype(int) - 1])  # raw values, not bins
+    cost_plot.cost_axes.vb.enableAutoRange(x=True)
+    cost_plot.append(**_series(n + 1, 10))  # following the run again: the whole range
+    x, _ = cost_plot.train_curve.getOriginalDataset()
+    assert x[0] == 1 and x[-1] == n + 10
