@@ -76,12 +76,29 @@ class GrowingSeries:
         self._data = grown
 
 
+class CostAxis(pg.AxisItem):
+    """The J(Θ) axis. On a log scale pyqtgraph labels every 2..9 × 10^k, and the
+    labels overlap; keeping 1, 2 and 5 × 10^k reads cleanly (the ticks all stay)."""
+
+    def tickStrings(self, values, scale, spacing):
+        strings = super().tickStrings(values, scale, spacing)
+        if not self.logMode:
+            return strings
+        return [text if _mantissa(value) in (1, 2, 5) else ""
+                for value, text in zip(values, strings)]
+
+
+def _mantissa(log10_value: float) -> int:
+    return round(10 ** (log10_value - np.floor(log10_value + 1e-9)))
+
+
 class CostPlot(QWidget):
     """J train, J validation and λ/(2m) ΣΘ² per iteration; accuracy (%) below.
 
     Feed it with `append(...)` batches (e.g. the trainer's `costs_appended`).
     Accuracies are fractions in [0, 1] and are drawn as percentages. Validation
-    series that are all nan (no validation set) are hidden with their legend entries.
+    series that are all nan (no validation set) are hidden with their legend entries,
+    and so is the λ term while it is zero everywhere (λ = 0).
     """
 
     def __init__(self, parent: QWidget | None = None):
@@ -89,10 +106,13 @@ class CostPlot(QWidget):
         self.setObjectName("costPlot")
         self._series = GrowingSeries(_COLUMNS)
         self._pyramid = PeakPyramid(len(_COLUMNS))
+        # Off only to measure what the pyramid saves (tests/benchmarks/bench_cost_plot.py).
+        self.decimate = True
         # Whether every value appended so far is finite, per column: lets pyqtgraph
         # skip its own finite check on each redraw when that is safe.
         self._all_finite = dict.fromkeys(_COLUMNS, True)
         self._has_validation = False
+        self._has_regularisation = False
         self._build_plots()
         self._build_controls()
 
@@ -100,7 +120,8 @@ class CostPlot(QWidget):
     def _build_plots(self) -> None:
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
-        self.cost_axes: pg.PlotItem = self.graphics.addPlot(row=0, col=0)
+        self.cost_axes: pg.PlotItem = self.graphics.addPlot(
+            row=0, col=0, axisItems={"left": CostAxis("left")})
         self.accuracy_axes: pg.PlotItem = self.graphics.addPlot(row=1, col=0)
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
         self.graphics.ci.layout.setRowStretchFactor(1, 1)
@@ -111,6 +132,8 @@ class CostPlot(QWidget):
         for axes in (self.cost_axes, self.accuracy_axes):
             for side in ("left", "bottom"):
                 axes.getAxis(side).setTextPen(AXIS_TEXT_COLOR)
+                # J in plain numbers: an "(x0.001)" scale in the label reads as part of J.
+                axes.getAxis(side).enableAutoSIPrefix(False)
         self.cost_axes.setLabel("left", "J(Θ)")
         self.accuracy_axes.setLabel("left", "accuracy (%)")
         self.accuracy_axes.setLabel("bottom", "iteration")
@@ -126,7 +149,7 @@ class CostPlot(QWidget):
         self.train_accuracy_curve = self._curve(self.accuracy_axes, TRAIN_COLOR, "train")
         self.validation_accuracy_curve = self._curve(self.accuracy_axes, VALIDATION_COLOR,
                                                      "validation")
-        self._show_validation(False)
+        self._show_optional_curves(validation=False, regularisation=False)
 
         # One marker line per plot, created once and moved on hover.
         self.hover_lines = []
@@ -138,6 +161,8 @@ class CostPlot(QWidget):
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         # Zooming or panning shows another index range: re-feed it at full detail.
         self.cost_axes.vb.sigXRangeChanged.connect(self._on_x_range_changed)
+        # A wider plot has more pixel columns: re-feed the bins at the new width.
+        self.cost_axes.vb.sigResized.connect(self._on_resized)
 
     @staticmethod
     def _curve(axes: pg.PlotItem, color: str, name: str) -> pg.PlotDataItem:
@@ -189,8 +214,10 @@ class CostPlot(QWidget):
         self._series.append(**columns)
         for name, values in columns.items():
             self._all_finite[name] = self._all_finite[name] and bool(np.isfinite(values).all())
-        if not self._has_validation and np.isfinite(columns["validation_cost"]).any():
-            self._show_validation(True)
+        validation = self._has_validation or bool(np.isfinite(columns["validation_cost"]).any())
+        regularisation = self._has_regularisation or bool(np.any(columns["regularisation"] != 0))
+        if (validation, regularisation) != (self._has_validation, self._has_regularisation):
+            self._show_optional_curves(validation, regularisation)
         self._redraw()
 
     def clear(self) -> None:
@@ -198,7 +225,7 @@ class CostPlot(QWidget):
         self._series.clear()
         self._pyramid.clear()
         self._all_finite = dict.fromkeys(_COLUMNS, True)
-        self._show_validation(False)
+        self._show_optional_curves(validation=False, regularisation=False)
         for line in self.hover_lines:
             line.setVisible(False)
         self.readout.setText(" ")
@@ -247,7 +274,7 @@ class CostPlot(QWidget):
         self._pyramid.update(raw)
         start, stop = self._visible_index_range()
         pixels = max(int(self.cost_axes.vb.width()), 400)
-        binned = self._pyramid.bins(start, stop, pixels)
+        binned = self._pyramid.bins(start, stop, pixels) if self.decimate else None
         if binned is None:
             return raw[:, start:stop]
         _size, mins, maxs = binned
@@ -269,24 +296,31 @@ class CostPlot(QWidget):
         stop = min(int(np.searchsorted(iterations, high, side="right")) + 1, n)
         return (start, stop) if stop > start else (0, n)
 
+    def _on_resized(self) -> None:
+        if self.point_count():
+            self._redraw()
+
     def _on_x_range_changed(self) -> None:
         if not self.cost_axes.vb.autoRangeEnabled()[0] and self.point_count():
             self._redraw()
 
-    def _show_validation(self, visible: bool) -> None:
-        """Show or hide the validation curves, and list only the visible ones in the legends."""
-        self._has_validation = visible
-        self.validation_curve.setVisible(visible)
-        self.validation_accuracy_curve.setVisible(visible)
+    def _show_optional_curves(self, validation: bool, regularisation: bool) -> None:
+        """Show the validation curves only when there is a validation set, and the λ term
+        only when it is not zero throughout (λ = 0); the legends list what is shown."""
+        self._has_validation, self._has_regularisation = validation, regularisation
+        self.validation_curve.setVisible(validation)
+        self.validation_accuracy_curve.setVisible(validation)
+        self.regularisation_curve.setVisible(regularisation)
         # Rebuilt rather than patched, so the entries keep their order.
         self.cost_legend.clear()
         self.cost_legend.addItem(self.train_curve, "J train")
-        if visible:
+        if validation:
             self.cost_legend.addItem(self.validation_curve, "J validation")
-        self.cost_legend.addItem(self.regularisation_curve, "λ/(2m) ΣΘ²")
+        if regularisation:
+            self.cost_legend.addItem(self.regularisation_curve, "λ/(2m) ΣΘ²")
         self.accuracy_legend.clear()
         self.accuracy_legend.addItem(self.train_accuracy_curve, "train")
-        if visible:
+        if validation:
             self.accuracy_legend.addItem(self.validation_accuracy_curve, "validation")
 
     def legend_names(self) -> list[str]:

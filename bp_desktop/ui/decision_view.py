@@ -42,6 +42,7 @@ class DecisionBoundaryView(QWidget):
         self.axes: pg.PlotItem = self.graphics.addPlot()
         for side in ("left", "bottom"):
             self.axes.getAxis(side).setTextPen(AXIS_TEXT_COLOR)
+            self.axes.getAxis(side).enableAutoSIPrefix(False)
         self.axes.setLabel("bottom", "x₁")
         self.axes.setLabel("left", "x₂")
         self.axes.setAspectLocked(False)

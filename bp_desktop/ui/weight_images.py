@@ -86,8 +86,12 @@ class WeightImagesView(QWidget):
         if order not in ("C", "F"):
             raise ValueError(f"order must be 'C' (row by row) or 'F' (column by column); got {order!r}")
         self.image_shape, self.order = (rows, cols), order
-        if self._theta1 is not None:
+        if self._theta1 is None:
+            return
+        if self._theta1.shape[1] - 1 == rows * cols:
             self.update_thetas(self._theta1)
+        else:
+            self.clear()  # weights of another dataset: wait for this one's
 
     def update_thetas(self, theta1: np.ndarray) -> None:
         """Draw Θ^(1) (shape s_2 × (n + 1), bias column first) as one tile per hidden unit."""
@@ -147,7 +151,7 @@ class WeightImagesView(QWidget):
         return mosaic
 
     def _update_caption(self) -> None:
-        scale = ("all tiles share the largest |Θ|" if self.global_scale
-                 else "each tile scaled by its own largest |Θ|")
+        scale = ("one scale for all: the largest |Θ|" if self.global_scale
+                 else "each tile scaled to its own max |Θ|")
         self.caption.setText(f"one tile per hidden unit: <b style='color:#542788'>purple +</b>, "
                              f"<b style='color:#b35806'>orange −</b>; {scale}")

@@ -1,6 +1,7 @@
 """The cost plot, the decision-boundary view and the weight images, built offscreen
 and checked through what they show: curve data, legend entries, image arrays."""
 import math
+import re
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 
 from bp_desktop.core import Network, sigmoid
-from bp_desktop.ui.cost_plot import CostPlot, GrowingSeries
+from bp_desktop.ui.cost_plot import CostAxis, CostPlot, GrowingSeries
 from bp_desktop.ui.decimation import PeakPyramid
 from bp_desktop.ui.decision_view import DecisionBoundaryView
 from bp_desktop.ui.palette import (CLASS_COLORS, CLASS_COLORS_LIGHT, DIVERGING_LUT, class_rgb,
@@ -98,7 +99,10 @@ def test_cost_plot_has_the_stable_object_names(cost_plot):
 
 
 def test_axis_labels_use_the_course_notation(cost_plot):
-    assert cost_plot.cost_axes.getAxis("left").labelText == "J(Θ)"
+    cost_plot.append(**_series(1, 10))  # small J must not become "J(Θ) (x0.001)"
+    cost_plot.grab()
+    shown = re.sub("<[^>]+>", "", cost_plot.cost_axes.getAxis("left").labelString())
+    assert shown.strip() == "J(Θ)"
     assert cost_plot.accuracy_axes.getAxis("bottom").labelText == "iteration"
     assert cost_plot.accuracy_axes.getAxis("left").labelText == "accuracy (%)"
 
@@ -117,9 +121,28 @@ def test_validation_curves_hide_while_there_is_no_validation_set(cost_plot):
     cost_plot.clear()
     assert cost_plot.point_count() == 0
     assert not cost_plot.validation_curve.isVisible()
-    assert cost_plot.legend_names() == ["J train", "λ/(2m) ΣΘ²", "train"]
+    assert cost_plot.legend_names() == ["J train", "train"]  # a new run shows what it has
     x, _ = cost_plot.train_curve.getOriginalDataset()
     assert x is None or len(x) == 0
+
+
+def test_the_lambda_term_shows_only_once_it_is_not_zero(cost_plot):
+    unregularised = _series(1, 20)
+    unregularised["data_cost"] = unregularised["cost"]  # λ = 0
+    cost_plot.append(**unregularised)
+    assert not cost_plot.regularisation_curve.isVisible()
+    assert cost_plot.legend_names() == ["J train", "J validation", "train", "validation"]
+    cost_plot.append(**_series(21, 20))  # λ raised during the run
+    assert cost_plot.regularisation_curve.isVisible()
+    assert "λ/(2m) ΣΘ²" in cost_plot.legend_names()
+
+
+def test_log_axis_labels_only_1_2_5_per_decade():
+    axis = CostAxis("left")
+    axis.setLogMode(False, True)
+    values = np.log10([0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.2, 0.4, 0.5])
+    labelled = [bool(t) for t in axis.tickStrings(values, 1.0, 1.0)]
+    assert labelled == [True, True, False, True, False, True, True, False, True]
 
 
 def test_log_checkbox_flips_the_cost_axis_log_mode(cost_plot, qtbot):
@@ -365,7 +388,7 @@ def test_global_scale_divides_every_tile_by_the_layer_max(weight_view, qtbot):
     assert weight_view.global_scale
     biggest = np.abs(theta1[:, 1:]).max()
     assert np.allclose(weight_view.tiles, theta1[:, 1:].reshape(4, 3, 3) / biggest)
-    assert "largest |Θ|" in weight_view.caption.text()
+    assert "one scale for all" in weight_view.caption.text()
 
 
 def test_bias_weights_are_not_drawn(weight_view):
@@ -390,6 +413,9 @@ def test_changing_the_shape_redraws_the_last_weights(weight_view):
     weight_view.update_thetas(_theta1(2, 4))
     weight_view.set_image_shape((1, 4))
     assert weight_view.tiles.shape == (2, 1, 4)
+    weight_view.set_image_shape((3, 3))  # a new dataset: the old weights no longer fit
+    assert weight_view.tiles is None and weight_view.image_item.image is None
+    weight_view.update_thetas(_theta1(2, 9))
     weight_view.clear()
     assert weight_view.tiles is None and weight_view.image_item.image is None
 
@@ -479,3 +505,13 @@ def test_zooming_in_feeds_the_raw_points_in_view(cost_plot, qtbot):
     cost_plot.append(**_series(n + 1, 10))  # following the run again: the whole range
     x, _ = cost_plot.train_curve.getOriginalDataset()
     assert x[0] == 1 and x[-1] == n + 10
+
+
+def test_a_wider_plot_gets_more_bins(cost_plot, qtbot):
+    n = 300_000
+    cost_plot.append(**_series(1, n))
+    cost_plot.show()
+    qtbot.waitExposed(cost_plot)
+    narrow = len(cost_plot.train_curve.getOriginalDataset()[0])
+    cost_plot.resize(1900, 420)
+    qtbot.waitUntil(lambda: len(cost_plot.train_curve.getOriginalDataset()[0]) > narrow)
