@@ -29,6 +29,9 @@ class DecisionBoundaryView(QWidget):
     the colour of its argmax class, from white (h = 0) to full tint (h = 1).
     """
 
+    # P(class 1) for one output unit: class 0's tint, white at 0.5, class 1's tint.
+    _two_class_lut = two_class_lut()
+
     def __init__(self, parent: QWidget | None = None, grid_size: int = GRID_SIZE):
         super().__init__(parent)
         self.setObjectName("decisionView")
@@ -59,8 +62,10 @@ class DecisionBoundaryView(QWidget):
         layout.addWidget(self.graphics)
 
     # --- public API --------------------------------------------------------------------
-    def set_data(self, X: np.ndarray, y: np.ndarray, class_names: Sequence[str]) -> None:
-        """Show these points (in the network's input space) and build the grid around them."""
+    def set_data(self, X: np.ndarray, y: np.ndarray, class_names: Sequence[str],
+                 feature_names: tuple[str, str] = ("x₁", "x₂")) -> None:
+        """Show these points and build the grid around them. X must be in the network's
+        input space (normalised, if the network was trained on normalised features)."""
         X = np.asarray(X, dtype=float)
         y = np.asarray(y)
         if X.ndim != 2 or X.shape[1] != 2:
@@ -72,6 +77,8 @@ class DecisionBoundaryView(QWidget):
         if y.size and (y.min() < 0 or y.max() >= len(class_names)):
             raise ValueError(f"class indices must lie in 0..{len(class_names) - 1}")
         self.clear()
+        self.axes.setLabel("bottom", feature_names[0])
+        self.axes.setLabel("left", feature_names[1])
         self._build_grid(X)
         self._scatter_points(X, y.astype(np.int64), list(class_names))
 
@@ -99,8 +106,6 @@ class DecisionBoundaryView(QWidget):
         self.image_item.clear()
 
     # --- internals ------------------------------------------------------------------------
-    _two_class_lut = two_class_lut()
-
     def _build_grid(self, X: np.ndarray) -> None:
         low, high = X.min(axis=0), X.max(axis=0)
         flat = high <= low  # one point, or points on a line: still show a plane around them

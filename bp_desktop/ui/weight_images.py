@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .palette import DIVERGING_LUT
@@ -31,7 +32,12 @@ class WeightImagesView(QWidget):
     Each tile is scaled symmetrically by its own max |w| (displayData's choice:
     every pattern uses the full colour range), or, with `global_scale`, all tiles by
     the largest |w| of Θ^(1), so tiles can be compared with each other.
+
+    Hovering a tile names its unit and its scale; `unit_hovered` carries the row of
+    Θ^(1) (0-based), i.e. hidden unit a_(row+1)^(2) in the lecture's numbering.
     """
+
+    unit_hovered = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, *, global_scale: bool = False):
         super().__init__(parent)
@@ -60,6 +66,9 @@ class WeightImagesView(QWidget):
                                          "instead of by its own largest |Θ|")
         self.global_scale_box.setChecked(global_scale)
         self.global_scale_box.toggled.connect(self.set_global_scale)
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("weightImagesReadout")
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.caption = QLabel()
         self.caption.setObjectName("weightImagesCaption")
         self.caption.setWordWrap(True)
@@ -70,6 +79,7 @@ class WeightImagesView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.graphics, stretch=1)
+        layout.addWidget(self.readout)
         layout.addLayout(controls)
 
     # --- public API ------------------------------------------------------------------------
@@ -103,7 +113,12 @@ class WeightImagesView(QWidget):
         self._theta1 = theta1
         tiles = weights.reshape(len(weights), rows, cols, order=self.order)
         self.tiles = tiles / self._scales(weights)[:, None, None]
-        self.image_item.setImage(self._mosaic(self.tiles), autoLevels=False, levels=(-1.0, 1.0))
+        self._tile_scales = self._scales(weights)
+        mosaic = self._mosaic(self.tiles)
+        reframe = self.image_item.image is None or self.image_item.image.shape != mosaic.shape
+        self.image_item.setImage(mosaic, autoLevels=False, levels=(-1.0, 1.0))
+        if reframe:  # a new layout: show all of it (and keep the user's zoom otherwise)
+            self.view.autoRange(padding=0.02)
 
     def set_global_scale(self, on: bool) -> None:
         if self.global_scale_box.isChecked() != bool(on):
@@ -117,8 +132,33 @@ class WeightImagesView(QWidget):
         self._theta1 = None
         self.tiles = None
         self.image_item.clear()
+        self.readout.setText(" ")
+
+    def unit_at(self, x: float, y: float) -> int | None:
+        """The Θ^(1) row whose tile covers image point (x, y) (column, row), or None
+        over a gap or outside the tiles."""
+        if self.tiles is None:
+            return None
+        units, rows, cols = self.tiles.shape
+        grid_cols = tile_grid(units)[1]
+        tile_row, inside_row = divmod(math.floor(y) - GAP, rows + GAP)
+        tile_col, inside_col = divmod(math.floor(x) - GAP, cols + GAP)
+        if min(tile_row, tile_col) < 0 or tile_col >= grid_cols or inside_row >= rows \
+                or inside_col >= cols:
+            return None
+        unit = tile_row * grid_cols + tile_col
+        return unit if unit < units else None
 
     # --- internals ---------------------------------------------------------------------------
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        point = self.view.mapSceneToView(scene_pos)
+        unit = self.unit_at(point.x(), point.y())
+        if unit is None:
+            return
+        self.readout.setText(f"hidden unit a_{unit + 1}^(2), row {unit + 1} of Θ^(1): "
+                             f"full colour at |Θ| = {self._tile_scales[unit]:.3g}")
+        self.unit_hovered.emit(unit)
+
     def _shape_for(self, n: int) -> tuple[int, int]:
         if self.image_shape is None:
             side = math.isqrt(n)

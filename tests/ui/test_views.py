@@ -515,3 +515,23 @@ def test_a_wider_plot_gets_more_bins(cost_plot, qtbot):
     narrow = len(cost_plot.train_curve.getOriginalDataset()[0])
     cost_plot.resize(1900, 420)
     qtbot.waitUntil(lambda: len(cost_plot.train_curve.getOriginalDataset()[0]) > narrow)
+
+
+def test_hovering_a_tile_names_its_unit_and_scale(weight_view, qtbot):
+    theta1 = _theta1(5, 6)
+    weight_view.set_image_shape((2, 3))
+    weight_view.update_thetas(theta1)
+    weight_view.show()
+    qtbot.waitExposed(weight_view)
+    # unit 4: tile row 1, tile column 1; its centre in image coordinates
+    centre = QPointF(GAP + 1 * (3 + GAP) + 1.5, GAP + 1 * (2 + GAP) + 1.0)
+    assert weight_view.unit_at(centre.x(), centre.y()) == 4
+    assert weight_view.unit_at(0.5, 0.5) is None  # the border gap
+    assert weight_view.unit_at(GAP + 2 * (3 + GAP) + 1, GAP + 1 * (2 + GAP) + 1) is None  # empty slot
+    widget_pos = weight_view.graphics.mapFromScene(weight_view.view.mapViewToScene(centre))
+    with qtbot.waitSignal(weight_view.unit_hovered) as hovered:
+        qtbot.mouseMove(weight_view.graphics.viewport(), widget_pos)
+    assert hovered.args == [4]
+    scale = np.abs(theta1[4, 1:]).max()
+    assert weight_view.readout.text() == (f"hidden unit a_5^(2), row 5 of Θ^(1): "
+                                          f"full colour at |Θ| = {scale:.3g}")
