@@ -180,6 +180,7 @@ class CostPlot(QWidget):
         self.readout.setObjectName("costReadout")
         self.readout.setToolTip("The point under the mouse")
         controls = QHBoxLayout()
+        controls.setContentsMargins(4, 2, 4, 2)
         controls.addWidget(self.log_y_box)
         controls.addSpacing(12)
         controls.addWidget(self.readout, stretch=1)

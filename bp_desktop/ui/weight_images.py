@@ -18,6 +18,7 @@ from .palette import DIVERGING_LUT
 
 GAP = 1  # pixels between tiles, as displayData's `pad`
 GAP_COLOR = "#7a7a7a"
+HOVER_HINT = "hover a tile to see its hidden unit and scale"
 
 
 def tile_grid(units: int) -> tuple[int, int]:
@@ -66,14 +67,16 @@ class WeightImagesView(QWidget):
                                          "instead of by its own largest |Θ|")
         self.global_scale_box.setChecked(global_scale)
         self.global_scale_box.toggled.connect(self.set_global_scale)
-        self.readout = QLabel(" ")
+        self.readout = QLabel(HOVER_HINT)
         self.readout.setObjectName("weightImagesReadout")
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.caption = QLabel()
         self.caption.setObjectName("weightImagesCaption")
         self.caption.setWordWrap(True)
         self._update_caption()
+        self.readout.setContentsMargins(4, 2, 4, 0)
         controls = QHBoxLayout()
+        controls.setContentsMargins(4, 0, 4, 2)
         controls.addWidget(self.caption, stretch=1)
         controls.addWidget(self.global_scale_box)
         layout = QVBoxLayout(self)
@@ -132,7 +135,7 @@ class WeightImagesView(QWidget):
         self._theta1 = None
         self.tiles = None
         self.image_item.clear()
-        self.readout.setText(" ")
+        self.readout.setText(HOVER_HINT)
 
     def unit_at(self, x: float, y: float) -> int | None:
         """The Θ^(1) row whose tile covers image point (x, y) (column, row), or None
