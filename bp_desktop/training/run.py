@@ -330,6 +330,16 @@ class TrainingRun:
                            snapshot, rows)
         return snapshot, rows
 
+    def preview(self) -> Snapshot:
+        """The forward and backward pass at the current weights, without training: what the
+        next iteration will start from. Its `iteration` is the number of updates so far."""
+        lam = self.hyper.lam
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            validation = self._validate() if self.X_val is not None else (None, None)
+            result = self.network.backprop(self.X, self.Y, lam)
+        report = StepReport(result, result.cost, None, float(np.linalg.norm(result.gradient_vector)), 1)
+        return self._snapshot(self.iteration, self.network.params.copy(), report, validation, lam)
+
     def _restore(self, params: np.ndarray) -> None:
         self.network.params[...] = params
         self._optimizer.reset()  # velocity / search direction are poisoned too

@@ -166,6 +166,7 @@ class LayerInspector(QWidget):
         tabs.addTab(self.table, "Layer table")
         tabs.addTab(self.heatmaps, "Θ, D, Δ")
         tabs.addTab(self.history_plot, "Unit history")
+        tabs.currentChanged.connect(lambda *_: self._refresh())
         self.tabs = tabs
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -266,9 +267,11 @@ class LayerInspector(QWidget):
             self._delta_curve.setData([], [])
             self._a_curve.setData([], [])
             return
-        iterations = history.series("iteration")
-        self._delta_curve.setData(iterations, history.unit_series(layer, unit, "mean_abs_delta"))
-        self._a_curve.setData(iterations, history.unit_series(layer, unit, "mean_a"))
+        if not self.history_plot.isVisible():
+            return  # read only what is shown: the history can hold millions of rows
+        iterations, mean_abs_delta, mean_a = history.unit_history(layer, unit)
+        self._delta_curve.setData(iterations, mean_abs_delta)
+        self._a_curve.setData(iterations, mean_a)
 
     def _on_numerical_clicked(self) -> None:
         snap = self._snapshot

@@ -161,3 +161,24 @@ def test_screenshot_mode_writes_a_png(tmp_path):
     assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "iteration 5" in result.stdout
+
+
+def test_edge_gradient_explained_and_checked_numerically(qtbot, window):
+    snapshot = step_once(qtbot, window)
+    window.canvas.select_edge(0, 1, 2)
+    text = window.inspector.explanation_text()
+    assert fmt(snapshot.gradients[0][1, 2]) in text
+    qtbot.mouseClick(window.inspector.numerical_button, Qt.MouseButton.LeftButton)
+    assert window.inspector.numerical_estimate == pytest.approx(snapshot.gradients[0][1, 2], rel=1e-6)
+    assert "Numerical estimate" in window.inspector.explanation_text()
+
+
+def test_unit_history_plot_follows_the_engine(qtbot, window):
+    window.canvas.select_unit(1, 0)
+    window.inspector.tabs.setCurrentWidget(window.inspector.history_plot)
+    for _ in range(3):
+        step_once(qtbot, window)
+    x, y = window.inspector._delta_curve.getData()
+    assert list(x) == [1, 2, 3]
+    history = window.controller.run.history
+    np.testing.assert_array_equal(y, history.unit_series(1, 0, "mean_abs_delta"))
