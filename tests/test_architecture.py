@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-PURE = ["bp_desktop.core"]
+PURE = ["bp_desktop.core", "bp_desktop.io"]
 
 
 @pytest.mark.parametrize("package", PURE)
