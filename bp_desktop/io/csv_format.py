@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from .metadata import metadata_to_json, parse_json
+from .metadata import metadata_block, parse_json
 from .thetas import THETA_NAME, WeightsContent, checked_theta, theta_count, theta_name
 
 FORMAT_NAME = "bp-desktop-weights-csv"
@@ -42,13 +42,15 @@ def csv_files(thetas: list[np.ndarray], metadata: dict[str, Any]) -> dict[str, b
     """File name -> content of every file of the CSV variant."""
     files = {f"{theta_name(l)}.csv": _csv_text(theta).encode("ascii")
              for l, theta in enumerate(thetas, start=1)}
-    manifest = {"format": FORMAT_NAME, "version": FORMAT_VERSION,
-                "layer_sizes": metadata["layer_sizes"],
-                "hidden_activation": metadata["hidden_activation"],
-                "thetas": [{"file": name, "rows": t.shape[0], "columns": t.shape[1]}
-                           for name, t in zip(files, thetas)],
-                "metadata": metadata}
-    files[MANIFEST] = (metadata_to_json(manifest, indent=2) + "\n").encode("utf-8")
+    head = {"format": FORMAT_NAME, "version": FORMAT_VERSION,
+            "layer_sizes": metadata["layer_sizes"],
+            "hidden_activation": metadata["hidden_activation"]}
+    listing = ",\n".join(f'    {{"file": "{name}", "rows": {t.shape[0]}, "columns": {t.shape[1]}}}'
+                         for name, t in zip(files, thetas))
+    manifest = ("{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in head.items())
+                + f'  "thetas": [\n{listing}\n  ],\n'
+                + f'  "metadata": {metadata_block(metadata, "  ")}\n}}\n')
+    files[MANIFEST] = manifest.encode("utf-8")
     return files
 
 

@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from .metadata import metadata_to_json, parse_json
+from .metadata import metadata_block, parse_json
 from .thetas import WeightsContent, checked_theta, theta_name
 
 FORMAT_NAME = "bp-desktop-weights"
@@ -40,8 +40,7 @@ def json_text(thetas: list[np.ndarray], metadata: dict[str, Any]) -> str:
             "hidden_activation": metadata["hidden_activation"]}
     lines = ["{"]
     lines += [f"  {json.dumps(key)}: {json.dumps(value)}," for key, value in head.items()]
-    nested_metadata = metadata_to_json(metadata, indent=2).replace("\n", "\n  ")
-    lines.append(f'  "metadata": {nested_metadata},')
+    lines.append(f'  "metadata": {metadata_block(metadata, "  ")},')
     lines.append('  "thetas": [')
     matrices = [_matrix_lines(theta) for theta in thetas]
     lines.append(",\n".join(matrices))

@@ -50,6 +50,17 @@ def metadata_to_json(metadata: Mapping[str, Any], *, indent: int | None = None,
     return json.dumps(metadata, indent=indent, ensure_ascii=ascii_only, allow_nan=False)
 
 
+def metadata_block(metadata: Mapping[str, Any], indent: str) -> str:
+    """A JSON object with one line per key, for files people read: nested values stay on
+    their key's line instead of json's one-line-per-number layout."""
+    if not metadata:
+        return "{}"
+    lines = [f"{indent}  {json.dumps(key, ensure_ascii=False)}: "
+             f"{json.dumps(value, ensure_ascii=False, allow_nan=False)}"
+             for key, value in metadata.items()]
+    return "{\n" + ",\n".join(lines) + f"\n{indent}}}"
+
+
 def parse_json(text: str) -> Any:
     """Strict JSON: NaN/Infinity and duplicate keys are errors (ValueError), unlike json.loads."""
     try:

@@ -164,7 +164,9 @@ def _hidden_activation(content: WeightsContent, metadata: dict[str, Any]) -> str
     recorded = metadata.get("hidden_activation")
     if declared is not None and recorded is not None and declared != recorded:
         raise ValueError(f"hidden_activation says {declared!r} but the metadata says {recorded!r}")
-    activation = declared or recorded or "sigmoid"
+    activation = declared if declared is not None else recorded
+    if activation is None:
+        activation = "sigmoid"  # the course's files carry no activation: theirs is sigmoid
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown hidden activation {activation!r:.50}; "
                          f"expected one of {sorted(ACTIVATIONS)}")
