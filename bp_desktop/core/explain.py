@@ -81,7 +81,7 @@ def explain_delta(thetas, a_columns, z_columns, delta_columns, Y, layer: int, un
     terms = tuple(DeltaTerm(k + 1, float(w), float(d), float(p))
                   for k, (w, d, p) in enumerate(zip(weights, next_deltas, products)))
     z = float(z_columns[layer][unit, example])
-    g_prime = float(gradient_from_activation(hidden_activation, np.array(z), np.array(a)))
+    g_prime = float(gradient_from_activation(hidden_activation, np.array([z]), np.array([a]))[0])
     return HiddenDelta(layer + 1, unit + 1, terms, float(weights @ next_deltas), z, a, g_prime,
                        derivative_formula(hidden_activation), delta)
 

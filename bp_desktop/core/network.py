@@ -238,13 +238,7 @@ class Network:
 
     @staticmethod
     def _data_cost(z_out: np.ndarray, Y: np.ndarray, scratch: np.ndarray) -> float:
-        # −y log h − (1−y) log(1−h) with h = g(z) equals softplus(z) − y z, which stays
-        # finite however saturated the output is (log h itself would be log 0 = −inf).
-        m = Y.shape[0]
-        softplus_sum = softplus(z_out, out=scratch[:len(z_out)]).sum()
-        # Σ y z over units and examples, without a temporary array
-        yz_sum = np.einsum("ij,ji->", z_out, Y)
-        return float((softplus_sum - yz_sum) / m)
+        return cross_entropy(z_out, Y, scratch)
 
     def _regularisation(self, lam: float, m: int) -> float:
         if not lam:
@@ -269,6 +263,20 @@ class Network:
     def __repr__(self) -> str:
         return (f"Network({list(self.layer_sizes)}, hidden_activation={self.hidden_activation!r}, "
                 f"seed={self.seed})")
+
+
+def cross_entropy(z_out: np.ndarray, Y: np.ndarray, scratch: np.ndarray | None = None) -> float:
+    """J without the λ term, −(1/m) Σ_i Σ_k [y log h + (1 − y) log(1 − h)], from the output
+    layer's z (units × examples) and Y (examples × units). `scratch`, if given, is a
+    buffer of at least z's shape that may be overwritten."""
+    # −y log h − (1−y) log(1−h) with h = g(z) equals softplus(z) − y z, which stays
+    # finite however saturated the output is (log h itself would be log 0 = −inf).
+    m = Y.shape[0]
+    out = None if scratch is None else scratch[:len(z_out)]
+    softplus_sum = softplus(z_out, out=out).sum()
+    # Σ y z over units and examples, without a temporary array
+    yz_sum = np.einsum("ij,ji->", z_out, Y)
+    return float((softplus_sum - yz_sum) / m)
 
 
 def _checked_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from bp_desktop.core import OPTIMIZERS, Network, make_optimizer
+from bp_desktop.core.network import cross_entropy
 from bp_desktop.core.optimizers import Optimizer, StepReport
 from bp_desktop.core.params import theta_views
 
@@ -347,8 +348,7 @@ class TrainingRun:
     def _validate(self) -> tuple[float, float]:
         """Validation J without λ (as the course's J_cv) and accuracy, at the current Θ."""
         forward = self.network.forward(self.X_val)
-        # Network._data_cost is the core's stable cross-entropy of the output z
-        cost = Network._data_cost(forward.z_columns[-1], self.Y_val)
+        cost = cross_entropy(forward.z_columns[-1], self.Y_val)
         return cost, _accuracy(forward.a_columns[-1], self._val_labels)
 
     def _snapshot(self, k: int, params_before: np.ndarray, report: StepReport,

@@ -3,6 +3,8 @@ to the training engine. No numerics here: the core computes, the views draw."""
 from __future__ import annotations
 
 import time
+from dataclasses import asdict, replace
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, Signal
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog
 from bp_desktop import __version__
 from bp_desktop.core import Network, gradient_check
 from bp_desktop.data import DatasetError, load_builtin, load_csv
+from bp_desktop.io import WEIGHT_FORMATS, WeightsFileError, load_weights, save_weights
 from bp_desktop.training import TrainingRun
 from bp_desktop.training.workspace import Workspace
 
@@ -28,6 +31,18 @@ from .weight_images import WeightImagesView
 GRADIENT_CHECK_EXAMPLES = 20   # the check runs on a sample: it costs 2 cost evaluations per weight
 GRADIENT_CHECK_PASS = 1e-7
 SIDE_VIEW_INTERVAL = 0.1       # seconds between decision-boundary / weight-image redraws
+
+
+def weights_metadata(run: TrainingRun, ws: Workspace) -> dict:
+    """What makes exported weights usable elsewhere: names, scaling, training settings."""
+    dataset = ws.dataset
+    class_names = list(dataset.class_names)
+    return {"class_names": class_names, "feature_names": list(dataset.feature_names),
+            "scaling": ws.scaler.to_dict(), "hyperparameters": asdict(run.hyper),
+            "iteration": run.iteration,
+            "final_cost": float(run.history.series("cost")[-1]) if len(run.history) else None,
+            "dataset": {"name": Path(dataset.source).name, "source": dataset.source,
+                        "sha256": dataset.sha256}}
 
 
 class DatasetLoader(QThread):
@@ -451,10 +466,69 @@ class MainWindow(QMainWindow):
                   f"examples, λ = {self.snapshot.lam:g}.")
 
     def export_weights(self) -> None:
-        self.info("Export weights", "Exporting weights is not available in this build yet.")
+        if self.controller is None:
+            return
+        filters = [f"{text} (*{suffix})" for suffix, text in WEIGHT_FORMATS.items()]
+        path, chosen = QFileDialog.getSaveFileName(self, "Export weights", self.settings.value("last_dir", ""),
+                                                   ";;".join(filters))
+        if not path:
+            return
+        suffix = list(WEIGHT_FORMATS)[filters.index(chosen)] if chosen in filters else ".mat"
+        if not Path(path).suffix:
+            path += suffix
+        self.save_weights_to(path)
+
+    def save_weights_to(self, path: str) -> bool:
+        """Write the run's current Θ (after its last completed iteration) and metadata."""
+        if not self.controller.pause_and_wait():
+            self._error("Export weights", "Training did not pause in time; nothing was written.")
+            return False
+        run, ws = self.controller.run, self.workspace
+        metadata = weights_metadata(run, ws)
+        try:
+            save_weights(run.network, path, metadata=metadata)
+        except (OSError, ValueError) as error:
+            self._error("Export weights", f"Could not write {path}: {error}")
+            return False
+        self.statusBar().showMessage(f"Θ after {run.iteration} iterations written to {path}", 8000)
+        return True
 
     def import_weights(self) -> None:
-        self.info("Import weights", "Importing weights is not available in this build yet.")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import weights", self.settings.value("last_dir", ""),
+            "Weights files (*.mat *.npz *.json *.zip);;All files (*)")
+        if path:
+            self.load_weights_from(path)
+
+    def load_weights_from(self, path: str) -> bool:
+        """Replace Θ with a file's; a different architecture is offered as a switch.
+        A file that cannot be used changes nothing."""
+        try:
+            network, metadata = load_weights(path)
+        except WeightsFileError as error:
+            self._error("Import weights", str(error))
+            return False
+        ws = self.workspace
+        sizes = list(network.layer_sizes)
+        if sizes[0] != ws.layer_sizes[0] or sizes[-1] != ws.layer_sizes[-1]:
+            self._error("Import weights",
+                        f"{path}: the network in this file has {sizes[0]} inputs and {sizes[-1]} outputs "
+                        f"({'-'.join(map(str, sizes))}); the dataset {ws.dataset.name} needs "
+                        f"{ws.layer_sizes[0]} inputs and {ws.layer_sizes[-1]} outputs.")
+            return False
+        spec = replace(ws.spec, hidden=tuple(sizes[1:-1]), activation=network.hidden_activation)
+        if spec != ws.spec:
+            if not self.ask(f"The file's network is {'-'.join(map(str, sizes))} "
+                            f"({network.hidden_activation}); the current one is "
+                            f"{'-'.join(map(str, ws.layer_sizes))} ({ws.spec.activation}). "
+                            "Switch to the file's architecture?"):
+                return False
+            self.controls.show_network_spec(spec)
+        elif not self._confirm_discard("Replace the weights"):
+            return False
+        self._install(Workspace(ws.dataset, ws.preparation, spec), network)
+        self.statusBar().showMessage(f"Θ loaded from {path}", 8000)
+        return True
 
     def about(self) -> None:
         self.info("About bp-desktop", f"bp-desktop {__version__}\nBackpropagation, made visible.")

@@ -182,3 +182,45 @@ def test_unit_history_plot_follows_the_engine(qtbot, window):
     assert list(x) == [1, 2, 3]
     history = window.controller.run.history
     np.testing.assert_array_equal(y, history.unit_series(1, 0, "mean_abs_delta"))
+
+
+@pytest.mark.parametrize("suffix", [".mat", ".npz", ".json", ".zip"])
+def test_export_then_import_restores_the_weights(qtbot, window, tmp_path, suffix):
+    for _ in range(3):
+        step_once(qtbot, window)
+    trained = window.controller.run.network.params.copy()
+    path = tmp_path / f"weights{suffix}"
+    assert window.save_weights_to(str(path))
+    action(window, "actionReset").trigger()
+    assert not np.array_equal(window.controller.run.network.params, trained)
+    window.ask = lambda question: True  # confirm replacing the (reset) network
+    assert window.load_weights_from(str(path))
+    np.testing.assert_array_equal(window.controller.run.network.params, trained)
+
+
+def test_import_of_another_architecture_offers_a_switch(qtbot, window, tmp_path):
+    from bp_desktop.io import save_weights
+    other = Network([2, 5, 3, 1], seed=4)
+    path = tmp_path / "other.npz"
+    save_weights(other, path)
+    questions = []
+    window.ask = lambda question: questions.append(question) or True
+    assert window.load_weights_from(str(path))
+    assert "2-5-3-1" in questions[0]
+    assert list(window.workspace.layer_sizes) == [2, 5, 3, 1]
+    assert window.controls.hidden.text() == "5, 3"
+    np.testing.assert_array_equal(window.controller.run.network.params, other.params)
+
+
+def test_unusable_weights_file_changes_nothing(qtbot, window, tmp_path):
+    before = window.controller.run.network.params.copy()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "nonsense"}')
+    assert not window.load_weights_from(str(bad))
+    assert "bad.json" in window.last_error
+    wrong_inputs = tmp_path / "digits.npz"
+    from bp_desktop.io import save_weights
+    save_weights(Network([64, 5, 10], seed=0), wrong_inputs)
+    assert not window.load_weights_from(str(wrong_inputs))
+    assert "64 inputs" in window.last_error
+    np.testing.assert_array_equal(window.controller.run.network.params, before)
