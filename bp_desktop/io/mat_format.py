@@ -8,21 +8,21 @@ Variables written (all double unless said otherwise):
     hidden_activation   char row, e.g. 'sigmoid'
     metadata_json       char row: the metadata as JSON (ASCII, non-ASCII text \\u-escaped)
 
-Reading accepts files that hold only Theta1..ThetaN (the course's ex4weights.mat),
+Writing uses scipy.io.savemat; reading uses the strict reader in mat5.py (scipy's
+loadmat can crash the process on corrupted files). Reading accepts files that hold only Theta1..ThetaN (the course's ex4weights.mat),
 optionally with any of nn_params, layer_sizes and hidden_activation. A file that has
 metadata_json was written by bp-desktop and must hold all the variables above: one
 that lacks some was truncated or edited.
 """
 from __future__ import annotations
 
-import io
-import warnings
 from typing import Any, BinaryIO
 
 import numpy as np
 import scipy.io
 
 from ..core import unroll
+from .mat5 import mat_version, read_mat5
 from .metadata import metadata_to_json, parse_json
 from .thetas import THETA_NAME, WeightsContent, checked_theta, theta_count, theta_name
 
@@ -71,26 +71,14 @@ def read_mat(data: bytes) -> WeightsContent:
 
 def _loadmat(data: bytes) -> dict[str, Any]:
     _refuse_other_formats(data)
-    try:
-        # Warnings mean scipy skipped or replaced something (an unreadable or duplicate
-        # variable): such a file is refused rather than half-read.
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            variables = scipy.io.loadmat(io.BytesIO(data), appendmat=False, squeeze_me=False,
-                                         chars_as_strings=True, mat_dtype=False,
-                                         verify_compressed_data_integrity=True)
-    except Exception as error:
-        raise ValueError(f"is not a readable MAT-file ({type(error).__name__}: {error})") from error
-    if caught:
-        raise ValueError(f"could not be read cleanly as a MAT-file: {caught[0].message}")
-    return {name: value for name, value in variables.items() if not name.startswith("__")}
+    return read_mat5(data)
 
 
 def _refuse_other_formats(data: bytes) -> None:
     if data.startswith(b"# Created by Octave"):
         raise ValueError("is an Octave text file, not a MAT-file; in Octave save it with "
                          "`save -v7 weights.mat Theta1 Theta2`")
-    if data[:19] == b"MATLAB 7.3 MAT-file" or data[512:520] == b"\x89HDF\r\n\x1a\n":
+    if mat_version(data) == "7.3" or data[512:520] == b"\x89HDF\r\n\x1a\n":
         raise ValueError("is a MATLAB v7.3 (HDF5) MAT-file, which is not supported; in MATLAB "
                          "save it with `save('weights.mat', 'Theta1', 'Theta2', '-v7')`")
 

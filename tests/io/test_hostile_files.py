@@ -237,7 +237,7 @@ def test_duplicate_variables_are_refused(tmp_path):
     element = one.getvalue()[128:]
     path = tmp_path / "w.mat"
     path.write_bytes(one.getvalue() + element)
-    load_fails(path, "Duplicate")
+    load_fails(path, "appears twice")
 
 
 def test_integer_theta_loads_as_float64(tmp_path):
