@@ -5,6 +5,8 @@ import argparse
 import os
 import sys
 
+from bp_desktop import __version__
+
 DEFAULT_DATASET = "spiral"
 HEADLESS_COMMANDS = ("train", "gradcheck", "predict")
 
@@ -29,6 +31,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--mode", choices=["forward", "backward", "gradient"],
                         help="what the canvas colours show")
     parser.add_argument("--size", default="1600x1000", help="window size for --screenshot, WxH")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser.parse_args(argv)
 
 

@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
-from PySide6.QtGui import QIcon
 
-from bp_desktop.paths import resource_path
+from bp_desktop import __version__
 
+from .icon import APP_ID, app_icon
 from .main_window import MainWindow
 
 SCREENSHOT_TIMEOUT_MS = 120_000
@@ -18,9 +18,9 @@ SCREENSHOT_TIMEOUT_MS = 120_000
 def build_window(app, args) -> MainWindow | None:
     app.setApplicationName("bp-desktop")
     app.setOrganizationName("bp-desktop")
-    icon = resource_path("icons/bp-desktop.svg")
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
     # a screenshot must look the same whatever the user's saved layout is
     settings = QSettings(str(Path(os.devnull)), QSettings.Format.IniFormat) if args.screenshot else None
     window = MainWindow(settings)

@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog
                                QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
-from bp_desktop import __version__
 from bp_desktop.core import Network, gradient_check
 from bp_desktop.data import DatasetError, load_builtin, load_csv
 from bp_desktop.io import WEIGHT_FORMATS, WeightsFileError, load_weights, save_weights
 from bp_desktop.training import TrainingRun
 from bp_desktop.training.workspace import Workspace
 
+from .about import about_text
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import ControlPanel
 from .cost_plot import CostPlot
@@ -531,7 +531,7 @@ class MainWindow(QMainWindow):
         return True
 
     def about(self) -> None:
-        self.info("About bp-desktop", f"bp-desktop {__version__}\nBackpropagation, made visible.")
+        self.info("About bp-desktop", about_text())
 
     def info(self, title: str, text: str) -> None:
         self.info_dialog = self._message(QMessageBox.Icon.Information, title, text, "infoDialog")
