@@ -4,14 +4,22 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.bp-desktop-installed
+PACKAGE_STAMP := $(VENV)/.bp-desktop-package-tools
+DIST := dist/bp-desktop
+# the program the menu entry starts: the bp-desktop on PATH, else this checkout's .venv
+BP_DESKTOP ?= $(or $(shell command -v bp-desktop 2>/dev/null),$(abspath $(BIN))/bp-desktop)
 
-.PHONY: run test test-fast bench clean
+.PHONY: run test test-fast bench package package-smoke install-desktop uninstall-desktop clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else \"bp-desktop needs Python 3.11 or newer; $(PYTHON) is \" + sys.version.split()[0])"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+$(PACKAGE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,package]"
 	@touch $@
 
 ## run: launch the app on a built-in dataset (ARGS="..." passes options)
@@ -29,6 +37,32 @@ test-fast: $(STAMP)
 ## bench: the benchmarks behind README's Performance section
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_core.py
+
+## package: the standalone one-folder build in dist/bp-desktop/ (PyInstaller, installed into .venv on demand)
+package: $(PACKAGE_STAMP)
+	rm -rf $(DIST)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/bp-desktop.spec
+	@du -sh $(DIST)
+
+## package-smoke: the standalone build checks itself and draws a screenshot, offscreen, outside the checkout
+package-smoke: $(STAMP)
+	@test -x $(DIST)/bp-desktop || { echo "no $(DIST)/bp-desktop: run 'make package' first" >&2; exit 1; }
+	@mkdir -p build
+	d="$$(mktemp -d)"; trap 'rm -rf "$$d"' EXIT; cd "$$d" && export QT_QPA_PLATFORM=offscreen \
+		&& "$(abspath $(DIST))/bp-desktop" --version \
+		&& "$(abspath $(DIST))/bp-desktop" --self-check \
+		&& "$(abspath $(DIST))/bp-desktop" --screenshot "$(abspath build/package-smoke.png)" \
+			--dataset iris --iterations 3 --size 800x600
+	$(BIN)/python packaging/check_screenshot.py build/package-smoke.png 800x600
+
+## install-desktop: menu entry, AppStream metainfo and icons for the current user (BP_DESKTOP=/path/to/bp-desktop)
+install-desktop:
+	@test -x "$(BP_DESKTOP)" || { echo "no bp-desktop command found: 'pip install .', 'make run' or 'make package' first, or pass BP_DESKTOP=/path/to/bp-desktop" >&2; exit 1; }
+	sh packaging/linux/install-desktop.sh "$(BP_DESKTOP)"
+
+uninstall-desktop:
+	sh packaging/linux/install-desktop.sh --uninstall
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

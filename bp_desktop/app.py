@@ -32,6 +32,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="what the canvas colours show")
     parser.add_argument("--size", default="1600x1000", help="window size for --screenshot, WxH")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--self-check", action="store_true",
+                        help="check that this installation is complete (modules, datasets, weight "
+                             "formats, icon) and exit")
     return parser.parse_args(argv)
 
 
@@ -41,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         from bp_desktop.cli import main as cli_main
         return cli_main(argv)
     args = parse_args(argv)
+    if args.self_check:
+        return _self_check()
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ and not os.environ.get("DISPLAY"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
 
@@ -56,3 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         return take_screenshot(app, window, args)
     window.show()
     return app.exec()
+
+
+def _self_check() -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the checks draw nothing on screen
+    from bp_desktop.selfcheck import self_check
+
+    failures = self_check()
+    for failure in failures:
+        print(f"bp-desktop: self-check failed: {failure}", file=sys.stderr)
+    print(f"bp-desktop {__version__}: self-check {'failed' if failures else 'passed'}")
+    return 1 if failures else 0

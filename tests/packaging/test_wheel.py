@@ -82,3 +82,8 @@ def test_command_takes_a_screenshot_outside_the_checkout(installed, elsewhere):
 def test_command_reports_the_pyproject_version(installed, elsewhere):
     result = run([installed / "bin" / "bp-desktop", "--version"], cwd=elsewhere)
     assert result.stdout.strip() == f"bp-desktop {VERSION}"
+
+
+def test_installed_wheel_passes_its_self_check(installed, elsewhere):
+    result = run([installed / "bin" / "bp-desktop", "--self-check"], cwd=elsewhere)
+    assert "self-check passed" in result.stdout

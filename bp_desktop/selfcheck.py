@@ -1,0 +1,81 @@
+"""`bp-desktop --self-check`: is this installation complete?
+
+A trimmed standalone build (packaging/bp-desktop.spec leaves out Qt plugins, scipy
+subpackages and Python modules the app does not use) or a broken install fails here with a
+sentence per problem, instead of later, in front of a student, on the first weights export.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+import bp_desktop
+
+
+def check_modules() -> None:
+    """Every module of the program imports (lazy imports included); __main__ would run the app."""
+    names = [m.name for m in pkgutil.walk_packages(bp_desktop.__path__, "bp_desktop.")]
+    if len(names) < 10:
+        raise ValueError(f"only {len(names)} modules found: {names}")
+    for name in names:
+        if not name.endswith(".__main__"):
+            importlib.import_module(name)
+
+
+def check_datasets() -> None:
+    from bp_desktop.data import list_datasets, load_builtin
+
+    for info in list_datasets():
+        if load_builtin(info.name).X.shape[0] == 0:
+            raise ValueError(f"built-in dataset {info.name} is empty")
+
+
+def check_weight_formats() -> None:
+    """Each weights format writes and reads back the same Θ (scipy.io for .mat)."""
+    from bp_desktop.core import Network
+    from bp_desktop.io import WEIGHT_FORMATS, load_weights, save_weights
+
+    network = Network([2, 3, 1], seed=0)
+    with tempfile.TemporaryDirectory() as folder:
+        for suffix in WEIGHT_FORMATS:
+            path = Path(folder) / f"weights{suffix}"
+            save_weights(network, path)
+            loaded, _ = load_weights(path)
+            if not all(np.array_equal(a, b) for a, b in zip(network.thetas, loaded.thetas)):
+                raise ValueError(f"{suffix} weights changed on the way through the file")
+
+
+def check_icon() -> None:
+    """Qt reads PNG and SVG here, and the application icon draws."""
+    from PySide6.QtWidgets import QApplication
+
+    from bp_desktop.ui.icon import app_icon, svg_supported
+
+    # a QApplication, not a QGuiApplication: an instance outlives this check, and widgets need it
+    app = QApplication.instance() or QApplication([])
+    if not svg_supported():
+        raise ValueError("Qt has no SVG image-format plugin (imageformats/libqsvg)")
+    if app_icon().pixmap(48, 48).isNull():
+        raise ValueError("the application icon does not draw")
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "modules": check_modules, "datasets": check_datasets,
+    "weight formats": check_weight_formats, "icon": check_icon,
+}
+
+
+def self_check() -> list[str]:
+    """One line per failed check; empty when everything works."""
+    failures = []
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as error:  # noqa: BLE001 - report every failure, whatever its kind
+            failures.append(f"{name}: {type(error).__name__}: {error}")
+    return failures
