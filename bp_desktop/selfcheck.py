@@ -27,6 +27,15 @@ def check_modules() -> None:
             importlib.import_module(name)
 
 
+def check_metadata() -> None:
+    """The package metadata is there: it is where the version and the licence come from."""
+    from importlib.metadata import metadata
+
+    meta = metadata("bp-desktop")  # PackageNotFoundError in a build that lost it
+    if meta["Version"] != bp_desktop.__version__:
+        raise ValueError(f"metadata says {meta['Version']}, the package {bp_desktop.__version__}")
+
+
 def check_datasets() -> None:
     from bp_desktop.data import list_datasets, load_builtin
 
@@ -65,7 +74,7 @@ def check_icon() -> None:
 
 
 CHECKS: dict[str, Callable[[], None]] = {
-    "modules": check_modules, "datasets": check_datasets,
+    "modules": check_modules, "metadata": check_metadata, "datasets": check_datasets,
     "weight formats": check_weight_formats, "icon": check_icon,
 }
 
