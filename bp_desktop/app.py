@@ -5,7 +5,6 @@ import argparse
 import os
 import sys
 
-DEFAULT_DATASET = "spiral"
 HEADLESS_COMMANDS = ("train", "gradcheck", "predict")
 
 
@@ -17,7 +16,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                     + ", ".join(HEADLESS_COMMANDS) + " (see 'bp-desktop train --help').")
     parser.add_argument("--dataset", default=None,
                         help=f"built-in dataset name (e.g. xor, spiral, iris, digits) or a CSV path; "
-                             f"default: the last one used, else {DEFAULT_DATASET}")
+                             f"default: the last one used, else the two-arm spiral")
     parser.add_argument("--hidden", type=int, action="append",
                         help="units of a hidden layer (repeat for more layers), e.g. --hidden 8 --hidden 8")
     parser.add_argument("--screenshot", metavar="PNG",

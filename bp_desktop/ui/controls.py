@@ -15,6 +15,7 @@ from bp_desktop.training import Hyperparameters, StopCriteria
 from bp_desktop.training.workspace import DataPreparation, NetworkSpec
 
 SCALINGS = {"zscore": "mean normalisation (x − μ)/σ", "minmax": "min–max to [0, 1]", "none": "none"}
+DEFAULT_DATASET = "spiral"  # 2-D, so the decision boundary shows learning at once
 ACTIVATIONS = {"sigmoid": "sigmoid g(z) = 1/(1 + e^−z)", "tanh": "tanh", "relu": "ReLU max(0, z)"}
 
 
@@ -62,6 +63,7 @@ class ControlPanel(QWidget):
         layout.addWidget(self._training_box())
         layout.addWidget(self._run_box(actions))
         layout.addStretch(1)
+        self.select_builtin(DEFAULT_DATASET)
         self._on_builtin_changed()
 
     # --- dataset -------------------------------------------------------------------------------
@@ -116,9 +118,7 @@ class ControlPanel(QWidget):
                 widget.setValue(info.parameters[key])
 
     def _emit_dataset(self) -> None:
-        name = self.builtin.currentData()
-        params = {key: self._param_rows[key].value() for key in self._infos[name].parameters}
-        self.dataset_requested.emit(name, params)
+        self.dataset_requested.emit(*self.builtin_request())
 
     def select_builtin(self, name: str) -> None:
         index = self.builtin.findData(name)
@@ -201,11 +201,14 @@ class ControlPanel(QWidget):
         form.addRow("Early stop", self.patience)
         form.addRow("Speed (it/s)", self.speed)
         for widget in (self.max_iterations, self.target_cost, self.plateau, self.patience):
-            widget.valueChanged.connect(lambda *_: self.stop_criteria_changed.emit(self.stop_criteria()))
+            widget.valueChanged.connect(self._emit_stop_criteria)
         self.speed.valueChanged.connect(lambda value: self.speed_changed.emit(float(value)))
         self._update_optimizer_fields()
         self.optimizer.currentIndexChanged.connect(self._update_optimizer_fields)
         return box
+
+    def _emit_stop_criteria(self, *_) -> None:
+        self.stop_criteria_changed.emit(self.stop_criteria())
 
     def _update_optimizer_fields(self) -> None:
         kind = self.optimizer.currentData()
@@ -247,3 +250,51 @@ class ControlPanel(QWidget):
 
     def set_example_count(self, m: int) -> None:
         self.example.setRange(0, m)
+
+    # --- remembered between launches -----------------------------------------------------------
+    def _remembered(self) -> dict[str, QWidget]:
+        # the built-in choice comes first: choosing it resets the parameters to its defaults
+        return {"data/builtin": self.builtin, "data/points": self.points, "data/noise": self.noise,
+                "data/seed": self.data_seed, "data/arms": self.arms, "data/classes": self.classes,
+                "data/scaling": self.scaling, "data/validation": self.validation,
+                "network/hidden": self.hidden, "network/activation": self.activation,
+                "network/epsilon": self.epsilon, "network/seed": self.net_seed,
+                "training/optimizer": self.optimizer, "training/alpha": self.alpha,
+                "training/lambda": self.lam, "training/momentum": self.momentum,
+                "training/batch_size": self.batch, "training/max_iterations": self.max_iterations,
+                "training/target_cost": self.target_cost, "training/plateau": self.plateau,
+                "training/patience": self.patience, "training/speed": self.speed}
+
+    def save_settings(self, settings) -> None:
+        for key, widget in self._remembered().items():
+            if isinstance(widget, QComboBox):
+                settings.setValue(key, widget.currentData())
+            elif isinstance(widget, QLineEdit):
+                settings.setValue(key, widget.text())
+            else:
+                settings.setValue(key, widget.value())
+
+    def restore_settings(self, settings) -> None:
+        """Put back what save_settings stored; values that no longer fit are ignored."""
+        for key, widget in self._remembered().items():
+            value = settings.value(key)
+            if value is None:
+                continue
+            try:
+                if isinstance(widget, QComboBox):
+                    index = widget.findData(str(value))
+                    if index >= 0:
+                        widget.setCurrentIndex(index)
+                elif isinstance(widget, QLineEdit):
+                    widget.setText(str(value))
+                elif isinstance(widget, QDoubleSpinBox):
+                    widget.setValue(float(value))
+                else:
+                    widget.setValue(int(float(value)))
+            except (TypeError, ValueError):
+                continue  # a hand-edited or older settings file: keep the default
+
+    def builtin_request(self) -> tuple[str, dict]:
+        """The built-in dataset and parameters the panel shows."""
+        name = self.builtin.currentData()
+        return name, {key: self._param_rows[key].value() for key in self._infos[name].parameters}

@@ -26,8 +26,11 @@ def build_window(app, args) -> MainWindow | None:
     window = MainWindow(settings)
     if args.hidden:
         window.controls.hidden.setText(", ".join(str(h) for h in args.hidden))
-    name = args.dataset or (None if args.screenshot else window.settings.value("dataset")) or "spiral"
-    ok = window.load_file_now(name) if Path(name).suffix else window.load_builtin(name)
+    name = args.dataset
+    if name is None:
+        ok = window.load_selected_builtin()  # as remembered, or the default
+    else:
+        ok = window.load_file_now(name) if Path(name).suffix else window.load_builtin(name)
     if not ok:
         print(f"bp-desktop: could not open dataset {name!r}: {getattr(window, 'last_error', '')}",
               file=sys.stderr)

@@ -227,6 +227,11 @@ class MainWindow(QMainWindow):
         self.settings.setValue("dataset", name)
         return True
 
+    def load_selected_builtin(self) -> bool:
+        """The built-in dataset the control panel shows (as remembered from the last launch)."""
+        name, params = self.controls.builtin_request()
+        return self.load_builtin(name, **params)
+
     def _on_dataset_requested(self, name: str, params: dict) -> None:
         self.load_builtin(name, **params)
 
@@ -370,7 +375,7 @@ class MainWindow(QMainWindow):
 
     def _on_stop_criteria_changed(self, criteria) -> None:
         if self.controller is not None:
-            self.controller.set_stop_criteria(criteria)
+            self.controller.set_stop_criteria(**asdict(criteria))
 
     def _on_speed_changed(self, rate: float) -> None:
         if self.controller is not None:
@@ -551,6 +556,9 @@ class MainWindow(QMainWindow):
 
     # --- settings and shutdown ----------------------------------------------------------------------------
     def _restore_settings(self) -> None:
+        self.controls.restore_settings(self.settings)
+        mode = self.mode.findData(self.settings.value("canvas/mode", "forward"))
+        self.mode.setCurrentIndex(max(mode, 0))
         geometry = self.settings.value("geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -563,7 +571,8 @@ class MainWindow(QMainWindow):
     def _save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
-        self.settings.setValue("hidden", self.controls.hidden.text())
+        self.settings.setValue("canvas/mode", self.mode.currentData())
+        self.controls.save_settings(self.settings)
         self.settings.sync()
 
     def shutdown(self) -> None:

@@ -224,3 +224,24 @@ def test_unusable_weights_file_changes_nothing(qtbot, window, tmp_path):
     assert not window.load_weights_from(str(wrong_inputs))
     assert "64 inputs" in window.last_error
     np.testing.assert_array_equal(window.controller.run.network.params, before)
+
+
+def test_settings_are_remembered_between_launches(qtbot, tmp_path):
+    path = str(tmp_path / "remember.ini")
+    first = MainWindow(QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(first)
+    first.controls.select_builtin("moons")
+    first.controls.hidden.setText("5, 4")
+    first.controls.lam.setValue(0.5)
+    first.mode.setCurrentIndex(first.mode.findData("backward"))
+    first.close()
+    second = MainWindow(QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(second)
+    assert second.controls.builtin.currentData() == "moons"
+    assert second.controls.hidden.text() == "5, 4"
+    assert second.controls.lam.value() == 0.5
+    assert second.mode.currentData() == "backward"
+    assert second.load_selected_builtin()
+    assert second.workspace.dataset.name.lower().startswith("moons") or "moon" in second.workspace.dataset.source
+    assert list(second.workspace.layer_sizes) == [2, 5, 4, 1]
+    second.shutdown()
