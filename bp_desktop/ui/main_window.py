@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[key] = dock
-        self.resizeDocks([self.docks["controls"], self.docks["inspector"]], [290, 470], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["controls"], self.docks["inspector"]], [340, 440], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["cost"]], [260], Qt.Orientation.Vertical)
 
     def _canvas_toolbar(self) -> QHBoxLayout:
