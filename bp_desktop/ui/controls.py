@@ -5,7 +5,7 @@ engine's spec objects and emits signals when the user asks for a change.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
                                QLineEdit, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
@@ -17,6 +17,15 @@ from bp_desktop.training.workspace import DataPreparation, NetworkSpec
 SCALINGS = {"zscore": "mean normalisation (x − μ)/σ", "minmax": "min–max to [0, 1]", "none": "none"}
 DEFAULT_DATASET = "spiral"  # 2-D, so the decision boundary shows learning at once
 ACTIVATIONS = {"sigmoid": "sigmoid g(z) = 1/(1 + e^−z)", "tanh": "tanh", "relu": "ReLU max(0, z)"}
+
+
+def _combo(name: str = "") -> QComboBox:
+    """A combo box that may be narrower than its longest entry (the dock stays slim)."""
+    box = QComboBox()
+    box.setObjectName(name)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(10)
+    return box
 
 
 def _spin(minimum, maximum, value, decimals=None, step=None, tooltip="", special=None):
@@ -70,8 +79,7 @@ class ControlPanel(QWidget):
     def _dataset_box(self, actions) -> QGroupBox:
         box = QGroupBox("Data")
         form = QFormLayout(box)
-        self.builtin = QComboBox()
-        self.builtin.setObjectName("builtinDataset")
+        self.builtin = _combo("builtinDataset")
         self._infos = {info.name: info for info in list_datasets()}
         for info in self._infos.values():
             self.builtin.addItem(info.title, info.name)
@@ -93,11 +101,10 @@ class ControlPanel(QWidget):
         self.load_builtin.clicked.connect(self._emit_dataset)
         open_file = QToolButton()
         open_file.setDefaultAction(actions["open"])
-        row = QHBoxLayout()
-        row.addWidget(self.load_builtin, 1)
-        row.addWidget(open_file)
-        form.addRow(row)
-        self.scaling = QComboBox()
+        open_file.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        form.addRow(self.load_builtin)
+        form.addRow("Or a file", open_file)
+        self.scaling = _combo("scaling")
         for key, text in SCALINGS.items():
             self.scaling.addItem(text, key)
         self.scaling.setToolTip("feature scaling, fitted on the training split only")
@@ -137,7 +144,7 @@ class ControlPanel(QWidget):
         self.hidden.setObjectName("hiddenLayers")
         self.hidden.setToolTip("units per hidden layer, comma-separated: '25' or '8, 8'")
         form.addRow("Hidden layers", self.hidden)
-        self.activation = QComboBox()
+        self.activation = _combo("hiddenActivation")
         for key, text in ACTIVATIONS.items():
             self.activation.addItem(text, key)
         self.activation.setToolTip("g for the hidden layers; the output layer is always sigmoid")
@@ -168,8 +175,7 @@ class ControlPanel(QWidget):
     def _training_box(self) -> QGroupBox:
         box = QGroupBox("Training")
         form = QFormLayout(box)
-        self.optimizer = QComboBox()
-        self.optimizer.setObjectName("optimizer")
+        self.optimizer = _combo("optimizer")
         for key, text in OPTIMIZERS.items():
             self.optimizer.addItem(text, key)
         form.addRow("Optimiser", self.optimizer)

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.inspector = LayerInspector()
         self.cost_plot = CostPlot()
         self.decision_view = DecisionBoundaryView()
@@ -382,6 +383,8 @@ class MainWindow(QMainWindow):
             self.controller.set_max_rate(rate)
 
     def _on_example_changed(self, example: int) -> None:
+        if self.controller is not None:  # the engine records this example's a and δ per iteration
+            self.controller.run.selected_example = max(example, 0)
         self.canvas.set_example(example)
         self.inspector.set_example(example)
 
@@ -414,7 +417,7 @@ class MainWindow(QMainWindow):
                               chunk.series("validation_accuracy"))
         then, done = self._rate
         now, latest = time.monotonic(), int(chunk.series("iteration")[-1])
-        if now - then >= 0.5:
+        if now - then >= 0.5 and self.controller.is_running():
             rate = (latest - done) / (now - then)
             self.status_labels["rate"].setText(f"{rate:,.0f} it/s")
             self._rate = (now, latest)
