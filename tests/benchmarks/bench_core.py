@@ -1,6 +1,9 @@
-"""Benchmark: one full-batch `Network.backprop` against the lecture's per-example loop,
-PyTorch CPU float64 with a hand-written backward (when torch is importable) and the
-matmul ceiling (the same GEMMs alone).
+"""Benchmark: one full-batch `Network.backprop` (the core) against
+- the matmul ceiling: the same GEMMs alone, in the core's layout;
+- the same maths ported to one example per row (numpy, rows layout);
+- the lecture's per-example loop (tests/core/reference.py);
+- PyTorch CPU float64 with a hand-written backward, in rows and in columns layout
+  (only when torch is importable: it is never a project dependency).
 
 Run from the project root:  python tests/benchmarks/bench_core.py   (or `make bench`)
 
@@ -9,10 +12,11 @@ The machine has two shared, noisy cores, so:
   torch.set_num_threads(1)): a fair single-core comparison;
 - repeats are interleaved (round r runs every contender once, in a rotated order), so a
   busy spell on the host slows all contenders alike;
-- we report medians, and ratios taken within this one run.
+- we report medians of thread CPU time (wall clock beside it), and ratios taken within
+  this one run.
 
-Before timing, every contender's gradients are checked against the core's, so the
-numbers below are for code that computes the same thing.
+Before timing, every contender's cost and gradients are checked against the core's, so
+the numbers are for code that computes the same thing.
 """
 from __future__ import annotations
 
