@@ -1,0 +1,34 @@
+"""Which format a path means, and the filters a file dialog can offer."""
+import pytest
+
+from bp_desktop.io import CSV_FOLDER_DESCRIPTION, WEIGHT_FORMATS, WeightsFileError, weights_format
+
+
+def test_weight_formats_lists_every_file_suffix_with_a_description():
+    assert list(WEIGHT_FORMATS) == [".mat", ".npz", ".json", ".zip"]
+    assert all(description for description in WEIGHT_FORMATS.values())
+    assert "CSV" in WEIGHT_FORMATS[".zip"] and "CSV" in CSV_FOLDER_DESCRIPTION
+
+
+@pytest.mark.parametrize("name, fmt", [
+    ("w.mat", "mat"), ("W.MAT", "mat"), ("w.npz", "npz"), ("w.json", "json"), ("w.zip", "csv-zip"),
+    ("weights", "csv-folder"), ("dir/weights", "csv-folder"),
+])
+def test_the_suffix_picks_the_format(name, fmt, tmp_path):
+    assert weights_format(tmp_path / name) == fmt
+
+
+def test_an_existing_folder_is_the_csv_folder_whatever_its_name(tmp_path):
+    (tmp_path / "model.v2").mkdir()
+    assert weights_format(tmp_path / "model.v2") == "csv-folder"
+
+
+@pytest.mark.parametrize("name, message", [
+    ("w.csv", "one .csv file cannot hold several"),
+    ("w.pkl", "unknown weights format '.pkl'"),
+])
+def test_other_suffixes_are_weights_file_errors(name, message, tmp_path):
+    with pytest.raises(WeightsFileError, match=message) as caught:
+        weights_format(tmp_path / name)
+    assert caught.value.path == str(tmp_path / name)
+    assert isinstance(caught.value, ValueError)
