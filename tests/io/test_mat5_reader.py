@@ -87,3 +87,36 @@ def test_a_compressed_bomb_is_refused(monkeypatch):
     scipy.io.savemat(stream, {"Theta1": np.zeros((100, 100))}, do_compression=True)
     with pytest.raises(ValueError, match="larger than 1000 bytes"):
         read_mat5(stream.getvalue())
+
+
+def matrix_element(order, name, array_class, shape, data_type, raw):
+    """One miMATRIX element built by hand, as MATLAB lays it out, in byte order `order`."""
+    def element(kind, payload):
+        padded = payload + b"\0" * (-len(payload) % 8)
+        return np.array([kind, len(payload)], dtype=order + "u4").tobytes() + padded
+    body = (element(6, np.array([array_class, 0], dtype=order + "u4").tobytes())
+            + element(5, np.array(shape, dtype=order + "i4").tobytes())
+            + element(1, name.encode())
+            + element(data_type, raw))
+    return element(14, body)
+
+
+def mat_file(order, *elements):
+    header = b"MATLAB 5.0 MAT-file, written by hand".ljust(116) + b"\0" * 8
+    header += np.array([0x0100], dtype=order + "u2").tobytes() + (b"IM" if order == "<" else b"MI")
+    return header + b"".join(elements)
+
+
+@pytest.mark.parametrize("order", ["<", ">"])
+def test_both_byte_orders_and_doubles_stored_in_small_types(order):
+    # MATLAB stores a double matrix whose values all fit in uint8 as uint8 data (type 2)
+    theta = np.array([[1.5, -2.0, 0.25], [4.0, 5.0, 6.0]])
+    data = mat_file(order,
+                    matrix_element(order, "Theta1", 6, (2, 3), 9,
+                                   theta.astype(order + "f8").tobytes(order="F")),
+                    matrix_element(order, "layer_sizes", 6, (1, 2), 2, bytes([2, 2])))
+    variables = read_mat5(data)
+    assert variables["Theta1"].tolist() == theta.tolist()
+    assert variables["Theta1"].dtype == np.float64
+    assert variables["layer_sizes"].tolist() == [[2.0, 2.0]]
+    assert variables["layer_sizes"].dtype == np.float64
