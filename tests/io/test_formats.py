@@ -32,3 +32,20 @@ def test_other_suffixes_are_weights_file_errors(name, message, tmp_path):
         weights_format(tmp_path / name)
     assert caught.value.path == str(tmp_path / name)
     assert isinstance(caught.value, ValueError)
+
+
+def test_weights_file_error_names_the_file_and_survives_pickling():
+    import pickle
+    error = WeightsFileError("w.mat", "Theta2 is missing")
+    assert str(error) == "w.mat: Theta2 is missing"
+    assert (error.path, error.problem) == ("w.mat", "Theta2 is missing")
+    copy = pickle.loads(pickle.dumps(error))
+    assert str(copy) == str(error) and isinstance(copy, WeightsFileError)
+    assert str(WeightsFileError("just a message")) == "just a message"
+
+
+def test_a_file_without_suffix_is_explained(tmp_path):
+    from bp_desktop.io import load_weights
+    (tmp_path / "weights").write_bytes(b"x")
+    with pytest.raises(WeightsFileError, match="is a file, not a folder"):
+        load_weights(tmp_path / "weights")
