@@ -1,6 +1,7 @@
 """The strict MAT-file reader agrees with scipy.io.loadmat on every file scipy writes, and
 refuses (instead of crashing on) the corrupted files that crash scipy's reader."""
 import io
+import zlib
 
 import numpy as np
 import pytest
@@ -120,3 +121,29 @@ def test_both_byte_orders_and_doubles_stored_in_small_types(order):
     assert variables["Theta1"].dtype == np.float64
     assert variables["layer_sizes"].tolist() == [[2.0, 2.0]]
     assert variables["layer_sizes"].dtype == np.float64
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.binary(max_size=600), order=st.sampled_from(["<", ">"]), compressed=st.booleans())
+def test_random_variables_after_a_valid_header_raise_only_value_error(body, order, compressed):
+    if compressed:  # also reach the code behind the decompression
+        body = np.array([15, len(zlib.compress(body))], dtype=order + "u4").tobytes() + zlib.compress(body)
+    try:
+        read_mat5(mat_file(order) + body)
+    except ValueError:
+        pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_random_matrix_elements_raise_only_value_error(data):
+    # well-formed tags around random flags, dimensions, names and data: the inner parser
+    order = data.draw(st.sampled_from(["<", ">"]))
+    element = matrix_element(order, data.draw(st.text(max_size=8)),
+                             data.draw(st.integers(0, 20) | st.integers(0, 0xFFFF)),  # class | flags << 8
+                             data.draw(st.lists(st.integers(-2, 6), min_size=0, max_size=4)),
+                             data.draw(st.integers(0, 20)), data.draw(st.binary(max_size=64)))
+    try:
+        read_mat5(mat_file(order, element))
+    except ValueError:
+        pass
