@@ -222,3 +222,19 @@ def test_unknown_suffixes_are_refused_when_saving(name, message, tmp_path):
     with pytest.raises(WeightsFileError, match=message):
         save_weights(NEW, tmp_path / name)
     assert listing(tmp_path) == []
+
+
+@pytest.mark.parametrize("extra", [".git", "notes"])
+def test_a_weights_folder_with_a_subfolder_is_not_replaced(extra, tmp_path):
+    save_weights(OLD, tmp_path / "w")
+    (tmp_path / "w" / extra).mkdir()
+    with pytest.raises(WeightsFileError, match=f"holding other files \\({extra}\\)"):
+        save_weights(NEW, tmp_path / "w")
+    assert (tmp_path / "w" / extra).is_dir()
+
+
+def test_a_weights_folder_with_hidden_files_is_replaced(tmp_path):
+    save_weights(OLD, tmp_path / "w")
+    (tmp_path / "w" / ".DS_Store").write_bytes(b"finder")
+    save_weights(NEW, tmp_path / "w")
+    assert same_bits(load_weights(tmp_path / "w")[0].thetas, NEW.thetas)
