@@ -179,3 +179,40 @@ def test_bad_options_are_dataset_errors(tmp_path, options, message):
     with pytest.raises(DatasetError) as caught:
         load_csv(write(tmp_path, "1,2,0\n3,4,1\n"), **options)
     assert str(caught.value) == message
+
+
+def test_excel_separator_line(tmp_path):
+    data = load_csv(write(tmp_path, "sep=;\na;b;y\n1,5;2;0\n3;4;1\n"))
+    assert data.feature_names == ["a", "b"]
+    np.testing.assert_array_equal(data.X, [[1.5, 2], [3, 4]])
+    with pytest.raises(DatasetError, match=r"^data.csv, line 4, column \"b\": \"x\" is not a number$"):
+        load_csv(write(tmp_path, "sep=;\na;b;y\n1;2;0\n3;x;1\n"))
+
+
+def test_header_cell_with_a_line_break_keeps_line_numbers(tmp_path):
+    path = write(tmp_path, 'a,"b\n(mm)",y\n1,2,0\n3,x,1\n')
+    with pytest.raises(DatasetError) as caught:
+        load_csv(path)
+    assert str(caught.value) == 'data.csv, line 4, column "b (mm)": "x" is not a number'
+    data = load_csv(write(tmp_path, 'a,"b\n(mm)",y\n1,2,0\n3,4,1\n'))
+    assert data.feature_names == ["a", "b (mm)"] and data.m == 2
+
+
+def test_many_blocks_give_the_same_array_as_loadtxt(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_loader, "_BLOCK_CHARS", 500)
+    rng = np.random.default_rng(1)
+    X = np.round(rng.normal(size=(997, 5)), 4)
+    labels = rng.integers(0, 3, size=997)
+    path = write(tmp_path, "".join(",".join(map(str, row)) + f",{k}\n\n" for row, k in zip(X, labels)))
+    data = load_csv(path)
+    np.testing.assert_array_equal(data.X, np.loadtxt(path, delimiter=",")[:, :-1])
+    np.testing.assert_array_equal(data.y, labels)
+
+
+def test_mostly_blank_lines_do_not_reserve_rows_for_them(tmp_path):
+    # 200 columns, then a million blank lines: reserving a row per line would take 1.6 GB
+    header = ",".join(f"f{j}" for j in range(200)) + ",y\n"
+    rows = ",".join(["1"] * 200) + ",a\n" + ",".join(["2"] * 200) + ",b\n"
+    data = load_csv(write(tmp_path, header + rows + "\n" * 1_000_000))
+    assert data.X.shape == (2, 200)
+    assert data.X.base is None or data.X.base.nbytes <= 3 * 200 * 8
