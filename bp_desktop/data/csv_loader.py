@@ -280,11 +280,11 @@ def _detect_layout(text: _Text, file: str, label_column, has_header, delimiter) 
         raise _fail(file, f"only one column found ({_quote(first.fields[0])}); a CSV file needs feature "
                           "columns and a label column, separated by commas, semicolons, tabs or spaces",
                     first.line)
-    header_given = has_header if has_header is not None else isinstance(label_column, str) or None
-    if header_given is None:
-        label = _label_index(label_column, columns, None, file)
-        header_given = _looks_like_header(head, label, delimiter == ";")
-    header = first.fields if header_given else None
+    if has_header is None and isinstance(label_column, str):
+        has_header = True  # a label column named by its header
+    if has_header is None:
+        has_header = _looks_like_header(head, _label_index(label_column, columns, None, file), delimiter == ";")
+    header = first.fields if has_header else None
     label = _label_index(label_column, columns, header, file)
     if header is not None and len(head) == 1:
         raise _fail(file, "there is only a header row, no data rows below it", first.line)
