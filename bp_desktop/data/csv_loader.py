@@ -206,11 +206,11 @@ def _records(lines: Iterator[str], start: int, delimiter: str, file: str) -> Ite
     honoured, blank records skipped."""
     if delimiter == WHITESPACE:
         for index, line in enumerate(lines, start):
-            fields = [_unquote(field) for field in line.split()]
+            fields = [] if _is_comment(line) else [_unquote(field) for field in line.split()]
             if any(field.strip() for field in fields):
                 yield _Record(index + 1, index + 1, fields)
         return
-    source = (line + "\n" for line in lines)
+    source = ("\n" if _is_comment(line) else line + "\n" for line in lines)  # keeps line numbers
     reader = csv.reader(source, delimiter=delimiter, quotechar='"', doublequote=True,
                         skipinitialspace=True, strict=False)
     consumed = start
@@ -224,6 +224,11 @@ def _records(lines: Iterator[str], start: int, delimiter: str, file: str) -> Ite
         first, consumed = consumed + 1, start + reader.line_num
         if any(field.strip() for field in fields):
             yield _Record(first, consumed, fields)
+
+
+def _is_comment(line: str) -> bool:
+    """A whole-line comment, as Octave's `save` writes above the numbers (# name: X)."""
+    return line.lstrip().startswith("#")
 
 
 def _unquote(field: str) -> str:
@@ -313,7 +318,8 @@ def _checked_delimiter(delimiter, file: str) -> str:
 
 def _sniff_delimiter(text: _Text, start: int, file: str) -> str:
     """The candidate that splits the first lines into the most consistent, most numeric fields."""
-    sample = list(itertools.islice((line for line in text.lines(start) if line.strip()), _DETECTION_SAMPLE))
+    sample = list(itertools.islice((line for line in text.lines(start)
+                                    if line.strip() and not _is_comment(line)), _DETECTION_SAMPLE))
 
     def score(candidate: str):
         try:
@@ -395,7 +401,8 @@ def _parse_body_fast(text: _Text, layout: _Layout, report) -> tuple[np.ndarray, 
         return None
     rows_out = _RowCollector(body.count("\n", start) + 1, layout.columns - 1, len(body))
     labels: list[np.ndarray] = []
-    for block_end, rows in _line_blocks(body, start):
+    comments = body.find("#", start) >= 0
+    for block_end, rows in _line_blocks(body, start, comments):
         block_labels = _split_labels(rows, layout)
         values = _loadtxt(rows, layout) if block_labels is not None else None
         if values is None:
@@ -409,12 +416,14 @@ def _parse_body_fast(text: _Text, layout: _Layout, report) -> tuple[np.ndarray, 
     return X, np.concatenate(labels)
 
 
-def _line_blocks(body: str, start: int) -> Iterator[tuple[int, list[str]]]:
-    """(end offset, non-blank lines) for blocks of about _BLOCK_CHARS characters."""
+def _line_blocks(body: str, start: int, comments: bool) -> Iterator[tuple[int, list[str]]]:
+    """(end offset, lines other than blank and comment lines) for blocks of about
+    _BLOCK_CHARS characters."""
     while start < len(body):
         end = body.find("\n", start + _BLOCK_CHARS)
         end = len(body) if end < 0 else end
-        rows = [line for line in body[start:end].split("\n") if line and not line.isspace()]
+        rows = [line for line in body[start:end].split("\n")
+                if line and not line.isspace() and not (comments and _is_comment(line))]
         if rows:
             yield end, rows
         start = end + 1

@@ -216,3 +216,21 @@ def test_mostly_blank_lines_do_not_reserve_rows_for_them(tmp_path):
     data = load_csv(write(tmp_path, header + rows + "\n" * 1_000_000))
     assert data.X.shape == (2, 200)
     assert data.X.base is None or data.X.base.nbytes <= 3 * 200 * 8
+
+
+def test_octave_text_format_with_comment_lines(tmp_path):
+    content = ("# Created by Octave 8.4.0, Sat Nov 28 02:20:00 2026 UTC <student@laptop>\n"
+               "# name: data\n# type: matrix\n# rows: 3\n# columns: 3\n"
+               " 1 2 1\n 3 4 2\n 5 6 1\n\n\n")
+    data = load_csv(write(tmp_path, content))
+    np.testing.assert_array_equal(data.X, [[1, 2], [3, 4], [5, 6]])
+    assert data.class_names == ["1", "2"]
+    with pytest.raises(DatasetError, match=r"^data.csv, line 8, column 2: \"x\" is not a number$"):
+        load_csv(write(tmp_path, content.replace(" 5 6 1", " 5 x 1")))
+
+
+def test_comment_lines_between_rows_keep_line_numbers(tmp_path):
+    content = "a,b,y\n# a note\n1,2,0\n  # another\n3,4,1\n"
+    assert load_csv(write(tmp_path, content)).m == 2
+    with pytest.raises(DatasetError, match=r"^data.csv, line 6, column \"a\": \"z\" is not a number$"):
+        load_csv(write(tmp_path, content + "z,1,0\n"))
