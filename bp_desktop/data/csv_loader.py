@@ -28,6 +28,7 @@ from .dataset import Dataset, DatasetError, make_dataset
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 MAX_CLASSES = 1000
+MAX_ONE_HOT_BYTES = 512 * 1024 * 1024  # Y is m × K float64: a wrong label column must not exhaust memory
 WHITESPACE = " "          # as a delimiter: any run of spaces and tabs (Octave's save -ascii)
 AUTO_DELIMITERS = (",", ";", "\t", WHITESPACE)  # detection order breaks ties
 _DETECTION_SAMPLE = 20    # non-blank lines looked at to detect delimiter and header
@@ -47,7 +48,8 @@ def load_csv(path: str | os.PathLike, *, label_column: int | str | None = None,
     label_column: 0-based index, negative index or header name; default the last column.
     has_header / delimiter: detected when None. delimiter "," ";" "\\t", or " " for runs of
     whitespace. With ";" a decimal comma (1,5) is read as 1.5.
-    progress(fraction) is called now and then from the calling thread.
+    progress(fraction) is called now and then from the calling thread; an exception it
+    raises ends the load and propagates unchanged (a way to cancel).
     Raises DatasetError naming file, line (as an editor counts) and column on bad input.
     """
     path = Path(path)
@@ -63,7 +65,7 @@ def load_csv(path: str | os.PathLike, *, label_column: int | str | None = None,
     report(1.0)
     X.setflags(write=False)
     return make_dataset(X, y, class_names=class_names, feature_names=layout.feature_names,
-                        source=str(path), name=path.stem, sha256=sha256,
+                        source=str(path.absolute()), name=path.stem, sha256=sha256,
                         image_shape=_square_image_shape(X.shape[1]))
 
 
@@ -567,6 +569,11 @@ def _classes(labels: np.ndarray, layout: _Layout) -> tuple[list[str], np.ndarray
     if len(distinct) < 2:
         raise _fail(layout.file, f"every row has the label {_quote(labels[0])}; "
                                  "a classifier needs at least two classes", column=column)
+    one_hot_bytes = labels.size * len(distinct) * 8
+    if one_hot_bytes > MAX_ONE_HOT_BYTES:
+        raise _fail(layout.file, f"{labels.size} examples × {len(distinct)} classes need {_size(one_hot_bytes)} "
+                                 f"for the one-hot Y (limit {_size(MAX_ONE_HOT_BYTES)}); is this really "
+                                 "the label column?", column=column)
     position = {key: k for k, key in enumerate(distinct)}
     names: dict[int, str] = {}
     for spelling, key in zip(spellings, keys):

@@ -234,3 +234,29 @@ def test_comment_lines_between_rows_keep_line_numbers(tmp_path):
     assert load_csv(write(tmp_path, content)).m == 2
     with pytest.raises(DatasetError, match=r"^data.csv, line 6, column \"a\": \"z\" is not a number$"):
         load_csv(write(tmp_path, content + "z,1,0\n"))
+
+
+def test_an_exception_from_progress_cancels_the_load(tmp_path):
+    class Cancelled(Exception):
+        pass
+
+    def cancel(fraction):
+        raise Cancelled
+
+    with pytest.raises(Cancelled):
+        load_csv(write(tmp_path, "1,2,0\n3,4,1\n"), progress=cancel)
+
+
+def test_a_huge_one_hot_Y_is_refused_before_it_is_built(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_loader, "MAX_ONE_HOT_BYTES", 1000)
+    rows = "".join(f"{k},{k % 10}\n" for k in range(20))  # 20 × 10 × 8 = 1600 bytes
+    with pytest.raises(DatasetError) as caught:
+        load_csv(write(tmp_path, rows))
+    assert str(caught.value) == ("data.csv, column 2: 20 examples × 10 classes need 1.6 kB for the one-hot Y "
+                                 "(limit 1.0 kB); is this really the label column?")
+
+
+def test_source_is_an_absolute_path(tmp_path, monkeypatch):
+    write(tmp_path, "1,2,0\n3,4,1\n")
+    monkeypatch.chdir(tmp_path)
+    assert load_csv("data.csv").source == str(tmp_path / "data.csv")
