@@ -153,3 +153,13 @@ def test_shipped_files_match_their_provenance_readme():
     for name in ("iris", "digits"):
         digest = load_builtin(name).sha256
         assert f"## {name}.csv" in readme and f"sha256: `{digest}`" in readme
+
+
+def test_parameter_limits_for_spin_boxes():
+    infos = {info.name: info for info in list_datasets()}
+    assert infos["spiral"].limits == {"m": (4, 100_000), "noise": (0.0, 1.0), "seed": (0, 2**63 - 1),
+                                      "arms": (2, 8)}
+    assert infos["iris"].limits == {}
+    for info in infos.values():
+        for name, (low, high) in info.limits.items():
+            assert low <= info.parameters[name] <= high

@@ -204,3 +204,9 @@ def test_split_properties(sizes, held_out, seed):
             assert fraction == 0
         else:  # near the asked size; only tiny classes keeping their last example pull it down
             assert abs(part.m - fraction * data.m) <= len(sizes) + 1
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_bad_seed_is_explained(seed):
+    with pytest.raises(DatasetError, match="the split seed must be a whole number"):
+        split(dataset_with_classes([5, 5]), seed=seed)
