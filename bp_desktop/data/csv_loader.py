@@ -34,6 +34,7 @@ AUTO_DELIMITERS = (",", ";", "\t", WHITESPACE)  # detection order breaks ties
 _DETECTION_SAMPLE = 20    # non-blank lines looked at to detect delimiter and header
 _BLOCK_CHARS = 1 << 20    # text per loadtxt call: progress granularity, bounded temporaries
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
 _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"[+-]?(?:[0-9]+,[0-9]*|,[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
@@ -45,7 +46,8 @@ def load_csv(path: str | os.PathLike, *, label_column: int | str | None = None,
              max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> Dataset:
     """A Dataset from a CSV file: features are all columns but the label column.
 
-    label_column: 0-based index, negative index or header name; default the last column.
+    label_column: 0-based index, negative index or header name (a string of digits is an
+    index unless a header cell says exactly that); default the last column.
     has_header / delimiter: detected when None. delimiter "," ";" "\\t", or " " for runs of
     whitespace. With ";" a decimal comma (1,5) is read as 1.5.
     progress(fraction) is called now and then from the calling thread; an exception it
@@ -287,7 +289,7 @@ def _detect_layout(text: _Text, file: str, label_column, has_header, delimiter) 
         raise _fail(file, f"only one column found ({_quote(first.fields[0])}); a CSV file needs feature "
                           "columns and a label column, separated by commas, semicolons, tabs or spaces",
                     first.line)
-    if has_header is None and isinstance(label_column, str):
+    if has_header is None and isinstance(label_column, str) and not _INTEGER.fullmatch(label_column.strip()):
         has_header = True  # a label column named by its header
     if has_header is None:
         has_header = _looks_like_header(head, _label_index(label_column, columns, None, file), delimiter == ";")
@@ -354,7 +356,10 @@ def _label_index(label_column, columns: int, header: list[str] | None, file: str
     if label_column is None:
         return columns - 1
     if isinstance(label_column, str):
-        return _label_by_name(label_column, header, file)
+        names = [" ".join(field.split()) for field in header or []]
+        if not _INTEGER.fullmatch(label_column.strip()) or label_column.strip() in names:
+            return _label_by_name(label_column, header, file)
+        label_column = int(label_column)  # "-1" from a command line: an index, unless a header name
     if isinstance(label_column, bool) or not hasattr(label_column, "__index__"):
         raise _fail(file, f"the label column must be a column number or a header name; got {label_column!r}")
     index = label_column.__index__()

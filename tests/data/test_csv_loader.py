@@ -260,3 +260,14 @@ def test_source_is_an_absolute_path(tmp_path, monkeypatch):
     write(tmp_path, "1,2,0\n3,4,1\n")
     monkeypatch.chdir(tmp_path)
     assert load_csv("data.csv").source == str(tmp_path / "data.csv")
+
+
+@pytest.mark.parametrize("content, label_column, features", [
+    ("1,2,3\n4,5,6\n", "0", ["x2", "x3"]),              # digits from a command line: an index
+    ("1,2,3\n4,5,6\n", "-2", ["x1", "x3"]),
+    ("a,b,c\n1,2,3\n4,5,6\n", "1", ["a", "c"]),
+    ("0,1,y\n1,a,2\n4,b,5\n", "1", ["0", "y"]),         # unless the header has a column "1"
+])
+def test_label_column_as_a_string_of_digits(tmp_path, content, label_column, features):
+    data = load_csv(write(tmp_path, content), label_column=label_column)
+    assert data.feature_names == features
