@@ -292,7 +292,8 @@ def _detect_layout(text: _Text, file: str, label_column, has_header, delimiter) 
     if has_header is None and isinstance(label_column, str) and not _INTEGER.fullmatch(label_column.strip()):
         has_header = True  # a label column named by its header
     if has_header is None:
-        has_header = _looks_like_header(head, _label_index(label_column, columns, None, file), delimiter == ";")
+        label_guess = _label_index(label_column, columns, None, file)
+        has_header = _looks_like_header(head, label_guess, delimiter == ";")
     header = first.fields if has_header else None
     label = _label_index(label_column, columns, header, file)
     if header is not None and len(head) == 1:
@@ -371,7 +372,8 @@ def _label_index(label_column, columns: int, header: list[str] | None, file: str
 
 def _label_by_name(name: str, header: list[str] | None, file: str) -> int:
     if header is None:
-        raise _fail(file, f"the label column is given by name ({_quote(name)}) but the file has no header row")
+        raise _fail(file, f"the label column is given by name ({_quote(name)}) "
+                          "but the file has no header row")
     names = [" ".join(field.split()) for field in header]
     for matches in ([j for j, h in enumerate(names) if h == name.strip()],
                     [j for j, h in enumerate(names) if h.casefold() == name.strip().casefold()]):
@@ -576,7 +578,8 @@ def _classes(labels: np.ndarray, layout: _Layout) -> tuple[list[str], np.ndarray
                                  "a classifier needs at least two classes", column=column)
     one_hot_bytes = labels.size * len(distinct) * 8
     if one_hot_bytes > MAX_ONE_HOT_BYTES:
-        raise _fail(layout.file, f"{labels.size} examples × {len(distinct)} classes need {_size(one_hot_bytes)} "
+        raise _fail(layout.file, f"{labels.size} examples × {len(distinct)} classes need "
+                                 f"{_size(one_hot_bytes)} "
                                  f"for the one-hot Y (limit {_size(MAX_ONE_HOT_BYTES)}); is this really "
                                  "the label column?", column=column)
     position = {key: k for k, key in enumerate(distinct)}

@@ -56,7 +56,8 @@ def test_arbitrary_text(tmp_path, content):
 
 @SETTINGS
 @given(rows=st.lists(ROW, min_size=0, max_size=8), delimiter=DELIMITER, line_end=LINE_END,
-       label_column=st.sampled_from([None, 0, -2, 3, "a", "x1"]), has_header=st.sampled_from([None, True, False]))
+       label_column=st.sampled_from([None, 0, -2, 3, "a", "x1", "1", "-1"]),
+       has_header=st.sampled_from([None, True, False]))
 def test_csv_like_text(tmp_path, rows, delimiter, line_end, label_column, has_header):
     path = tmp_path / "rows.csv"
     path.write_bytes(line_end.join(delimiter.join(row) for row in rows).encode("utf-8", "surrogatepass"))
