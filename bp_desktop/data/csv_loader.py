@@ -34,6 +34,7 @@ AUTO_DELIMITERS = (",", ";", "\t", WHITESPACE)  # detection order breaks ties
 _DETECTION_SAMPLE = 20    # non-blank lines looked at to detect delimiter and header
 _BLOCK_CHARS = 1 << 20    # text per loadtxt call: progress granularity, bounded temporaries
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NOT_DELIMITERS = '0123456789.+-eE"\r\n#'  # parts of numbers, quotes, line ends, comments
 _INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
 _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"[+-]?(?:[0-9]+,[0-9]*|,[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -280,7 +281,7 @@ def _detect_layout(text: _Text, file: str, label_column, has_header, delimiter) 
     delimiter = _checked_delimiter(delimiter, file)
     head = list(itertools.islice(_records(text.lines(start), start, delimiter, file), 2))
     if not head:
-        message = "the file is empty" if not text.text else "the file has only blank lines"
+        message = "the file is empty" if not text.text else "the file has only blank or comment lines"
         raise _fail(file, message)
     first = head[0]
     _check_closed_quotes(first, text, file)
@@ -309,13 +310,13 @@ def _excel_separator_line(text: _Text) -> tuple[int, str | None]:
     """Excel's optional first line `sep=;` names the delimiter: (lines to skip, delimiter)."""
     end = text.text.find("\n")
     first = text.text if end < 0 else text.text[:end]
-    if len(first) == 5 and first.startswith("sep="):
-        return 1, first[4]
+    if len(first) == 5 and first.startswith("sep=") and first[4] not in _NOT_DELIMITERS:
+        return (1 if end >= 0 else 0), first[4]
     return 0, None
 
 
 def _checked_delimiter(delimiter, file: str) -> str:
-    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '0123456789.+-eE"\r\n':
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in _NOT_DELIMITERS:
         raise _fail(file, f"the delimiter must be one character such as , ; tab or space "
                           f"(not a quote or part of a number); got {delimiter!r}")
     return delimiter

@@ -13,7 +13,7 @@ BAD = Path(__file__).parent / "bad"
 # file name -> (keyword arguments for load_csv, the exact message)
 EXPECTED = {
     "empty.csv": ({}, "empty.csv: the file is empty"),
-    "blank_lines_only.csv": ({}, "blank_lines_only.csv: the file has only blank lines"),
+    "blank_lines_only.csv": ({}, "blank_lines_only.csv: the file has only blank or comment lines"),
     "header_only.csv": ({}, "header_only.csv, line 1: there is only a header row, no data rows below it"),
     "header_only_after_blank_lines.csv": (
         {}, "header_only_after_blank_lines.csv, line 3: there is only a header row, no data rows below it"),

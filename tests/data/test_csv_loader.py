@@ -271,3 +271,17 @@ def test_source_is_an_absolute_path(tmp_path, monkeypatch):
 def test_label_column_as_a_string_of_digits(tmp_path, content, label_column, features):
     data = load_csv(write(tmp_path, content), label_column=label_column)
     assert data.feature_names == features
+
+
+@pytest.mark.parametrize("content, message", [
+    ("sep=;", "data.csv, line 1: there is only a header row, no data rows below it"),
+    ("sep=;\n", "data.csv: the file has only blank or comment lines"),
+    ("# only a comment\n\n", "data.csv: the file has only blank or comment lines"),
+    ("sep=1\n1,2,0\n3,4,1\n", 'data.csv, line 1: only one column found ("sep=1"); a CSV file needs '
+                              "feature columns and a label column, separated by commas, semicolons, "
+                              "tabs or spaces"),
+])
+def test_degenerate_first_lines(tmp_path, content, message):
+    with pytest.raises(DatasetError) as caught:
+        load_csv(write(tmp_path, content))
+    assert str(caught.value) == message
