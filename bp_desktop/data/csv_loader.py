@@ -28,6 +28,8 @@ from .dataset import Dataset, DatasetError, make_dataset
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 MAX_CLASSES = 1000
+MAX_COLUMNS = 100_000
+MAX_LABEL_CHARS = 200       # class names are for legends; numpy stores every label at the longest width
 MAX_ONE_HOT_BYTES = 512 * 1024 * 1024  # Y is m × K float64: a wrong label column must not exhaust memory
 WHITESPACE = " "          # as a delimiter: any run of spaces and tabs (Octave's save -ascii)
 AUTO_DELIMITERS = (",", ";", "\t", WHITESPACE)  # detection order breaks ties
@@ -225,7 +227,9 @@ def _records(lines: Iterator[str], start: int, delimiter: str, file: str) -> Ite
         except StopIteration:
             return
         except csv.Error as error:
-            raise _fail(file, f"cannot be read as CSV ({error})", consumed + 1) from None
+            problem = (f"a cell is longer than {csv.field_size_limit()} characters"
+                       if "field limit" in str(error) else f"cannot be read as CSV ({error})")
+            raise _fail(file, problem, consumed + 1) from None
         first, consumed = consumed + 1, start + reader.line_num
         if any(field.strip() for field in fields):
             yield _Record(first, consumed, fields)
@@ -286,6 +290,8 @@ def _detect_layout(text: _Text, file: str, label_column, has_header, delimiter) 
     first = head[0]
     _check_closed_quotes(first, text, file)
     columns = len(first.fields)
+    if columns > MAX_COLUMNS:
+        raise _fail(file, f"{columns} columns; at most {MAX_COLUMNS} are supported", first.line)
     if columns < 2:
         raise _fail(file, f"only one column found ({_quote(first.fields[0])}); a CSV file needs feature "
                           "columns and a label column, separated by commas, semicolons, tabs or spaces",
@@ -330,8 +336,8 @@ def _sniff_delimiter(text: _Text, start: int, file: str) -> str:
     def score(candidate: str):
         try:
             rows = [r.fields for r in _records(iter(sample), 0, candidate, file)]
-        except DatasetError:
-            return (False, False, 0.0, 0)
+        except DatasetError:  # e.g. a huge quoted cell: judge the plain split, parsing will explain
+            rows = [line.split(candidate) if candidate != WHITESPACE else line.split() for line in sample]
         if not rows:
             return (False, False, 0.0, 0)
         widths = {len(fields) for fields in rows}
@@ -494,7 +500,7 @@ def _split_labels(rows: list[str], layout: _Layout) -> list[str] | None:
             labels = [row.partition(d)[0].strip() for row in rows]
         else:
             labels = [row.split(d)[label].strip() for row in rows]
-    return labels if all(labels) else None
+    return labels if all(0 < len(label) <= MAX_LABEL_CHARS for label in labels) else None
 
 
 def _parse_body_careful(text: _Text, layout: _Layout, report) -> tuple[np.ndarray, np.ndarray]:
@@ -535,6 +541,10 @@ def _check_record(record: _Record, layout: _Layout, text: _Text) -> None:
         trailing = layout.header and layout.label == layout.columns - 1 and not layout.header[-1].strip()
         hint = " (does every line end with a delimiter?)" if trailing else ""
         raise _fail(file, f"the label is empty{hint}", record.line, layout.column_name(layout.label))
+    if len(label.strip()) > MAX_LABEL_CHARS:
+        raise _fail(file, f"the label {_quote(label.strip())} is {len(label.strip())} characters long; "
+                          f"class names may have at most {MAX_LABEL_CHARS}", record.line,
+                    layout.column_name(layout.label))
 
 
 def _cell_value(cell: str, line: int, j: int, layout: _Layout) -> float:

@@ -285,3 +285,15 @@ def test_degenerate_first_lines(tmp_path, content, message):
     with pytest.raises(DatasetError) as caught:
         load_csv(write(tmp_path, content))
     assert str(caught.value) == message
+
+
+def test_too_many_columns(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_loader, "MAX_COLUMNS", 5)
+    with pytest.raises(DatasetError) as caught:
+        load_csv(write(tmp_path, "\n1,2,3,4,5,6\n7,8,9,10,11,12\n"))
+    assert str(caught.value) == "data.csv, line 2: 6 columns; at most 5 are supported"
+
+
+def test_a_very_long_quoted_cell_is_a_dataset_error(tmp_path):
+    with pytest.raises(DatasetError, match=r"^data.csv, line 2: a cell is longer than 131072 characters$"):
+        load_csv(write(tmp_path, 'a,b,y\n"' + "1" * 200_000 + '",2,0\n3,4,1\n'))
