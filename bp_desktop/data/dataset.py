@@ -36,8 +36,11 @@ class Dataset:
         y = _read_only(np.asarray(self.y, dtype=np.int64))
         Y = _read_only(np.asarray(self.Y, dtype=np.float64))
         m, n, K = _checked_shapes(X, y, Y, self.class_names, self.feature_names)
-        if self.image_shape is not None and int(np.prod(self.image_shape)) != n:
-            raise DatasetError(f"image shape {self.image_shape} does not hold {n} features")
+        if self.image_shape is not None:
+            shape = tuple(int(side) for side in self.image_shape)
+            if len(shape) != 2 or shape[0] * shape[1] != n:
+                raise DatasetError(f"image shape {self.image_shape} does not hold {n} features")
+            object.__setattr__(self, "image_shape", shape)
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "Y", Y)
@@ -86,7 +89,10 @@ def make_dataset(X: np.ndarray, y: np.ndarray, *, class_names: list[str],
     y = np.ascontiguousarray(y, dtype=np.int64)
     if sha256 is None:
         sha256 = arrays_sha256(X, y)
-    Y = one_hot(y, len(class_names))
+    K = len(class_names)
+    if y.ndim != 1 or (y.size and (y.min() < 0 or y.max() >= K)):
+        raise DatasetError(f"class indices must lie in 0..{K - 1}, one per example")
+    Y = one_hot(y, K)
     Y.setflags(write=False)  # ours alone: Dataset need not copy it
     return Dataset(X=X, y=y, Y=Y, class_names=class_names,
                    feature_names=feature_names, source=source, sha256=sha256, name=name,
