@@ -19,11 +19,13 @@ from __future__ import annotations
 import os
 import statistics
 import time
+from contextlib import nullcontext
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 from bp_desktop.core import Network  # noqa: E402
 from bp_desktop.ui.cost_plot import CostPlot  # noqa: E402
@@ -32,7 +34,7 @@ from bp_desktop.ui.weight_images import WeightImagesView  # noqa: E402
 
 SIZES = (10_000, 100_000, 1_000_000)
 FRAME_POINTS = 100
-REPEATS = 9
+REPEATS = 15
 
 
 def synthetic_series(start: int, count: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -118,14 +120,16 @@ def bench_decision_view(app: QApplication) -> None:
     view.show()
     view.set_data(X, y, ["class 0", "class 1"])
     app.processEvents()
-    print(f"\ndecision view, {view.grid_size}×{view.grid_size} grid, median of {REPEATS}")
+    print(f"\ndecision view, {view.grid_size}×{view.grid_size} grid, ms, median of {REPEATS}")
     for sizes in ([2, 20, 1], [2, 20, 20, 3]):
         network = Network(sizes, seed=0)
-        update = median_ms(lambda: view.update_network(network))
-        forward = median_ms(lambda: network.forward(view.grid))
-        painted = median_ms(lambda: (view.update_network(network), view.grab()))
-        print(f"  {'-'.join(map(str, sizes)):>10}: update_network {update:.2f} ms "
-              f"(of which forward {forward:.2f} ms); update + grab() {painted:.1f} ms")
+        for threads in ("default", "1 BLAS thread"):
+            with threadpool_limits(1, "blas") if threads != "default" else nullcontext():
+                update = median_ms(lambda: view.update_network(network))
+                forward = median_ms(lambda: network.forward(view.grid))
+                painted = median_ms(lambda: (view.update_network(network), view.grab()))
+            print(f"  {'-'.join(map(str, sizes)):>10} ({threads:>13}): update_network {update:5.2f} "
+                  f"(of which forward {forward:5.2f}); update + grab() {painted:5.1f}")
     view.close()
 
 

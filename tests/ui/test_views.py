@@ -194,6 +194,16 @@ def test_mismatched_arrays_are_refused_and_nothing_is_stored(cost_plot):
     assert cost_plot.point_count() == 10
 
 
+def test_iterations_must_keep_increasing_until_clear(cost_plot):
+    cost_plot.append(**_series(1, 10))
+    with pytest.raises(ValueError, match="increasing iteration numbers; call clear"):
+        cost_plot.append(**_series(1, 10))  # a new run without clear()
+    assert cost_plot.point_count() == 10
+    cost_plot.clear()
+    cost_plot.append(**_series(1, 10))
+    assert cost_plot.point_count() == 10
+
+
 def test_non_finite_costs_turn_the_finite_check_back_on(cost_plot):
     cost_plot.append(**_series(1, 10))
     assert cost_plot.train_curve.opts["skipFiniteCheck"]
