@@ -21,6 +21,10 @@ GAP_COLOR = "#7a7a7a"
 HOVER_HINT = "hover a tile to see its hidden unit and scale"
 
 
+def _subscript(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def tile_grid(units: int) -> tuple[int, int]:
     """(rows, columns) of tiles for this many units, as displayData lays them out."""
     rows = max(1, math.floor(math.sqrt(units)))
@@ -35,7 +39,8 @@ class WeightImagesView(QWidget):
     the largest |w| of Θ^(1), so tiles can be compared with each other.
 
     Hovering a tile names its unit and its scale; `unit_hovered` carries the row of
-    Θ^(1) (0-based), i.e. hidden unit a_(row+1)^(2) in the lecture's numbering.
+    Θ^(1) (0-based), i.e. hidden unit a_(row+1)^(2) in the lecture's numbering
+    (a_0 is the bias unit, which has no incoming weights).
     """
 
     unit_hovered = Signal(int)
@@ -158,7 +163,7 @@ class WeightImagesView(QWidget):
         unit = self.unit_at(point.x(), point.y())
         if unit is None:
             return
-        self.readout.setText(f"hidden unit a_{unit + 1}^(2), row {unit + 1} of Θ^(1): "
+        self.readout.setText(f"hidden unit a{_subscript(unit + 1)}⁽²⁾, row {unit + 1} of Θ⁽¹⁾: "
                              f"full colour at |Θ| = {self._tile_scales[unit]:.3g}")
         self.unit_hovered.emit(unit)
 

@@ -543,5 +543,5 @@ def test_hovering_a_tile_names_its_unit_and_scale(weight_view, qtbot):
         qtbot.mouseMove(weight_view.graphics.viewport(), widget_pos)
     assert hovered.args == [4]
     scale = np.abs(theta1[4, 1:]).max()
-    assert weight_view.readout.text() == (f"hidden unit a_5^(2), row 5 of Θ^(1): "
+    assert weight_view.readout.text() == (f"hidden unit a₅⁽²⁾, row 5 of Θ⁽¹⁾: "
                                           f"full colour at |Θ| = {scale:.3g}")
