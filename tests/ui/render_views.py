@@ -90,6 +90,9 @@ def render_decision(out: Path, classes: int) -> None:
     view.set_data(X, y, [f"class {k}" for k in range(classes)])
     view.update_network(network)
     view.show()
+    QApplication.processEvents()
+    pos = view.graphics.mapFromScene(view.axes.vb.mapViewToScene(QPointF(0.5, 0.0)))
+    QTest.mouseMove(view.graphics.viewport(), pos)  # the hover readout, as a user sees it
     view.grab().save(str(out / f"views-decision-{classes}-classes.png"))
 
 

@@ -545,3 +545,30 @@ def test_hovering_a_tile_names_its_unit_and_scale(weight_view, qtbot):
     scale = np.abs(theta1[4, 1:]).max()
     assert weight_view.readout.text() == (f"hidden unit a₅⁽²⁾, row 5 of Θ⁽¹⁾: "
                                           f"full colour at |Θ| = {scale:.3g}")
+
+
+def test_hover_reads_the_output_at_the_nearest_grid_point(decision_view, qtbot):
+    network = Network([2, 1], thetas=[np.array([[0.5, 2.0, -1.0]])])
+    decision_view.set_data(X_DEMO, Y_DEMO, ["no", "yes"])
+    decision_view.update_network(network)
+    decision_view.show()
+    qtbot.waitExposed(decision_view)
+    i, j = 40, 70
+    x1, x2 = decision_view.grid[i * 100 + j]
+    h = sigmoid(0.5 + 2 * x1 - x2)
+    expected = f"x = ({x1:.2f}, {x2:.2f})   h_Θ(x) = {h:.3f}, the estimated probability of yes"
+    assert decision_view.readout_at(x1 + 0.001, x2 - 0.001) == expected
+    widget_pos = decision_view.graphics.mapFromScene(
+        decision_view.axes.vb.mapViewToScene(QPointF(x1, x2)))
+    qtbot.mouseMove(decision_view.graphics.viewport(), widget_pos)
+    qtbot.waitUntil(lambda: decision_view.readout.text().startswith("x = "))
+    assert decision_view.readout.text() == expected
+
+
+def test_hover_names_the_winning_class_for_several_outputs(decision_view):
+    thetas = [np.array([[-3.0, -8.0, 0.0], [-3.0, 8.0, 0.0], [-8.0, 0.0, 8.0]])]
+    network = Network([2, 3], thetas=thetas)
+    decision_view.set_data(X_DEMO, np.array([0, 1, 2, 0]), ["a", "b", "c"])
+    decision_view.update_network(network)
+    assert "is largest for a: " in decision_view.readout_at(-1.4, -2.4)
+    assert "is largest for b: " in decision_view.readout_at(3.4, -2.4)
