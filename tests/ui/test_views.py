@@ -16,7 +16,8 @@ from bp_desktop.ui.cost_plot import CostAxis, CostPlot, GrowingSeries
 from bp_desktop.ui.decimation import PeakPyramid
 from bp_desktop.ui.decision_view import DecisionBoundaryView
 from bp_desktop.ui.palette import (CLASS_COLORS, CLASS_COLORS_LIGHT, DIVERGING_LUT, class_rgb,
-                                   diverging_color, diverging_index, two_class_lut)
+                                   diverging_bucket_colors, diverging_color, diverging_index,
+                                   two_class_lut)
 from bp_desktop.ui.weight_images import GAP, WeightImagesView, tile_grid
 
 
@@ -35,6 +36,15 @@ def test_diverging_lut_runs_from_orange_through_white_to_purple():
 def test_diverging_index_keeps_the_sign_of_the_value(scale, fraction):
     index = int(diverging_index(fraction * scale, scale))
     assert (index >= 128) == (fraction > 0)
+
+
+def test_bucket_colours_run_symmetrically_from_orange_to_purple():
+    colors = diverging_bucket_colors(16)
+    assert len(colors) == 16
+    assert colors[0] == diverging_color(-15 / 16, 1.0) and colors[-1] == diverging_color(15 / 16, 1.0)
+    assert colors[0].red() > colors[0].blue() and colors[-1].blue() > colors[-1].red()
+    with pytest.raises(ValueError, match="at least one bucket"):
+        diverging_bucket_colors(0)
 
 
 def test_diverging_color_rejects_a_non_positive_scale():
