@@ -32,6 +32,7 @@ def test_diverging_lut_runs_from_orange_through_white_to_purple():
     assert diverging_color(50.0, 2.0) == positive
 
 
+@settings(deadline=None)
 @given(st.floats(1e-6, 1e6), st.floats(-1.0, 1.0).filter(lambda u: abs(u) > 1e-3))
 def test_diverging_index_keeps_the_sign_of_the_value(scale, fraction):
     index = int(diverging_index(fraction * scale, scale))
@@ -237,7 +238,7 @@ def test_curves_downsample_by_peak_and_clip_to_view(cost_plot):
         assert curve.opts["clipToView"]
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(st.lists(st.integers(0, 3000), min_size=1, max_size=12))
 def test_growing_series_holds_exactly_what_was_appended(chunk_sizes):
     series = GrowingSeries(("a", "b"), capacity=4)
