@@ -112,6 +112,7 @@ def render_weights(out: Path) -> None:
     tile_centre = QPointF(GAP + 1 * (20 + GAP) + 10, GAP + 1 * (20 + GAP) + 10)
     pos = view.graphics.mapFromScene(view.view.mapViewToScene(tile_centre))
     QTest.mouseMove(view.graphics.viewport(), pos)
+    view.highlight_unit(6)  # as if unit a₇⁽²⁾ were selected on the canvas
     view.grab().save(str(out / "views-weights-ex4.png"))
 
 

@@ -583,3 +583,30 @@ def test_hover_names_the_winning_class_for_several_outputs(decision_view):
     decision_view.update_network(network)
     assert "is largest for a: " in decision_view.readout_at(-1.4, -2.4)
     assert "is largest for b: " in decision_view.readout_at(3.4, -2.4)
+
+
+def test_clicking_a_tile_reports_its_unit_and_highlight_frames_it(weight_view, qtbot):
+    theta1 = _theta1(5, 6)
+    weight_view.set_image_shape((2, 3))
+    weight_view.update_thetas(theta1)
+    weight_view.show()
+    qtbot.waitExposed(weight_view)
+    top, left = weight_view.tile_origin(3)  # tile row 1, column 0
+    assert (top, left) == (GAP + 2 + GAP, GAP)
+    centre = QPointF(left + 1.5, top + 1.0)
+    widget_pos = weight_view.graphics.mapFromScene(weight_view.view.mapViewToScene(centre))
+    with qtbot.waitSignal(weight_view.unit_clicked) as clicked:
+        qtbot.mouseClick(weight_view.graphics.viewport(), Qt.MouseButton.LeftButton, pos=widget_pos)
+    assert clicked.args == [3]
+
+    weight_view.highlight_unit(3)
+    assert weight_view.highlight.isVisible()
+    frame = weight_view.highlight.rect()
+    assert (frame.left(), frame.top(), frame.width(), frame.height()) == (left - 0.5, top - 0.5, 4, 3)
+    weight_view.update_thetas(_theta1(5, 6, seed=1))  # new weights keep the selection
+    assert weight_view.highlight.isVisible()
+    weight_view.highlight_unit(99)  # not in this layer
+    assert not weight_view.highlight.isVisible()
+    weight_view.highlight_unit(2)
+    weight_view.clear()
+    assert not weight_view.highlight.isVisible()
