@@ -137,8 +137,8 @@ class WeightImagesView(QWidget):
         rows, cols = self._shape_for(weights.shape[1])
         self._theta1 = theta1
         tiles = weights.reshape(len(weights), rows, cols, order=self.order)
-        self.tiles = tiles / self._scales(weights)[:, None, None]
         self._tile_scales = self._scales(weights)
+        self.tiles = tiles / self._tile_scales[:, None, None]
         mosaic = self._mosaic(self.tiles)
         reframe = self.image_item.image is None or self.image_item.image.shape != mosaic.shape
         self.image_item.setImage(mosaic, autoLevels=False, levels=(-1.0, 1.0))
