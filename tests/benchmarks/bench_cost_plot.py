@@ -87,13 +87,14 @@ def bench_cost_plot(app: QApplication) -> None:
     print(f"cost plot 800×500, 5 curves; one frame = append {FRAME_POINTS} points + grab(); "
           f"ms, median of {ROUNDS} interleaved rounds of {REPEATS} frames")
     print(f"{'points':>10} " + " ".join(f"{m:>10}" for m in MODES))
-    fill_seconds = 0.0
+    fill_seconds, fill_points = 0.0, 0
     for size in SIZES:
         t0 = time.perf_counter()
         while filled < size:  # fill in trainer-sized batches, without painting
             count = min(10_000, size - filled)
             plot.append(**synthetic_series(filled + 1, count, rng))
             filled += count
+            fill_points += count
         fill_seconds += time.perf_counter() - t0
         at_start = plot.point_count()  # each measured frame adds FRAME_POINTS more
         samples: dict[str, list[float]] = {mode: [] for mode in MODES}
@@ -104,8 +105,8 @@ def bench_cost_plot(app: QApplication) -> None:
         times = [statistics.median(samples[mode]) for mode in MODES]
         configure(plot, "pyramid")
         print(f"{at_start:>10,} " + " ".join(f"{t:>10.1f}" for t in times))
-    print(f"appending {filled:,} points in batches of 10,000 (one setData per batch): "
-          f"{fill_seconds:.2f} s in all")
+    print(f"appending {fill_points:,} points in batches of up to 10,000 (one setData per "
+          f"batch): {fill_seconds:.2f} s in all")
 
     # Zoomed in on the last 1% of the run: few raw points in view.
     last = plot.point_count()
