@@ -204,6 +204,7 @@ class CostPlot(QWidget):
         shapes = {name: a.shape for name, a in arrays.items()}
         if any(len(shape) != 1 for shape in shapes.values()) or len(set(shapes.values())) != 1:
             raise ValueError(f"CostPlot.append needs 1-D arrays of equal length; got shapes {shapes}")
+        self._check_increasing(arrays["iterations"])
         columns = {
             "iteration": arrays["iterations"],
             "cost": arrays["cost"],
@@ -257,6 +258,13 @@ class CostPlot(QWidget):
         return text
 
     # --- internals ---------------------------------------------------------------------
+    def _check_increasing(self, iterations: np.ndarray) -> None:
+        """Hover search and binning rely on iterations that only grow."""
+        previous = self._series.column("iteration")[-1:]
+        if np.any(np.diff(np.concatenate([previous, iterations])) <= 0):
+            raise ValueError("CostPlot.append needs increasing iteration numbers; "
+                             "call clear() before a new run")
+
     def _redraw(self) -> None:
         columns = self._displayed_columns()
         x = columns[_COLUMNS.index("iteration")]
