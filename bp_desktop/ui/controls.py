@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLineEdit, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+                               QLineEdit, QSizePolicy, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from bp_desktop.core import OPTIMIZERS
 from bp_desktop.data import list_datasets
@@ -17,6 +17,15 @@ from bp_desktop.training.workspace import DataPreparation, NetworkSpec
 SCALINGS = {"zscore": "mean normalisation (x − μ)/σ", "minmax": "min–max to [0, 1]", "none": "none"}
 DEFAULT_DATASET = "spiral"  # 2-D, so the decision boundary shows learning at once
 ACTIVATIONS = {"sigmoid": "sigmoid g(z) = 1/(1 + e^−z)", "tanh": "tanh", "relu": "ReLU max(0, z)"}
+
+
+def _action_button(action) -> QToolButton:
+    """A full-width button for a window action (so it also has a shortcut and a menu entry)."""
+    button = QToolButton()
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return button
 
 
 def _combo(name: str = "") -> QComboBox:
@@ -68,7 +77,7 @@ class ControlPanel(QWidget):
         self.setObjectName("controlPanel")
         layout = QVBoxLayout(self)
         layout.addWidget(self._dataset_box(actions))
-        layout.addWidget(self._network_box())
+        layout.addWidget(self._network_box(actions))
         layout.addWidget(self._training_box())
         layout.addWidget(self._run_box(actions))
         layout.addStretch(1)
@@ -96,9 +105,8 @@ class ControlPanel(QWidget):
         labels = {"m": "Points m", "noise": "Noise", "seed": "Seed", "arms": "Arms", "classes": "Classes"}
         for key, widget in self._param_rows.items():
             form.addRow(labels[key], widget)
-        self.load_builtin = QPushButton("Use this dataset")
-        self.load_builtin.setObjectName("useBuiltinDataset")
-        self.load_builtin.clicked.connect(self._emit_dataset)
+        self.load_builtin = _action_button(actions["builtin"])
+        actions["builtin"].triggered.connect(self._emit_dataset)
         open_file = QToolButton()
         open_file.setDefaultAction(actions["open"])
         open_file.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -137,7 +145,7 @@ class ControlPanel(QWidget):
                                seed=self.data_seed.value())
 
     # --- network ---------------------------------------------------------------------------------
-    def _network_box(self) -> QGroupBox:
+    def _network_box(self, actions) -> QGroupBox:
         box = QGroupBox("Network")
         form = QFormLayout(box)
         self.hidden = QLineEdit("8")
@@ -154,10 +162,8 @@ class ControlPanel(QWidget):
         form.addRow("ε init", self.epsilon)
         self.net_seed = _spin(0, 2**31 - 1, 0, tooltip="seed of the initial Θ (Reset draws the same Θ)")
         form.addRow("Seed", self.net_seed)
-        rebuild = QPushButton("Build network")
-        rebuild.setObjectName("buildNetwork")
-        rebuild.clicked.connect(self.network_requested)
-        form.addRow(rebuild)
+        actions["build"].triggered.connect(self.network_requested)
+        form.addRow(_action_button(actions["build"]))
         return box
 
     def network_spec(self) -> NetworkSpec:

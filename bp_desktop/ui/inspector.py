@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QHeaderView, QLabel, QPushButton, QSplitter, QTableView, QTabWidget,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTableView, QTabWidget, QTextBrowser,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from bp_desktop.core import Network, numerical_derivative
 from bp_desktop.core.activations import gradient_from_activation
@@ -124,7 +125,7 @@ class LayerInspector(QWidget):
 
     selection_described = Signal(str)  # plain text of what is explained (status bar, tests)
 
-    def __init__(self, parent=None):
+    def __init__(self, numerical_action=None, parent=None):
         super().__init__(parent)
         self.setObjectName("layerInspector")
         self._snapshot = None
@@ -141,11 +142,15 @@ class LayerInspector(QWidget):
         self.saturation.hide()
         self.explanation = QTextBrowser()
         self.explanation.setObjectName("deltaExplanation")
-        self.numerical_button = QPushButton("Numerical estimate of this D")
+        if numerical_action is None:  # standalone use (tests): the inspector owns its action
+            numerical_action = QAction("Numerical estimate of this D", self)
+            numerical_action.setObjectName("actionNumericalEstimate")
+        self.numerical_action = numerical_action
+        numerical_action.triggered.connect(self._on_numerical_clicked)
+        numerical_action.setEnabled(False)
+        self.numerical_button = QToolButton()
         self.numerical_button.setObjectName("numericalEstimateButton")
-        self.numerical_button.setToolTip("(J(Θ + ε) − J(Θ − ε)) / 2ε for the selected edge, "
-                                         "to check backprop's D")
-        self.numerical_button.clicked.connect(self._on_numerical_clicked)
+        self.numerical_button.setDefaultAction(numerical_action)
         self.numerical_button.hide()
 
         self.table_model = LayerTableModel(self)
@@ -235,6 +240,7 @@ class LayerInspector(QWidget):
 
     def _show_unit(self, snap, layer: int, unit: int, example: int) -> None:
         self.numerical_button.hide()
+        self.numerical_action.setEnabled(False)
         self.title.setText(f"Layer {layer + 1}, unit {unit + 1} — iteration {snap.iteration}")
         if layer == 0:
             self.explanation.setHtml(input_html(snap.a_columns[0].shape[0], unit,
@@ -255,6 +261,7 @@ class LayerInspector(QWidget):
     def _show_edge(self, snap, l: int, i: int, j: int) -> None:
         self.saturation.hide()
         self.numerical_button.show()
+        self.numerical_action.setEnabled(True)
         self.title.setText(f"Edge Θ{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')} — iteration {snap.iteration}")
         e = explain_gradient(snap.thetas, snap.a_columns, snap.delta_columns, snap.gradients,
                              snap.lam, l, i, j)

@@ -10,8 +10,8 @@ import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
-                               QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
-                               QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+                               QLabel, QMainWindow, QMessageBox, QProgressBar, QScrollArea,
+                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from bp_desktop import __version__
 from bp_desktop.core import Network, gradient_check
@@ -99,6 +99,16 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         a = self._action
         self.actions_by_key = {
+            "builtin": a("actionUseBuiltinDataset", "Use this built-in dataset", "Ctrl+B",
+                         "Generate or load the built-in dataset chosen in the control panel", self._noop),
+            "build": a("actionBuildNetwork", "Build network", "Ctrl+N",
+                       "A new network with the hidden layers, g, ε and seed of the control panel", self._noop),
+            "rescale": a("actionRescaleColours", "Rescale colours", "Ctrl+L",
+                         "Colour scales stay fixed so a colour change means a value change; "
+                         "this fits them to the current values once", self._noop),
+            "numerical": a("actionNumericalEstimate", "Numerical estimate of this D", "Ctrl+D",
+                           "(J(Θ + ε) − J(Θ − ε)) / 2ε for the selected edge, to check backprop's D",
+                           self._noop),
             "open": a("actionOpenDataset", "Open dataset…", "Ctrl+O", "Load a CSV file of features and labels", self.open_dataset),
             "train": a("actionTrain", "Train", "Space", "Train continuously (Space again pauses)", self.toggle_training),
             "pause": a("actionPause", "Pause", "P", "Pause training after the current iteration", self.pause, False),
@@ -110,8 +120,11 @@ class MainWindow(QMainWindow):
             "export": a("actionExportWeights", "Export weights…", "Ctrl+E", "Save Θ to .mat, .npz, .json or CSV", self.export_weights),
             "import": a("actionImportWeights", "Import weights…", "Ctrl+I", "Load Θ from a weights file", self.import_weights),
             "quit": a("actionQuit", "Quit", "Ctrl+Q", "Close bp-desktop", self.close),
-            "about": a("actionAbout", "About bp-desktop", "", "Version and licence", self.about),
+            "about": a("actionAbout", "About bp-desktop", "F1", "Version and licence", self.about),
         }
+
+    def _noop(self) -> None:
+        """Actions whose work is connected by the view that owns it."""
 
     def _make_views(self) -> None:
         self.canvas = NetworkCanvas()
@@ -126,7 +139,7 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.inspector = LayerInspector()
+        self.inspector = LayerInspector(self.actions_by_key["numerical"])
         self.cost_plot = CostPlot()
         self.decision_view = DecisionBoundaryView()
         self.weight_images = WeightImagesView()
@@ -160,11 +173,9 @@ class MainWindow(QMainWindow):
         self.edges_per_unit.setSpecialValueText("all")
         self.edges_per_unit.setPrefix("strongest edges per unit: ")
         self.edges_per_unit.setToolTip("For wide layers, draw only each unit's strongest incoming edges")
-        rescale = QPushButton("Rescale colours")
-        rescale.setObjectName("rescaleColours")
-        rescale.setToolTip("Colour scales stay fixed so a colour change means a value change; "
-                           "this fits them to the current values once")
-        rescale.clicked.connect(self.canvas.rescale_colours)
+        rescale = QToolButton()
+        rescale.setDefaultAction(self.actions_by_key["rescale"])
+        self.actions_by_key["rescale"].triggered.connect(self.canvas.rescale_colours)
         row.addWidget(self.mode)
         row.addWidget(self.edges_per_unit)
         row.addStretch(1)
@@ -173,8 +184,9 @@ class MainWindow(QMainWindow):
 
     def _make_menus(self) -> None:
         k = self.actions_by_key
-        menus = (("&File", ["open", None, "import", "export", None, "quit"]),
-                 ("&Train", ["train", "pause", "step", "step10", "reset", None, "gradcheck"]),
+        menus = (("&File", ["open", "builtin", None, "import", "export", None, "quit"]),
+                 ("&Train", ["train", "pause", "step", "step10", "reset", None, "build", None,
+                             "gradcheck", "numerical"]),
                  ("&View", []),
                  ("&Help", ["about"]))
         for title, keys in menus:
@@ -182,6 +194,8 @@ class MainWindow(QMainWindow):
             for key in keys:
                 menu.addSeparator() if key is None else menu.addAction(k[key])
             if title == "&View":
+                menu.addAction(k["rescale"])
+                menu.addSeparator()
                 for dock in self.docks.values():
                     menu.addAction(dock.toggleViewAction())
         toolbar = self.addToolBar("Training")

@@ -48,8 +48,12 @@ def test_stable_object_names_and_actions(window):
     for name in OBJECT_NAMES:
         assert window.findChild(object, name) is not None, name
     for name in ACTION_NAMES:
-        a = action(window, name)
-        assert a.toolTip() and not a.shortcut().isEmpty(), name
+        action(window, name)
+    for a in window.actions_by_key.values():  # every user action: name, shortcut, tooltip
+        assert a.objectName().startswith("action") and a.toolTip(), a.text()
+        assert not a.shortcut().isEmpty(), a.objectName()
+    shortcuts = [a.shortcut().toString() for a in window.actions_by_key.values()]
+    assert len(shortcuts) == len(set(shortcuts))
 
 
 def test_clicking_a_unit_shows_the_cores_delta(qtbot, window):
