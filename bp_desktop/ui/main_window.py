@@ -3,10 +3,9 @@ to the training engine. No numerics here: the core computes, the views draw."""
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
@@ -18,7 +17,8 @@ from bp_desktop.core import Network, gradient_check
 from bp_desktop.data import DatasetError, load_builtin, load_csv
 from bp_desktop.io import WEIGHT_FORMATS, WeightsFileError, load_weights, save_weights
 from bp_desktop.training import TrainingRun
-from bp_desktop.training.workspace import Workspace
+from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS, Workspace,
+                                           gradient_check_sample, weights_metadata)
 
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import ControlPanel
@@ -28,21 +28,7 @@ from .inspector import LayerInspector
 from .trainer import TrainerController
 from .weight_images import WeightImagesView
 
-GRADIENT_CHECK_EXAMPLES = 20   # the check runs on a sample: it costs 2 cost evaluations per weight
-GRADIENT_CHECK_PASS = 1e-7
 SIDE_VIEW_INTERVAL = 0.1       # seconds between decision-boundary / weight-image redraws
-
-
-def weights_metadata(run: TrainingRun, ws: Workspace) -> dict:
-    """What makes exported weights usable elsewhere: names, scaling, training settings."""
-    dataset = ws.dataset
-    class_names = list(dataset.class_names)
-    return {"class_names": class_names, "feature_names": list(dataset.feature_names),
-            "scaling": ws.scaler.to_dict(), "hyperparameters": asdict(run.hyper),
-            "iteration": run.iteration,
-            "final_cost": float(run.history.series("cost")[-1]) if len(run.history) else None,
-            "dataset": {"name": Path(dataset.source).name, "source": dataset.source,
-                        "sha256": dataset.sha256}}
 
 
 class DatasetLoader(QThread):
@@ -445,9 +431,7 @@ class MainWindow(QMainWindow):
         s = self.snapshot
         net = Network([a.shape[0] for a in s.a_columns], thetas=s.thetas,
                       hidden_activation=s.hidden_activation)
-        X, Y = s.a_columns[0].T, s.Y
-        rows = np.random.default_rng(0).permutation(len(X))[:GRADIENT_CHECK_EXAMPLES]
-        return gradient_check(net, X[rows], Y[rows], s.lam)
+        return gradient_check(net, *gradient_check_sample(s.a_columns[0].T, s.Y), s.lam)
 
     def gradient_check(self) -> None:
         if self.snapshot is None:
