@@ -20,7 +20,7 @@ import numpy as np
 from bp_desktop.core import ACTIVATIONS, OPTIMIZERS, Network, gradient_check
 from bp_desktop.data import SCALER_KINDS, Dataset, DatasetError, Scaler, load_builtin, load_csv
 from bp_desktop.data.builtin import list_datasets
-from bp_desktop.io import WEIGHT_FORMATS, WeightsFileError, load_weights, save_weights
+from bp_desktop.io import WEIGHT_FORMATS, WeightsFileError, load_weights, save_weights, weights_format
 from bp_desktop.training import Diverged, Hyperparameters, StopCriteria, TrainingRun
 from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS,
                                            DataPreparation, NetworkSpec, Workspace,
@@ -198,6 +198,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 
 # --- train ----------------------------------------------------------------------------------------
 def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.export:
+        weights_format(args.export)  # an unusable suffix fails now, not after the training
     workspace = _workspace(args)
     hyper = Hyperparameters(optimizer=args.optimizer, alpha=args.alpha, lam=args.lam,
                             momentum=args.momentum, batch_size=args.batch_size, seed=args.seed)
@@ -209,7 +211,7 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(_describe(workspace, run), file=out)
     every = max(1, args.iterations // PROGRESS_LINES)
     try:
-        while run.limit_reached() is None:
+        while run.iteration < args.iterations:
             snapshot = run.step()
             reason = run.check_stop_criteria(snapshot)
             if not args.quiet and (snapshot.iteration % every == 0 or reason):

@@ -95,6 +95,7 @@ class Session:
 def save_session(path: str | os.PathLike[str], run: TrainingRun, workspace: Workspace, *,
                  embed_limit: int = EMBED_LIMIT) -> None:
     """Write the run (paused: nobody may step it meanwhile) and its workspace, atomically."""
+    run.apply_pending()  # e.g. a new optimiser chosen since the last iteration: save its state
     dataset = workspace.dataset
     embed = dataset.source.startswith("builtin:") or dataset.X.nbytes + dataset.y.nbytes <= embed_limit
     arrays = {"params": run.network.params.copy(), "initial_params": run.initial_params,
@@ -405,7 +406,7 @@ _STATE_VALUES: dict[str, dict[str, Callable[[Any], bool]]] = {
     "gd": {}, "momentum": {},
     "sgd": {"rng": lambda v: isinstance(v, dict)},
     "cg": {"d1": lambda v: _finite_number(v), "z1": lambda v: _finite_number(v),
-           "ls_failed": lambda v: isinstance(v, bool)},
+           "ls_failed": lambda v: isinstance(v, bool), "lam": lambda v: v is None or _finite_number(v)},
 }
 
 
@@ -428,7 +429,7 @@ def _optimizer_state(entry: dict[str, Any], arrays, kind: str, size: int) -> dic
     state: dict[str, Any] = dict(values)
     for name in names:
         state[name] = _vector(arrays, f"optimizer/{name}", size)
-    if kind == "cg" and ("s" in state) != (set(checks) <= set(values)):
+    if kind == "cg" and ("s" in state) != ({"d1", "z1", "ls_failed"} <= set(values)):
         raise ValueError("the conjugate-gradient state needs s, d1, z1 and ls_failed together")
     if kind == "sgd" and "rng" in state:
         _check_rng_state(state["rng"])

@@ -295,6 +295,12 @@ class TrainingRun:
     def optimizer_state(self) -> dict[str, Any]:
         return self._optimizer.state()
 
+    def apply_pending(self) -> None:
+        """Apply the settings changed since the last iteration now rather than at the next one
+        (which comes to the same), so that hyper, stop criteria and optimiser state agree, as
+        a saved session needs. Only while no thread steps the run."""
+        self._apply_pending()
+
     def load_optimizer_state(self, state: dict[str, Any]) -> None:
         self._optimizer.load_state(state)
 

@@ -183,3 +183,13 @@ def test_the_installed_entry_point_trains_headless(tmp_path):
     assert "PySide6" not in subprocess.run(
         [sys.executable, "-c", "import sys, bp_desktop.cli; print(sorted(sys.modules))"],
         capture_output=True, text=True, timeout=60).stdout
+
+
+def test_zero_iterations_trains_nothing(capsys):
+    code, out, _ = run(capsys, "train", "--builtin", "xor", "--iterations", "0")
+    assert code == 0 and "final after 0 iterations" in out
+
+
+def test_an_unusable_export_suffix_fails_before_training(capsys, tmp_path):
+    code, out, err = run(capsys, "train", "--builtin", "xor", "--export", str(tmp_path / "w.csv"))
+    assert code == 2 and out == "" and "w.csv" in err

@@ -118,7 +118,7 @@ def test_the_session_json_is_documented_and_readable(tmp_path):
                      "optimizer/s.npy", "dataset/X.npy", "dataset/y.npy"}
     assert document["format"] == "bp-desktop session" and document["version"] == 1
     assert document["iteration"] == 3 and document["network"]["layer_sizes"] == [2, 6, 3]
-    assert set(document["optimizer"]["values"]) == {"d1", "z1", "ls_failed"}
+    assert set(document["optimizer"]["values"]) == {"d1", "z1", "ls_failed", "lam"}
 
 
 # --- the dataset: embedded, or referenced by path and sha256 ------------------------------------
@@ -324,3 +324,21 @@ def test_resume_checks_its_arguments():
                    optimizer_state={})
     with pytest.raises(ValueError, match="initial Θ"):
         run.resume(iteration=1, initial_params=np.zeros(3), history_rows=np.empty((0, 1)), optimizer_state={})
+
+
+@pytest.mark.parametrize("kind, changes", [
+    ("momentum", dict(optimizer="cg")),        # a new optimiser chosen while paused (velocity saved)
+    ("sgd", dict(seed=9)),                      # a new shuffling seed restarts the shuffling
+    ("momentum", dict(alpha=0.05, lam=0.5)),
+    ("cg", dict(lam=0.5)),                      # a new λ: fmincg restarts along −∇J
+])
+def test_settings_changed_just_before_saving_are_saved_consistently(tmp_path, kind, changes):
+    _, uninterrupted = new_run(kind)
+    train(uninterrupted, 5)
+    uninterrupted.set_hyperparameters(**changes)
+    expected = train(uninterrupted, 6)
+    ws, run = new_run(kind)
+    train(run, 5)
+    run.set_hyperparameters(**changes)
+    _, resumed = load_session(saved(tmp_path, run, ws)).restore()
+    assert train(resumed, 6) == expected
