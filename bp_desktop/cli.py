@@ -338,7 +338,8 @@ def _examples(path: str, n: int, label_column) -> tuple[np.ndarray, list[str] | 
             raise BadInput(f"{Path(path).name}: {n} columns, as many as the network has inputs, "
                            "so there is no label column to choose")
         return _unlabelled(path, n), None
-    raise BadInput(f"{Path(path).name}: {columns} columns; the network takes {n} inputs, so give "
+    raise BadInput(f"{Path(path).name}: {columns} column{'s' * (columns != 1)}; the network takes {n} "
+                   f"input{'s' * (n != 1)}, so give "
                    f"{n} feature columns, optionally with one label column")
 
 

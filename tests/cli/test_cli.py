@@ -5,6 +5,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bp_desktop import cli
 from bp_desktop.io import load_weights
@@ -193,3 +195,28 @@ def test_zero_iterations_trains_nothing(capsys):
 def test_an_unusable_export_suffix_fails_before_training(capsys, tmp_path):
     code, out, err = run(capsys, "train", "--builtin", "xor", "--export", str(tmp_path / "w.csv"))
     assert code == 2 and out == "" and "w.csv" in err
+
+
+csv_cells = st.sampled_from(["0", "1", "-2.5", "1e3", "x", "", "nan", "a b", '"q,r"', "3,5", "  7 "])
+csv_texts = st.lists(st.lists(csv_cells, min_size=1, max_size=4).map(",".join), max_size=8).map("\n".join)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=csv_texts | st.text(max_size=80))
+def test_any_csv_text_ends_in_a_result_or_exit_2_never_a_traceback(tmp_path, capsys, text, xor_weights):
+    path = tmp_path / "any.csv"
+    path.write_text(text)
+    for argv in (["train", str(path), "--iterations", "1", "--quiet", "--hidden", "2"],
+                 ["gradcheck", str(path), "--hidden", "2", "--examples", "2"],
+                 ["predict", str(xor_weights), str(path)]):
+        code, _, err = run(capsys, *argv)
+        assert code in (0, 1, 2), argv
+        if code == 2:
+            assert err.startswith(f"bp-desktop {argv[0]}: ") and "Traceback" not in err, err
+
+
+@pytest.fixture(scope="module")
+def xor_weights(tmp_path_factory):
+    path = tmp_path_factory.mktemp("weights") / "xor.json"
+    assert cli.main(["train", "--builtin", "xor", "--iterations", "2", "--quiet", "--export", str(path)]) == 0
+    return path
