@@ -48,7 +48,6 @@ VERSION = 1
 SUFFIX = ".bpsession"
 EMBED_LIMIT = 20 * 2**20        # bytes of X and y up to which a file's data travel in the session
 MAX_SESSION_BYTES = 1 << 30
-_MEMBERS = ("params", "initial_params", "history")
 
 
 class SessionFileError(ValueError):

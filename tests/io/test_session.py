@@ -1,7 +1,6 @@
 """Sessions: save, open, continue bit for bit; anything wrong with a file is a SessionFileError."""
 import io
 import json
-import pickle
 import zipfile
 from pathlib import Path
 
@@ -245,7 +244,6 @@ def test_a_pickle_inside_is_refused_and_never_run(tmp_path, valid_bytes):
     path = rewritten(valid_bytes, tmp_path, members={"params.npy": npy(np.array([Trap()], dtype=object))})
     refused(path, "pickle")
     assert not Trap.ran
-    assert pickle  # the trap is a real pickle payload (see Trap.__reduce__)
 
 
 @pytest.mark.parametrize("change, fragments", [
