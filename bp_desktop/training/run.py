@@ -295,8 +295,46 @@ class TrainingRun:
     def optimizer_state(self) -> dict[str, Any]:
         return self._optimizer.state()
 
+    def apply_pending(self) -> None:
+        """Apply the settings changed since the last iteration now rather than at the next one
+        (which comes to the same), so that hyper, stop criteria and optimiser state agree, as
+        a saved session needs. Only while no thread steps the run."""
+        self._apply_pending()
+
     def load_optimizer_state(self, state: dict[str, Any]) -> None:
         self._optimizer.load_state(state)
+
+    @property
+    def initial_params(self) -> np.ndarray:
+        """The unrolled Θ that Reset returns to (a copy)."""
+        return self._initial_params.copy()
+
+    def resume(self, *, iteration: int, initial_params: np.ndarray, history_rows: np.ndarray,
+               optimizer_state: dict[str, Any]) -> None:
+        """Continue a saved run: the network already holds Θ after `iteration` iterations.
+        Restores the counter, Reset's Θ, the history and the optimiser's state, and rebuilds
+        what the stop criteria remember (recent costs, validation rises) from the history."""
+        if not _is_whole(iteration) or iteration < 0:
+            raise ValueError(f"the iteration must be a whole number ≥ 0; got {iteration!r}")
+        initial = np.array(initial_params, dtype=float)
+        if initial.shape != self.network.params.shape:
+            raise ValueError(f"the initial Θ must have {self.network.params.size} values; got shape "
+                             f"{initial.shape}")
+        self._restart()
+        self._initial_params = initial
+        self.history.append(np.asarray(history_rows, dtype=float).reshape(-1, self._layout.ncols))
+        self.iteration = int(iteration)
+        self._optimizer.load_state(optimizer_state)
+        self._recent_costs.extend(self.history.series("cost")[-self._recent_costs.maxlen:])
+        self._restore_validation_trend(self.history.series("validation_cost"))
+
+    def _restore_validation_trend(self, costs: np.ndarray) -> None:
+        """_rises / _last_val_cost as _early_stop would have left them after these costs."""
+        costs = costs[np.isfinite(costs)]
+        if len(costs):
+            self._last_val_cost = float(costs[-1])
+            falls = np.flatnonzero(np.diff(costs) <= 0)  # rows where the streak of rises broke
+            self._rises = len(costs) - 1 - (falls[-1] + 1 if len(falls) else 0)
 
     # --- one iteration -----------------------------------------------------------------
     def step(self) -> Snapshot:

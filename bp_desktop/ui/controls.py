@@ -5,7 +5,7 @@ engine's spec objects and emits signals when the user asks for a change.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
                                QLineEdit, QSizePolicy, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
@@ -243,6 +243,26 @@ class ControlPanel(QWidget):
                             target_cost=self.target_cost.value() or None,
                             plateau_tolerance=self.plateau.value() or None,
                             early_stopping_patience=self.patience.value() or None)
+
+    def show_settings(self, preparation: DataPreparation, hyper: Hyperparameters,
+                      stop: StopCriteria) -> None:
+        """Show a restored session's settings without emitting change signals (the run that
+        goes with them is installed next, already holding them)."""
+        values = [(self.scaling, max(self.scaling.findData(preparation.scaling), 0)),
+                  (self.validation, preparation.validation), (self.data_seed, preparation.seed),
+                  (self.optimizer, max(self.optimizer.findData(hyper.optimizer), 0)),
+                  (self.alpha, hyper.alpha), (self.lam, hyper.lam), (self.momentum, hyper.momentum),
+                  (self.batch, hyper.batch_size), (self.max_iterations, stop.max_iterations),
+                  (self.target_cost, stop.target_cost or 0.0),
+                  (self.plateau, stop.plateau_tolerance or 0.0),
+                  (self.patience, stop.early_stopping_patience or 0)]
+        for widget, value in values:
+            with QSignalBlocker(widget):
+                if isinstance(widget, QComboBox):
+                    widget.setCurrentIndex(value)
+                else:
+                    widget.setValue(value)
+        self._update_optimizer_fields()
 
     # --- run buttons -------------------------------------------------------------------------------
     def _run_box(self, actions) -> QGroupBox:

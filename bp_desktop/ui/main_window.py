@@ -6,7 +6,6 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
@@ -17,32 +16,22 @@ from bp_desktop import __version__
 from bp_desktop.core import Network, gradient_check
 from bp_desktop.data import DatasetError, load_builtin, load_csv
 from bp_desktop.io import WEIGHT_FORMATS, WeightsFileError, load_weights, save_weights
+from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
+from bp_desktop.io.session import SessionFileError, load_session, save_session
 from bp_desktop.training import TrainingRun
-from bp_desktop.training.workspace import Workspace
+from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS, Workspace,
+                                           gradient_check_sample, weights_metadata)
 
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import ControlPanel
 from .cost_plot import CostPlot
 from .decision_view import DecisionBoundaryView
+from .files import PICTURE_FORMATS, RecentFiles, save_picture
 from .inspector import LayerInspector
 from .trainer import TrainerController
 from .weight_images import WeightImagesView
 
-GRADIENT_CHECK_EXAMPLES = 20   # the check runs on a sample: it costs 2 cost evaluations per weight
-GRADIENT_CHECK_PASS = 1e-7
 SIDE_VIEW_INTERVAL = 0.1       # seconds between decision-boundary / weight-image redraws
-
-
-def weights_metadata(run: TrainingRun, ws: Workspace) -> dict:
-    """What makes exported weights usable elsewhere: names, scaling, training settings."""
-    dataset = ws.dataset
-    class_names = list(dataset.class_names)
-    return {"class_names": class_names, "feature_names": list(dataset.feature_names),
-            "scaling": ws.scaler.to_dict(), "hyperparameters": asdict(run.hyper),
-            "iteration": run.iteration,
-            "final_cost": float(run.history.series("cost")[-1]) if len(run.history) else None,
-            "dataset": {"name": Path(dataset.source).name, "source": dataset.source,
-                        "sha256": dataset.sha256}}
 
 
 class DatasetLoader(QThread):
@@ -119,6 +108,12 @@ class MainWindow(QMainWindow):
                            "Compare backprop's D with central differences (the course's checkNNGradients)", self.gradient_check),
             "export": a("actionExportWeights", "Export weights…", "Ctrl+E", "Save Θ to .mat, .npz, .json or CSV", self.export_weights),
             "import": a("actionImportWeights", "Import weights…", "Ctrl+I", "Load Θ from a weights file", self.import_weights),
+            "save_session": a("actionSaveSession", "Save session…", "Ctrl+S",
+                              "Save data, network, Θ, optimiser state and cost history to continue later", self.save_session),
+            "open_session": a("actionOpenSession", "Open session…", "Ctrl+Shift+O",
+                              "Continue a saved session exactly where it stopped", self.open_session),
+            "export_picture": a("actionExportPicture", "Export picture…", "Ctrl+Shift+E",
+                                "Save the network canvas or the cost plot as PNG or SVG", self.export_picture),
             "quit": a("actionQuit", "Quit", "Ctrl+Q", "Close bp-desktop", self.close),
             "about": a("actionAbout", "About bp-desktop", "F1", "Version and licence", self.about),
         }
@@ -184,7 +179,8 @@ class MainWindow(QMainWindow):
 
     def _make_menus(self) -> None:
         k = self.actions_by_key
-        menus = (("&File", ["open", "builtin", None, "import", "export", None, "quit"]),
+        menus = (("&File", ["open", "builtin", "open_session", "recent", None, "save_session", None,
+                            "import", "export", "export_picture", None, "quit"]),
                  ("&Train", ["train", "pause", "step", "step10", "reset", None, "build", None,
                              "gradcheck", "numerical"]),
                  ("&View", []),
@@ -192,6 +188,9 @@ class MainWindow(QMainWindow):
         for title, keys in menus:
             menu = self.menuBar().addMenu(title)
             for key in keys:
+                if key == "recent":
+                    self.recent = RecentFiles(self.settings, menu.addMenu("Recent files"), self.open_recent, self)
+                    continue
                 menu.addSeparator() if key is None else menu.addAction(k[key])
             if title == "&View":
                 menu.addAction(k["rescale"])
@@ -283,7 +282,8 @@ class MainWindow(QMainWindow):
 
     def _on_file_loaded(self, dataset) -> None:
         self.progress.hide()
-        self.set_dataset(dataset)
+        if self.set_dataset(dataset):
+            self.recent.add("dataset", dataset.source)
 
     def _on_file_failed(self, message: str) -> None:
         self.progress.hide()
@@ -324,12 +324,15 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(self, "bp-desktop", question)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _install(self, workspace: Workspace, network: Network | None = None) -> None:
+    def _install(self, workspace: Workspace, network: Network | None = None,
+                 run: TrainingRun | None = None) -> None:
         self.workspace = workspace
-        network = network or workspace.new_network()
-        run = TrainingRun(network, workspace.X_train, workspace.Y_train, X_val=workspace.X_val,
-                          Y_val=workspace.Y_val, hyper=self.controls.hyperparameters(),
-                          stop=self.controls.stop_criteria())
+        if run is None:
+            network = network or workspace.new_network()
+            run = TrainingRun(network, workspace.X_train, workspace.Y_train, X_val=workspace.X_val,
+                              Y_val=workspace.Y_val, hyper=self.controls.hyperparameters(),
+                              stop=self.controls.stop_criteria())
+        network = run.network
         if self.controller is None:
             self.controller = TrainerController(run, parent=self)
             self.controller.snapshot_ready.connect(self._on_snapshot)
@@ -467,9 +470,7 @@ class MainWindow(QMainWindow):
         s = self.snapshot
         net = Network([a.shape[0] for a in s.a_columns], thetas=s.thetas,
                       hidden_activation=s.hidden_activation)
-        X, Y = s.a_columns[0].T, s.Y
-        rows = np.random.default_rng(0).permutation(len(X))[:GRADIENT_CHECK_EXAMPLES]
-        return gradient_check(net, X[rows], Y[rows], s.lam)
+        return gradient_check(net, *gradient_check_sample(s.a_columns[0].T, s.Y), s.lam)
 
     def gradient_check(self) -> None:
         if self.snapshot is None:
@@ -513,6 +514,7 @@ class MainWindow(QMainWindow):
             self._error("Export weights", f"Could not write {path}: {error}")
             return False
         self.statusBar().showMessage(f"Θ after {run.iteration} iterations written to {path}", 8000)
+        self.recent.add("weights", path)
         return True
 
     def import_weights(self) -> None:
@@ -550,6 +552,91 @@ class MainWindow(QMainWindow):
             return False
         self._install(Workspace(ws.dataset, ws.preparation, spec), network)
         self.statusBar().showMessage(f"Θ loaded from {path}", 8000)
+        self.recent.add("weights", path)
+        return True
+
+    # --- sessions, recent files, pictures ---------------------------------------------------------------
+    def save_session(self) -> None:
+        if self.controller is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", self.settings.value("last_dir", ""),
+                                              f"bp-desktop sessions (*{SESSION_SUFFIX})")
+        if path:
+            self.save_session_to(path if Path(path).suffix else path + SESSION_SUFFIX)
+
+    def save_session_to(self, path: str) -> bool:
+        """Write everything needed to continue this run exactly (training pauses first)."""
+        if not self.controller.pause_and_wait():
+            self._error("Save session", "Training did not pause in time; nothing was written.")
+            return False
+        run = self.controller.run
+        try:
+            save_session(path, run, self.workspace)
+        except (OSError, ValueError) as error:
+            self._error("Save session", f"Could not write {path}: {error}")
+            return False
+        self.recent.add("session", path)
+        self.statusBar().showMessage(f"Session at iteration {run.iteration} saved to {path}", 8000)
+        return True
+
+    def open_session(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", self.settings.value("last_dir", ""),
+                                              f"bp-desktop sessions (*{SESSION_SUFFIX});;All files (*)")
+        if path:
+            self.load_session_from(path)
+
+    def load_session_from(self, path: str) -> bool:
+        """Restore a saved session: data, network, Θ, optimiser state, settings and cost history.
+        A file that cannot be used changes nothing."""
+        try:
+            session = load_session(path)
+        except SessionFileError as error:
+            self._error("Open session", str(error))
+            return False
+        if not self._confirm_discard("Open the session"):
+            return False
+        workspace, run = session.restore()
+        if workspace.dataset.source.startswith("builtin:"):
+            self.controls.select_builtin(workspace.dataset.source.removeprefix("builtin:"))
+        self.controls.show_network_spec(session.spec)
+        self.controls.show_settings(session.preparation, session.hyper, session.stop)
+        self._install(workspace, run=run)
+        if len(run.history):
+            self._on_history(run.history.as_chunk())
+        self.recent.add("session", path)
+        self.statusBar().showMessage(f"Session {path} opened at iteration {run.iteration}", 8000)
+        return True
+
+    def open_recent(self, kind: str, path: str) -> None:
+        if not Path(path).exists():
+            self.recent.remove(path)
+            self._error("Open recent file", f"{path} no longer exists; it was removed from the list.")
+            return
+        {"dataset": self.load_file, "weights": self.load_weights_from,
+         "session": self.load_session_from}[kind](path)
+
+    def export_picture(self) -> None:
+        views = {"Network canvas": self.canvas, "Cost plot": self.cost_plot.graphics}
+        filters = [f"{name} as {text} (*{suffix})" for name in views for suffix, text in PICTURE_FORMATS.items()]
+        path, chosen = QFileDialog.getSaveFileName(self, "Export picture", self.settings.value("last_dir", ""),
+                                                   ";;".join(filters))
+        if not path:
+            return
+        chosen = chosen if chosen in filters else filters[0]
+        if Path(path).suffix.lower() not in PICTURE_FORMATS:
+            path += chosen[chosen.rindex("*") + 1:-1]
+        self.export_picture_to(path, "canvas" if chosen.startswith("Network") else "cost")
+
+    def export_picture_to(self, path: str, view: str) -> bool:
+        """The canvas ('canvas') or the cost plot ('cost') as PNG or SVG, by the path's suffix."""
+        widget, title = ((self.canvas, "Network canvas") if view == "canvas"
+                         else (self.cost_plot.graphics, "Cost J(Θ)"))
+        try:
+            save_picture(widget, path, title)
+        except (OSError, ValueError) as error:
+            self._error("Export picture", f"Could not write {path}: {error}")
+            return False
+        self.statusBar().showMessage(f"{title} saved to {path}", 8000)
         return True
 
     def about(self) -> None:
