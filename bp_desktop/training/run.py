@@ -1,6 +1,7 @@
 """One training run: a network, its data, an optimiser and what each iteration produced."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from collections import deque
@@ -9,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from bp_desktop.core import OPTIMIZERS, Network, make_optimizer
+from bp_desktop.core import OPTIMIZERS, BackpropResult, Network, make_optimizer
 from bp_desktop.core.optimizers import Optimizer, StepReport
 from bp_desktop.core.params import theta_views
 
@@ -197,9 +198,12 @@ class TrainingRun:
         with self._lock:
             return replace(self._hyper, **self._pending)
 
-    def set_hyperparameters(self, **changes: Any) -> None:
-        """Change α, λ, μ, batch size, seed or optimiser from any thread; applied at the
-        next iteration boundary, without resetting the network."""
+    def set_hyperparameters(self, hyper: Hyperparameters | None = None, **changes: Any) -> None:
+        """Change α, λ, μ, batch size, seed or optimiser from any thread (a whole
+        Hyperparameters, keyword changes, or both); applied at the next iteration
+        boundary, without resetting the network."""
+        if hyper is not None:
+            changes = {**dataclasses.asdict(hyper), **changes}
         _check_names(Hyperparameters, changes)
         with self._lock:
             replace(self._hyper, **{**self._pending, **changes}).check()  # raises before storing
@@ -210,7 +214,11 @@ class TrainingRun:
         with self._lock:
             return replace(self._stop, **self._pending_stop)
 
-    def set_stop_criteria(self, **changes: Any) -> None:
+    def set_stop_criteria(self, criteria: StopCriteria | None = None, **changes: Any) -> None:
+        """Change the stop criteria from any thread (a whole StopCriteria, keyword
+        changes, or both); checked from the next iteration on."""
+        if criteria is not None:
+            changes = {**dataclasses.asdict(criteria), **changes}
         _check_names(StopCriteria, changes)
         with self._lock:
             replace(self._stop, **{**self._pending_stop, **changes}).check()
@@ -318,7 +326,8 @@ class TrainingRun:
             raise Diverged(f"diverged at iteration {k}: {problem}; "
                            f"weights restored to iteration {k - 1}" if k > 1 else
                            f"diverged at iteration 1: {problem} at the initial weights")
-        snapshot = self._snapshot(k, params_before, report, validation, lam)
+        snapshot = self._snapshot(k, params_before, report.result, report.gradient_norm,
+                                  validation, lam)
         rows = self._history_rows(snapshot)
         self.iteration = k
         self.history.append(rows.rows)
@@ -341,9 +350,20 @@ class TrainingRun:
         cost = Network._data_cost(forward.z_columns[-1], self.Y_val)
         return cost, _accuracy(forward.a_columns[-1], self._val_labels)
 
-    def _snapshot(self, k: int, params_before: np.ndarray, report: StepReport,
+    def preview(self) -> Snapshot:
+        """The pass at the current weights without updating them, labelled with the
+        iterations done so far (0 after a reset): what to show before training starts.
+        Not added to the history. Call it only while no thread steps this run."""
+        self._apply_pending()
+        lam = self._hyper.lam
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            validation = self._validate() if self.X_val is not None else (None, None)
+            result = self.network.backprop(self.X, self.Y, lam)
+        return self._snapshot(self.iteration, self.network.params.copy(), result,
+                              float(np.linalg.norm(result.gradient_vector)), validation, lam)
+
+    def _snapshot(self, k: int, params_before: np.ndarray, r: BackpropResult, gradient_norm: float,
                   validation: tuple[float | None, float | None], lam: float) -> Snapshot:
-        r = report.result
         return Snapshot(
             iteration=k, thetas=tuple(theta_views(params_before, self.network.layer_sizes)),
             a_columns=tuple(r.a_columns), z_columns=tuple(r.z_columns),
@@ -351,7 +371,7 @@ class TrainingRun:
             cost=float(r.cost), data_cost=float(r.data_cost), lam=float(lam), m=len(self.X),
             Y=self.Y, train_accuracy=_accuracy(r.a_columns[-1], self._labels),
             validation_cost=validation[0], validation_accuracy=validation[1],
-            gradient_norm=float(report.gradient_norm),
+            gradient_norm=float(gradient_norm),
             hidden_activation=self.network.hidden_activation)
 
     def _history_rows(self, s: Snapshot) -> HistoryChunk:

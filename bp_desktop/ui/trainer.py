@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
-from bp_desktop.training import STOPPED_BY_USER, Mailbox, RunControl, TrainingRun, run_training
+from bp_desktop.training import (STOPPED_BY_USER, Hyperparameters, Mailbox, RunControl, StopCriteria,
+                                 TrainingRun, run_training)
 
 RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"
 JOIN_TIMEOUT_MS = 5000  # one iteration of a big network (a CG line search) can take a while
@@ -147,12 +148,14 @@ class TrainerController(QObject):
         self._set_state(STOPPED)
         self.run_replaced.emit(run)
 
-    def set_hyperparameters(self, **changes) -> None:
-        """α, λ, μ, batch size, seed, optimiser: applied at the next iteration."""
-        self._run.set_hyperparameters(**changes)
+    def set_hyperparameters(self, hyper: Hyperparameters | None = None, **changes) -> None:
+        """α, λ, μ, batch size, seed, optimiser (a whole Hyperparameters and/or keyword
+        changes): applied at the next iteration, without a reset."""
+        self._run.set_hyperparameters(hyper, **changes)
 
-    def set_stop_criteria(self, **changes) -> None:
-        self._run.set_stop_criteria(**changes)
+    def set_stop_criteria(self, criteria: StopCriteria | None = None, **changes) -> None:
+        """A whole StopCriteria and/or keyword changes; checked from the next iteration on."""
+        self._run.set_stop_criteria(criteria, **changes)
 
     def set_max_rate(self, iterations_per_second: float) -> None:
         """Pace training for teaching; 0 means as fast as possible."""

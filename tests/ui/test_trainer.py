@@ -277,3 +277,12 @@ def test_bad_hyperparameters_raise_in_the_callers_thread(make_controller):
         controller.set_hyperparameters(alpha=-1)
     with pytest.raises(ValueError, match="fps"):
         TrainerController(make_run(), fps=0)
+
+
+def test_stop_criteria_can_be_replaced_whole_while_paused(qtbot, make_controller):
+    controller = make_controller()
+    controller.set_stop_criteria(StopCriteria(max_iterations=3))
+    with qtbot.waitSignal(controller.stopped, timeout=5000) as blocker:
+        controller.start()
+    assert blocker.args == ["reached the maximum of 3 iterations"]
+    assert controller.run.iteration == 3
