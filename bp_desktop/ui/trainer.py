@@ -6,9 +6,11 @@ the GUI thread drains it at most `fps` times a second, emitting the newest
 snapshot and every history row since the last frame. A slow paint delays the
 next tick instead of queueing work.
 
-Call `shutdown()` from the main window's closeEvent (it is also connected to
-QCoreApplication.aboutToQuit): stop -> requestInterruption -> wait, never
-terminate().
+Call `shutdown()` from the main window's closeEvent (the controller also shuts
+itself down on QCoreApplication.aboutToQuit): stop -> requestInterruption ->
+wait, never terminate(). An iteration in progress is never interrupted, so a
+network whose single iteration takes longer than the timeout makes shutdown()
+return False; the thread object is then kept alive until it ends.
 """
 from __future__ import annotations
 
@@ -80,7 +82,7 @@ class TrainerController(QObject):
         self._pump.timeout.connect(self._drain)
         app = QCoreApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self.shutdown)
+            app.aboutToQuit.connect(self._on_about_to_quit)
 
     # --- state ------------------------------------------------------------------------
     @property
@@ -171,6 +173,12 @@ class TrainerController(QObject):
         if joined and self._state != STOPPED:
             self._set_state(STOPPED)
         return joined
+
+    @Slot()
+    def _on_about_to_quit(self) -> None:
+        # At exit a running QThread would abort the process, so wait as long as one
+        # iteration of a big network may take rather than the window's 0.5 s.
+        self.shutdown(JOIN_TIMEOUT_MS)
 
     # --- the thread ---------------------------------------------------------------------
     def _ensure_thread(self) -> bool:

@@ -286,3 +286,12 @@ def test_stop_criteria_can_be_replaced_whole_while_paused(qtbot, make_controller
         controller.start()
     assert blocker.args == ["reached the maximum of 3 iterations"]
     assert controller.run.iteration == 3
+
+
+def test_the_application_quitting_shuts_the_trainer_down(qtbot, make_controller):
+    controller = make_controller()
+    recorder = Recorder(controller)
+    controller.start()
+    qtbot.waitUntil(lambda: len(recorder.snapshots) >= 1, timeout=5000)
+    controller._on_about_to_quit()  # what QCoreApplication.aboutToQuit triggers
+    assert not controller.thread_alive() and controller.state == "stopped"
