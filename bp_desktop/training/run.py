@@ -181,10 +181,10 @@ class TrainingRun:
         self.selected_example = selected_example
         self.history = History(network.layer_sizes, history_bytes)
         self._layout = self.history.layout
-        # each statistic's columns for all units of layers 2..L, in stacking order
-        self._stat_blocks = {stat: slice(self._layout.stat_columns(1, stat).start,
-                                         self._layout.stat_columns(1, stat).start + self._layout.units)
-                             for stat in UNIT_STATS}
+        self._stat_slices = [(layer, *(self._layout.stat_columns(layer, stat) for stat in UNIT_STATS))
+                             for layer in range(1, network.L)]
+        self._scratch = {layer: np.empty((size, len(self.X)))
+                         for layer, size in enumerate(network.layer_sizes) if layer}
         # mean_a and mean_abs_delta are adjacent blocks: one slice covers both
         self._sums = slice(self._layout.stat_columns(1, "mean_a").start,
                            self._layout.stat_columns(1, "mean_abs_delta").start + self._layout.units)
@@ -375,21 +375,22 @@ class TrainingRun:
             hidden_activation=self.network.hidden_activation)
 
     def _history_rows(self, s: Snapshot) -> HistoryChunk:
-        # The hot path of small networks, so few numpy calls: the layers 2..L are stacked
-        # (units × examples, in the row's unit order) and each statistic is one call.
+        # The loop's own cost on small networks, so no copies and few numpy calls:
+        # sums go straight into the row, |δ| into scratch arrays reused every iteration.
         row = np.empty((1, self._layout.ncols))
         nan = math.nan
         row[0, :len(SERIES)] = (
             s.iteration, s.cost, s.data_cost,
             nan if s.validation_cost is None else s.validation_cost, s.train_accuracy,
             nan if s.validation_accuracy is None else s.validation_accuracy, s.gradient_norm)
-        a = np.concatenate(s.a_columns[1:])          # a fresh array: the snapshot's stay intact
-        delta = np.concatenate(s.delta_columns[1:])
-        out, i, blocks = row[0], self._selected, self._stat_blocks
-        out[blocks["selected_a"]] = a[:, i]
-        out[blocks["selected_delta"]] = delta[:, i]
-        np.add.reduce(a, axis=1, out=out[blocks["mean_a"]])
-        np.add.reduce(np.abs(delta, out=delta), axis=1, out=out[blocks["mean_abs_delta"]])
+        out, i = row[0], self._selected
+        for layer, mean_a, mean_abs_delta, selected_a, selected_delta in self._stat_slices:
+            a, delta = s.a_columns[layer], s.delta_columns[layer]
+            np.add.reduce(a, axis=1, out=out[mean_a])
+            scratch = self._scratch[layer]
+            np.add.reduce(np.abs(delta, out=scratch), axis=1, out=out[mean_abs_delta])
+            out[selected_a] = a[:, i]
+            out[selected_delta] = delta[:, i]
         out[self._sums] *= 1.0 / s.m  # sums over the examples -> means
         return HistoryChunk(self._layout, row)
 

@@ -159,6 +159,10 @@ class TrainerController(QObject):
         """A whole StopCriteria and/or keyword changes; checked from the next iteration on."""
         self._run.set_stop_criteria(criteria, **changes)
 
+    def set_selected_example(self, index: int) -> None:
+        """Which training example's a and δ the history records from the next iteration on."""
+        self._run.selected_example = index
+
     def set_max_rate(self, iterations_per_second: float) -> None:
         """Pace training for teaching; 0 means as fast as possible."""
         self._control.set_max_rate(iterations_per_second)

@@ -10,7 +10,8 @@ Modes, interleaved within each repeat so that host noise hits them alike
             snapshot and every history chunk (computes what a canvas and a cost
             plot need from them; no pixels)
   gui+paint as gui, and the view also holds the GIL 4 ms per frame (a paint stand-in)
-Then, in separate 'gui' runs on 400-25-10, a 10 ms QTimer probe records the gaps between its ticks.
+Then the CPU time per iteration of core vs engine (thread_time: robust to a busy host), and,
+in separate 'gui' runs on 400-25-10, the gaps between the ticks of a 10 ms QTimer probe.
 """
 from __future__ import annotations
 
@@ -138,6 +139,23 @@ def bench_gui(sizes, m, seconds, paint_ms=0.0, probe=None):
     return done / elapsed, frames_per_s
 
 
+def cpu_per_iteration(sizes, m, iterations):
+    """CPU seconds per iteration in the calling thread: core step vs the engine's loop.
+    thread_time ignores time spent waiting for a core, so a busy host hardly moves it."""
+    X, Y = problem(sizes, m)
+    net, opt = Network(sizes, seed=0), make_optimizer("gd", alpha=0.5, track_cost_after=False)
+    with threadpool_limits(limits=1, user_api="blas"):
+        start = time.thread_time()
+        for _ in range(iterations):
+            opt.step(net, X, Y, 0.0)
+        core = (time.thread_time() - start) / iterations
+    run, control = new_run(sizes, m), RunControl()
+    control.resume()
+    start = time.thread_time()
+    run_training(run, control, Mailbox(), should_abort=lambda: run.iteration >= iterations)
+    return core, (time.thread_time() - start) / iterations
+
+
 def percentile(values, q):
     return float(np.percentile(np.asarray(values), q)) if values else float("nan")
 
@@ -171,6 +189,16 @@ def main(argv=None):
         print(f"| {name} | {med['core']:.0f} | {med['engine']:.0f} | {med['gui']:.0f} | "
               f"{med['paint']:.0f} | {ratio('gui', 'core'):.2f} | {ratio('gui', 'engine'):.2f} | "
               f"{ratio('paint', 'core'):.2f} | {med['fps']:.1f} |", flush=True)
+    print("\nCPU time per iteration in the training thread (median of the repeats):\n")
+    print("| workload | core µs/it | engine µs/it | core / engine |")
+    print("|---|---|---|---|")
+    for name, (sizes, m) in WORKLOADS.items():
+        iterations = 40 if sizes[0] == 400 else 3000
+        pairs = [cpu_per_iteration(sizes, m, iterations) for _ in range(args.repeats)]
+        core = statistics.median(c for c, _ in pairs)
+        engine = statistics.median(e for _, e in pairs)
+        ratio = statistics.median(c / e for c, e in pairs)
+        print(f"| {name} | {core * 1e6:.0f} | {engine * 1e6:.0f} | {ratio:.2f} |", flush=True)
     gaps: list[float] = []
     for _ in range(args.repeats):  # a separate run: the probe's own wake-ups are not in the table
         probe = Probe()
