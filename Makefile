@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.bp-desktop-installed
 
-.PHONY: run test test-fast bench clean
+.PHONY: run test test-fast bench bench-core bench-csv bench-trainer bench-canvas bench-cost-plot clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else \"bp-desktop needs Python 3.11 or newer; $(PYTHON) is \" + sys.version.split()[0])"
@@ -26,9 +26,28 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
-## bench: the benchmarks behind README's Performance section
-bench: $(STAMP)
+## bench: every benchmark behind README's Performance section (several minutes)
+bench: bench-core bench-csv bench-trainer bench-canvas bench-cost-plot
+
+## bench-core: one full-batch backprop against the per-example loop, a rows port and the GEMM ceiling
+bench-core: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_core.py
+
+## bench-csv: CSV loading speed and memory against numpy.loadtxt
+bench-csv: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_csv.py
+
+## bench-trainer: training throughput with the window's pump attached, GUI responsiveness
+bench-trainer: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_trainer.py
+
+## bench-canvas: network canvas frame time for 400-25-10, idle and while training
+bench-canvas: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_canvas.py
+
+## bench-cost-plot: cost curve repaint at up to a million points
+bench-cost-plot: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_cost_plot.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

@@ -1,10 +1,54 @@
-"""Composition root: the `bp-desktop` command."""
+"""Composition root: the `bp-desktop` command (window, screenshot mode, headless commands)."""
 from __future__ import annotations
 
+import argparse
+import os
 import sys
+
+HEADLESS_COMMANDS = ("train", "gradcheck", "predict")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bp-desktop",
+        description="See backpropagation happen: a network canvas, a live cost curve and a layer "
+                    "inspector that explains every δ. Headless commands: "
+                    + ", ".join(HEADLESS_COMMANDS) + " (see 'bp-desktop train --help').")
+    parser.add_argument("--dataset", default=None,
+                        help=f"built-in dataset name (e.g. xor, spiral, iris, digits) or a CSV path; "
+                             f"default: the last one used, else the two-arm spiral")
+    parser.add_argument("--hidden", type=int, action="append",
+                        help="units of a hidden layer (repeat for more layers), e.g. --hidden 8 --hidden 8")
+    parser.add_argument("--screenshot", metavar="PNG",
+                        help="build the window, train, render it to this PNG file and exit")
+    parser.add_argument("--iterations", type=int, default=0,
+                        help="with --screenshot: iterations to train before the picture")
+    parser.add_argument("--select", metavar="LAYER:UNIT",
+                        help="with --screenshot: select this unit, numbered as in the lecture (e.g. 2:3)")
+    parser.add_argument("--mode", choices=["forward", "backward", "gradient"],
+                        help="what the canvas colours show")
+    parser.add_argument("--size", default="1600x1000", help="window size for --screenshot, WxH")
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    print("bp-desktop: the main window is not built yet (issue 5); the numeric core is "
-          "ready: see README, 'Use the core from Python'.", file=sys.stderr)
-    return 0
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in HEADLESS_COMMANDS:
+        from bp_desktop.cli import main as cli_main
+        return cli_main(argv)
+    args = parse_args(argv)
+    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ and not os.environ.get("DISPLAY"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
+
+    from PySide6.QtWidgets import QApplication
+
+    from bp_desktop.ui.launch import build_window, take_screenshot
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = build_window(app, args)
+    if window is None:
+        return 2
+    if args.screenshot:
+        return take_screenshot(app, window, args)
+    window.show()
+    return app.exec()

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-PURE = ["bp_desktop.core", "bp_desktop.training"]
+PURE = ["bp_desktop.core", "bp_desktop.data", "bp_desktop.io", "bp_desktop.training"]
 
 
 @pytest.mark.parametrize("package", PURE)

@@ -151,39 +151,40 @@ class Network:
     # --- the maths -----------------------------------------------------------------
     def forward(self, X: np.ndarray) -> ForwardPass:
         """Forward propagation: a^(1) = x, z^(l+1) = Θ^(l) a^(l), a^(l+1) = g(z^(l+1))."""
-        a_cols, z_cols = self._forward_columns(self._checked_X(X))
+        a_cols, z_cols, _, _ = self._forward_pass(self._checked_X(X), with_deltas=False)
         return ForwardPass(a_cols, z_cols)
 
     def cost(self, X: np.ndarray, Y: np.ndarray, lam: float = 0.0) -> float:
         """J(Θ), the regularised cross-entropy cost of the course."""
         X, Y = self._checked_X(X), self._checked_Y(Y, len(X))
-        _, z_cols = self._forward_columns(X)
-        return self._data_cost(z_cols[-1], Y) + self._regularisation(lam, len(X))
+        _, z_cols, _, scratch = self._forward_pass(X, with_deltas=False)
+        return self._data_cost(z_cols[-1], Y, scratch) + self._regularisation(lam, len(X))
 
     def backprop(self, X: np.ndarray, Y: np.ndarray, lam: float = 0.0) -> BackpropResult:
         """J(Θ), every δ^(l) for every example, and the gradients D^(l)."""
         X = self._checked_X(X)
         Y = self._checked_Y(Y, len(X))
         m = len(X)
-        a_cols, z_cols = self._forward_columns(X)
+        a_cols, z_cols, deltas, scratch = self._forward_pass(X, with_deltas=True)
         # δ^(L) = a^(L) − y
-        deltas: list[np.ndarray | None] = [None] * self.L
-        deltas[-1] = a_cols[-1] - Y.T
+        np.subtract(a_cols[-1], Y.T, out=deltas[-1])
         # δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g'(z^(l)), the bias row dropped (no δ for a_0)
         for l in range(self.L - 2, 0, -1):
-            back = self._thetas[l][:, 1:].T @ deltas[l + 1]
-            back *= gradient_from_activation(self.hidden_activation, z_cols[l], a_cols[l])
-            deltas[l] = back
+            np.matmul(self._thetas[l][:, 1:].T, deltas[l + 1], out=deltas[l])
+            deltas[l] *= gradient_from_activation(self.hidden_activation, z_cols[l], a_cols[l],
+                                                  out=scratch[:self.layer_sizes[l]])
         # D^(l) = Δ^(l)/m + (λ/m) Θ^(l), with Δ^(l) = Σ_t δ^(l+1) (a^(l))ᵀ; bias column unregularised
         gradient_vector = np.empty_like(self.params)
         gradients = theta_views(gradient_vector, self.layer_sizes)
         for l, D in enumerate(gradients):
-            delta_next = deltas[l + 1]
-            D[:, 0] = delta_next.sum(axis=1) / m
-            D[:, 1:] = (delta_next @ a_cols[l].T) / m
+            deltas[l + 1].sum(axis=1, out=D[:, 0])
+            # the product lands in a row-major temporary and is then copied: BLAS writing straight
+            # into the column-major Θ view is nearly twice as slow (measured)
+            D[:, 1:] = deltas[l + 1] @ a_cols[l].T
+            D /= m
             if lam:
                 D[:, 1:] += (lam / m) * self._thetas[l][:, 1:]
-        data_cost = self._data_cost(z_cols[-1], Y)
+        data_cost = self._data_cost(z_cols[-1], Y, scratch)
         return BackpropResult(a_cols, z_cols, cost=data_cost + self._regularisation(lam, m),
                               data_cost=data_cost, delta_columns=deltas, gradients=gradients,
                               gradient_vector=gradient_vector)
@@ -196,27 +197,42 @@ class Network:
         return np.argmax(h, axis=0).astype(np.int64)
 
     # --- helpers ---------------------------------------------------------------------
-    def _forward_columns(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
-        a_cols: list[np.ndarray] = [X.T]
-        z_cols: list[np.ndarray | None] = [None]
+    def _forward_pass(self, X: np.ndarray, *, with_deltas: bool):
+        """The arrays of one pass (see `_pass_arrays`), with a^(l) and z^(l) filled in."""
+        arrays = self._pass_arrays(X, with_deltas=with_deltas)
+        self._forward_into(*arrays[:2])
+        return arrays
+
+    def _forward_into(self, a_cols: list[np.ndarray], z_cols: list[np.ndarray | None]) -> None:
         hidden = ACTIVATIONS[self.hidden_activation]
         for l, theta in enumerate(self._thetas):
             # z^(l+1) = Θ^(l) [1; a^(l)]: the bias column is added instead of stacking a row of ones
-            z = theta[:, 1:] @ a_cols[l]
-            z += theta[:, :1]
+            np.matmul(theta[:, 1:], a_cols[l], out=z_cols[l + 1])
+            z_cols[l + 1] += theta[:, :1]
             g = sigmoid if l == len(self._thetas) - 1 else hidden
-            a_cols.append(g(z, out=np.empty_like(z)))
-            z_cols.append(z)
-        return a_cols, z_cols
+            g(z_cols[l + 1], out=a_cols[l + 1])
+
+    def _pass_arrays(self, X: np.ndarray, *, with_deltas: bool
+                     ) -> tuple[list[np.ndarray], list[np.ndarray | None], list[np.ndarray | None],
+                                np.ndarray]:
+        """a^(l), z^(l), δ^(l) (if asked for) and a scratch layer, units × examples, for one pass.
+
+        Each layer's a, z and δ are three views of one fresh array, so results never share
+        memory. Fewer, larger allocations because fresh memory costs a page fault per 4 KiB
+        on first touch: one array each, plus the temporaries this code now avoids, made
+        backprop twice as slow for 64-32-10, m = 1797 (measured). a^(1) is X itself, seen as
+        units × examples. The scratch holds a layer's g'(z), or the output layer's cost terms."""
+        m, sizes = len(X), self.layer_sizes[1:]
+        per_layer = [np.empty((3 if with_deltas else 2, units, m)) for units in sizes]
+        a_cols = [X.T, *(layer[0] for layer in per_layer)]
+        z_cols = [None, *(layer[1] for layer in per_layer)]
+        deltas = [None, *(layer[2] for layer in per_layer)] if with_deltas else []
+        scratch = np.empty((max(sizes) if with_deltas else sizes[-1], m))
+        return a_cols, z_cols, deltas, scratch
 
     @staticmethod
-    def _data_cost(z_out: np.ndarray, Y: np.ndarray) -> float:
-        # −y log h − (1−y) log(1−h) with h = g(z) equals softplus(z) − y z, which stays
-        # finite however saturated the output is (log h itself would be log 0 = −inf).
-        m = Y.shape[0]
-        per_unit = softplus(z_out)
-        per_unit -= Y.T * z_out
-        return float(per_unit.sum() / m)
+    def _data_cost(z_out: np.ndarray, Y: np.ndarray, scratch: np.ndarray) -> float:
+        return cross_entropy(z_out, Y, scratch)
 
     def _regularisation(self, lam: float, m: int) -> float:
         if not lam:
@@ -241,6 +257,20 @@ class Network:
     def __repr__(self) -> str:
         return (f"Network({list(self.layer_sizes)}, hidden_activation={self.hidden_activation!r}, "
                 f"seed={self.seed})")
+
+
+def cross_entropy(z_out: np.ndarray, Y: np.ndarray, scratch: np.ndarray | None = None) -> float:
+    """J without the λ term, −(1/m) Σ_i Σ_k [y log h + (1 − y) log(1 − h)], from the output
+    layer's z (units × examples) and Y (examples × units). `scratch`, if given, is a
+    buffer of at least z's shape that may be overwritten."""
+    # −y log h − (1−y) log(1−h) with h = g(z) equals softplus(z) − y z, which stays
+    # finite however saturated the output is (log h itself would be log 0 = −inf).
+    m = Y.shape[0]
+    out = None if scratch is None else scratch[:len(z_out)]
+    softplus_sum = softplus(z_out, out=out).sum()
+    # Σ y z over units and examples, without a temporary array
+    yz_sum = np.einsum("ij,ji->", z_out, Y)
+    return float((softplus_sum - yz_sum) / m)
 
 
 def _checked_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:

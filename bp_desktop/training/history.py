@@ -282,6 +282,15 @@ class History(_RowView):
         with self._lock:
             self._buffer.clear()
 
+    def unit_history(self, layer: int, unit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(iteration, mean |δ|, mean a) of one unit, read together under the lock."""
+        columns = [self.layout.series_column("iteration"),
+                   self.layout.unit_column(layer, unit, "mean_abs_delta"),
+                   self.layout.unit_column(layer, unit, "mean_a")]
+        with self._lock:
+            picked = self._buffer.rows[:, columns]  # fancy indexing copies just these columns
+        return picked[:, 0].astype(np.int64), picked[:, 1], picked[:, 2]
+
     def as_chunk(self) -> HistoryChunk:
         """Everything held, as one chunk (for a view that opens mid-run)."""
         with self._lock:

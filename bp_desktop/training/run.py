@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from bp_desktop.core import OPTIMIZERS, BackpropResult, Network, make_optimizer
+from bp_desktop.core.network import cross_entropy
 from bp_desktop.core.optimizers import Optimizer, StepReport
 from bp_desktop.core.params import theta_views
 
@@ -346,16 +347,14 @@ class TrainingRun:
     def _validate(self) -> tuple[float, float]:
         """Validation J without λ (as the course's J_cv) and accuracy, at the current Θ."""
         forward = self.network.forward(self.X_val)
-        # Network._data_cost is the core's stable cross-entropy of the output z
-        cost = Network._data_cost(forward.z_columns[-1], self.Y_val)
+        cost = cross_entropy(forward.z_columns[-1], self.Y_val)
         return cost, _accuracy(forward.a_columns[-1], self._val_labels)
 
     def preview(self) -> Snapshot:
         """The pass at the current weights without updating them, labelled with the
         iterations done so far (0 after a reset): what to show before training starts.
         Not added to the history. Call it only while no thread steps this run."""
-        self._apply_pending()
-        lam = self._hyper.lam
+        lam = self.hyper.lam  # pending changes included, but left for the loop to apply
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             validation = self._validate() if self.X_val is not None else (None, None)
             result = self.network.backprop(self.X, self.Y, lam)

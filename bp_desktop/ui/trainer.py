@@ -120,6 +120,14 @@ class TrainerController(QObject):
         self._control.step(n)
         self._set_state(PAUSED)
 
+    def pause_and_wait(self, timeout_ms: int = 2000) -> bool:
+        """Pause and wait until the loop is between iterations, so the run's network can be
+        read (export, save) without racing the trainer. False if it did not park in time."""
+        self.pause()
+        if self._thread is None:
+            return True
+        return self._control.wait_until_idle(timeout_ms / 1000)
+
     def stop(self) -> None:
         """End the training thread (the weights stay; start() goes on from them)."""
         if self._thread is None:

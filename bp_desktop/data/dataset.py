@@ -1,0 +1,133 @@
+"""The Dataset every view and trainer works on, and the one error type of this package."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bp_desktop.core import one_hot
+
+
+class DatasetError(ValueError):
+    """Bad data or a bad request for data. The message is meant for the user as it is."""
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """m examples of n features with a class each, as the course's X, y and Y.
+
+    The arrays are read-only: a Dataset can be shared between the GUI and the trainer
+    thread without copies. Derived data (scaled features, splits) are new Datasets.
+    """
+
+    X: np.ndarray                 # m × n, float64
+    y: np.ndarray                 # m, int64, 0-based class index
+    Y: np.ndarray                 # m × K one-hot recoding of y
+    class_names: list[str]
+    feature_names: list[str]
+    source: str                   # file path, or "builtin:<name>"
+    sha256: str                   # of the file's bytes (or of the generated arrays)
+    name: str                     # short display name
+    image_shape: tuple[int, int] | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        X = _read_only(np.asarray(self.X, dtype=np.float64))
+        y = _read_only(np.asarray(self.y, dtype=np.int64))
+        Y = _read_only(np.asarray(self.Y, dtype=np.float64))
+        m, n, K = _checked_shapes(X, y, Y, self.class_names, self.feature_names)
+        if self.image_shape is not None:
+            shape = tuple(int(side) for side in self.image_shape)
+            if len(shape) != 2 or shape[0] * shape[1] != n:
+                raise DatasetError(f"image shape {self.image_shape} does not hold {n} features")
+            object.__setattr__(self, "image_shape", shape)
+        object.__setattr__(self, "X", X)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "Y", Y)
+        object.__setattr__(self, "class_names", list(self.class_names))
+        object.__setattr__(self, "feature_names", list(self.feature_names))
+
+    @property
+    def m(self) -> int:
+        """Number of examples."""
+        return int(self.X.shape[0])
+
+    @property
+    def n(self) -> int:
+        """Number of features (input units, without the bias)."""
+        return int(self.X.shape[1])
+
+    @property
+    def num_classes(self) -> int:
+        """K, the number of classes (output units of a K-class network)."""
+        return len(self.class_names)
+
+    def subset(self, rows: np.ndarray, name: str | None = None) -> Dataset:
+        """The examples at `rows` (in that order), keeping names and provenance."""
+        rows = np.asarray(rows, dtype=np.intp)
+        return Dataset(X=self.X[rows], y=self.y[rows], Y=self.Y[rows],
+                       class_names=self.class_names, feature_names=self.feature_names,
+                       source=self.source, sha256=self.sha256, name=name or self.name,
+                       image_shape=self.image_shape)
+
+    def with_features(self, X: np.ndarray) -> Dataset:
+        """The same examples with new feature values (e.g. after scaling)."""
+        return Dataset(X=X, y=self.y, Y=self.Y, class_names=self.class_names,
+                       feature_names=self.feature_names, source=self.source, sha256=self.sha256,
+                       name=self.name, image_shape=self.image_shape)
+
+    def __repr__(self) -> str:
+        return (f"Dataset({self.name!r}, m={self.m}, n={self.n}, K={self.num_classes}, "
+                f"source={self.source!r})")
+
+
+def make_dataset(X: np.ndarray, y: np.ndarray, *, class_names: list[str],
+                 feature_names: list[str], source: str, name: str, sha256: str | None = None,
+                 image_shape: tuple[int, int] | None = None) -> Dataset:
+    """A Dataset from features and 0-based classes; Y is derived, sha256 defaults to the arrays'."""
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.int64)
+    if sha256 is None:
+        sha256 = arrays_sha256(X, y)
+    K = len(class_names)
+    if y.ndim != 1 or (y.size and (y.min() < 0 or y.max() >= K)):
+        raise DatasetError(f"class indices must lie in 0..{K - 1}, one per example")
+    Y = one_hot(y, K)
+    Y.setflags(write=False)  # ours alone: Dataset need not copy it
+    return Dataset(X=X, y=y, Y=Y, class_names=class_names,
+                   feature_names=feature_names, source=source, sha256=sha256, name=name,
+                   image_shape=image_shape)
+
+
+def arrays_sha256(X: np.ndarray, y: np.ndarray) -> str:
+    """A fingerprint of generated data: the same seed and parameters give the same hex."""
+    digest = hashlib.sha256()
+    for array in (np.ascontiguousarray(X, dtype="<f8"), np.ascontiguousarray(y, dtype="<i8")):
+        digest.update(repr(array.shape).encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """A read-only array: frozen as it is if already read-only, else a frozen copy, so the
+    caller's own array stays writeable and no one can change a Dataset behind its back."""
+    if array.flags.writeable:
+        array = array.copy()
+        array.setflags(write=False)
+    return array
+
+
+def _checked_shapes(X, y, Y, class_names, feature_names) -> tuple[int, int, int]:
+    if X.ndim != 2:
+        raise DatasetError(f"X must be m × n; got shape {X.shape}")
+    m, n = X.shape
+    K = len(class_names)
+    if y.shape != (m,):
+        raise DatasetError(f"y must hold one class per example ({m}); got shape {y.shape}")
+    if Y.shape != (m, K):
+        raise DatasetError(f"Y must be m × K = {m} × {K}; got shape {Y.shape}")
+    if len(feature_names) != n:
+        raise DatasetError(f"{len(feature_names)} feature names for {n} features")
+    if m and (y.min() < 0 or y.max() >= K):
+        raise DatasetError(f"class indices must lie in 0..{K - 1}")
+    return m, n, K

@@ -1,0 +1,70 @@
+"""What the app trains on: a dataset prepared as the course does it (split, feature
+scaling fitted on the training split) and a network shaped to fit it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bp_desktop.core import Network
+from bp_desktop.data import Dataset, Scaler, split
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """The hidden layers and their initialisation; inputs and outputs come from the data."""
+
+    hidden: tuple[int, ...] = (8,)
+    activation: str = "sigmoid"
+    epsilon: float | None = None   # None: the course's √6/√(s_l + s_{l+1})
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class DataPreparation:
+    scaling: str = "zscore"        # "zscore" (mean normalisation), "minmax" or "none"
+    validation: float = 0.2        # share of the examples held out
+    seed: int = 0
+
+
+def output_units(num_classes: int) -> int:
+    """K output units; two classes need only one (h ≥ 0.5 means class 1), as in the course's
+    logistic regression."""
+    return 1 if num_classes == 2 else num_classes
+
+
+def targets(dataset: Dataset) -> np.ndarray:
+    """Y as the output layer sees it: one-hot for K > 2 classes, a single 0/1 column for two."""
+    if dataset.num_classes == 2:
+        return dataset.y.astype(float)[:, None]
+    return np.asarray(dataset.Y)
+
+
+@dataclass
+class Workspace:
+    dataset: Dataset
+    preparation: DataPreparation = field(default_factory=DataPreparation)
+    spec: NetworkSpec = field(default_factory=NetworkSpec)
+
+    def __post_init__(self):
+        prep = self.preparation
+        parts = split(self.dataset, train=1.0 - prep.validation, validation=prep.validation,
+                      test=0.0, seed=prep.seed)
+        self.train, self.validation = parts.train, parts.validation
+        self.scaler = Scaler.fit(self.train.X, prep.scaling)
+        self.X_train = self.scaler.transform(self.train.X)
+        self.Y_train = targets(self.train)
+        if self.validation is not None:
+            self.X_val = self.scaler.transform(self.validation.X)
+            self.Y_val = targets(self.validation)
+        else:
+            self.X_val = self.Y_val = None
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        return [self.dataset.n, *self.spec.hidden, output_units(self.dataset.num_classes)]
+
+    def new_network(self) -> Network:
+        spec = self.spec
+        return Network(self.layer_sizes, hidden_activation=spec.activation, seed=spec.seed,
+                       epsilon_init=spec.epsilon)

@@ -1,0 +1,1 @@
+"""The network canvas. `layout` is pure numpy (testable without Qt); `view` is the widget."""

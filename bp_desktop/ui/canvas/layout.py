@@ -1,0 +1,157 @@
+"""Where units and edges go, which edges to draw, and what the mouse is over.
+
+Pure numpy: no Qt here, so the geometry is tested without a window. Layer
+indices are 0-based positions in `layer_sizes`; unit indices are 0-based
+without the bias unit (the bias unit of layer l has its own position).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+COMPACT_ABOVE = 32   # layers wider than this are drawn as a grid, not a column
+MAGNITUDE_LEVELS = 8  # edge colour buckets per sign
+
+
+@dataclass(frozen=True)
+class LayerGeometry:
+    centres: np.ndarray          # (s_l, 2) unit centres
+    bias: np.ndarray | None      # (2,) centre of the bias unit a_0 = +1; None for the output layer
+    radius: float
+    compact: bool                # drawn as a grid (wide layers, images)
+    top: float                   # y of the layer's topmost drawn unit (bias included)
+
+
+@dataclass(frozen=True)
+class NetworkLayout:
+    layer_sizes: tuple[int, ...]
+    layers: tuple[LayerGeometry, ...]
+    width: float
+    height: float
+
+    def source_points(self, layer: int) -> np.ndarray:
+        """Centres of the units Θ^(layer+1) reads, bias first: row j is column j of Θ."""
+        geometry = self.layers[layer]
+        return np.vstack([geometry.bias[None, :], geometry.centres])
+
+    def edge_segments(self, layer: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """(n, 2, 2) segments for the Θ entries (rows[i], cols[i]) of Θ^(layer+1)."""
+        start = self.source_points(layer)[cols]
+        end = self.layers[layer + 1].centres[rows]
+        return np.stack([start, end], axis=1)
+
+    def unit_at(self, point: tuple[float, float]) -> tuple[int, int] | None:
+        """(layer, unit) under a scene point; unit −1 is a bias unit."""
+        x, y = point
+        for l, geometry in enumerate(self.layers):
+            d2 = np.sum((geometry.centres - (x, y)) ** 2, axis=1)
+            k = int(np.argmin(d2))
+            if d2[k] <= geometry.radius ** 2:
+                return l, k
+            if geometry.bias is not None and np.sum((geometry.bias - (x, y)) ** 2) <= geometry.radius ** 2:
+                return l, -1
+        return None
+
+
+def compute_layout(layer_sizes, *, image_shape=None, width: float = 900.0,
+                   height: float = 560.0) -> NetworkLayout:
+    """Layers as evenly spaced columns; wide layers (and image inputs) as compact grids."""
+    sizes = tuple(int(s) for s in layer_sizes)
+    margin_x, top, bottom = 100.0, 70.0, 30.0
+    usable = height - top - bottom
+    xs = np.linspace(margin_x, width - margin_x, len(sizes))
+    layers = []
+    for l, (s, x) in enumerate(zip(sizes, xs)):
+        has_bias = l < len(sizes) - 1
+        grid = _grid_shape(s, image_shape if l == 0 else None)
+        if grid is None:
+            layers.append(_column(s, x, top, usable, has_bias))
+        else:
+            layers.append(_grid(s, grid, x, top, usable, has_bias))
+    return NetworkLayout(sizes, tuple(layers), width, height)
+
+
+def _grid_shape(s: int, image_shape) -> tuple[int, int] | None:
+    if image_shape is not None and image_shape[0] * image_shape[1] == s:
+        return int(image_shape[0]), int(image_shape[1])
+    if s <= COMPACT_ABOVE:
+        return None
+    cols = math.ceil(math.sqrt(s))
+    return math.ceil(s / cols), cols
+
+
+def _column(s: int, x: float, top: float, usable: float, has_bias: bool) -> LayerGeometry:
+    slots = s + (1 if has_bias else 0)
+    spacing = min(64.0, usable / max(slots, 1))
+    radius = max(3.0, min(18.0, spacing * 0.38))
+    # centre the column (bias included) vertically
+    first = top + (usable - spacing * (slots - 1)) / 2
+    ys = first + spacing * np.arange(slots)
+    bias = np.array([x, ys[0]]) if has_bias else None
+    unit_ys = ys[1:] if has_bias else ys
+    centres = np.column_stack([np.full(s, x), unit_ys])
+    return LayerGeometry(centres, bias, radius, False, float(ys[0] - radius))
+
+
+def _grid(s: int, grid: tuple[int, int], x: float, top: float, usable: float,
+          has_bias: bool) -> LayerGeometry:
+    rows, cols = grid
+    cell = min(usable / (rows + 2), 160.0 / cols, 22.0)
+    radius = cell * 0.45
+    block_h = rows * cell
+    y0 = top + (usable - block_h) / 2 + cell / 2
+    x0 = x - (cols - 1) * cell / 2
+    k = np.arange(s)
+    centres = np.column_stack([x0 + (k % cols) * cell, y0 + (k // cols) * cell])
+    bias = np.array([x, y0 - 1.6 * cell - radius]) if has_bias else None
+    bias_radius_top = (bias[1] - max(radius, 9.0)) if has_bias else y0 - radius
+    return LayerGeometry(centres, bias, radius, True, float(bias_radius_top))
+
+
+def strongest_edges(theta: np.ndarray, per_unit: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, cols) of the Θ entries to draw: for each unit of the next layer its
+    `per_unit` largest |Θ_ij| (bias column included); all of them when None."""
+    rows_n, cols_n = theta.shape
+    if per_unit is None or per_unit >= cols_n:
+        rows, cols = np.divmod(np.arange(rows_n * cols_n), cols_n)
+        return rows, cols
+    k = max(1, int(per_unit))
+    cols = np.argpartition(-np.abs(theta), k - 1, axis=1)[:, :k]
+    rows = np.repeat(np.arange(rows_n), k)
+    return rows, cols.ravel()
+
+
+def buckets(values: np.ndarray, scale: float, levels: int = MAGNITUDE_LEVELS) -> np.ndarray:
+    """Colour bucket per value: 0..levels−1 for negative values by growing |v|,
+    levels..2·levels−1 for positive ones. |v| ≥ scale lands in the strongest bucket."""
+    magnitude = np.minimum(np.abs(values) / scale, 1.0) if scale > 0 else np.ones_like(values)
+    level = np.minimum((magnitude * levels).astype(np.int64), levels - 1)
+    return np.where(values >= 0, levels + level, level)
+
+
+def nearest_segment(point, segments: np.ndarray, tolerance: float) -> int:
+    """Index of the segment within `tolerance` of `point` that is nearest, or −1."""
+    if len(segments) == 0:
+        return -1
+    p = np.asarray(point, dtype=float)
+    a, b = segments[:, 0], segments[:, 1]
+    ab = b - a
+    length2 = np.maximum(np.sum(ab * ab, axis=1), 1e-12)
+    t = np.clip(np.sum((p - a) * ab, axis=1) / length2, 0.0, 1.0)
+    d2 = np.sum((a + t[:, None] * ab - p) ** 2, axis=1)
+    k = int(np.argmin(d2))
+    return k if d2[k] <= tolerance ** 2 else -1
+
+
+def nice_scale(value: float) -> float:
+    """A round number ≥ value (1, 2, 5 × 10^k), for fixed legend ends."""
+    if not np.isfinite(value) or value <= 0:
+        return 1.0
+    exponent = math.floor(math.log10(value))
+    for step in (1.0, 2.0, 5.0, 10.0):
+        candidate = step * 10.0 ** exponent
+        if candidate >= value * (1 - 1e-12):
+            return candidate
+    return 10.0 ** (exponent + 1)

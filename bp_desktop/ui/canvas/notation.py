@@ -1,0 +1,22 @@
+"""The lecture's symbols as plain text: s₂, a⁽³⁾, Θ⁽¹⁾, δ⁽²⁾ (no Qt)."""
+_SUB = str.maketrans("0123456789+-()ijkt", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎ᵢⱼₖₜ")
+_SUP = str.maketrans("0123456789+-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾")
+
+
+def sub(text) -> str:
+    return str(text).translate(_SUB)
+
+
+def sup(text) -> str:
+    return str(text).translate(_SUP)
+
+
+def layer_symbol(symbol: str, l: int) -> str:
+    """'a', 3 -> 'a⁽³⁾' (the lecture's a^(3))."""
+    return f"{symbol}{sup(f'({l})')}"
+
+
+def fmt(value: float) -> str:
+    """A number as the inspector prints it: 6 significant digits, a real minus sign."""
+    text = f"{value:.6g}"
+    return text.replace("-", "−")

@@ -1,0 +1,420 @@
+"""NetworkCanvas: layers as columns, units as circles, edges coloured by Θ (or D).
+
+Edges are drawn as a few bucketed QGraphicsPathItems (one per colour level and
+sign), which DESIGN.md measured as the fast way to restyle thousands of edges
+every frame; units are real items. Hit-testing uses the pure layout module.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsScene,
+                               QGraphicsSimpleTextItem, QGraphicsView, QToolTip)
+
+from ..palette import diverging_color
+from .layout import (MAGNITUDE_LEVELS, buckets, compute_layout, nearest_segment, nice_scale,
+                     strongest_edges)
+from .legend import Legend
+from .notation import fmt, layer_symbol, sub
+
+MODES = ("forward", "backward", "gradient")
+UNIT_LEVELS = 33            # fill colours per unit, from −scale to +scale
+WIDE_FAN_IN = 24            # fan-ins above this show only the strongest edges by default
+DEFAULT_EDGES_PER_UNIT = 8
+NEUTRAL = QColor("#d9d9d9")
+
+
+class NetworkCanvas(QGraphicsView):
+    """Draws a network and one training snapshot; emits what the user selects."""
+
+    unit_selected = Signal(int, int)        # layer index (0-based), unit index (0-based)
+    edge_selected = Signal(int, int, int)   # Θ index l (0-based), row i, column j (0 = bias)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("networkCanvas")
+        self.setScene(QGraphicsScene(self))
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setBackgroundBrush(QColor("white"))
+        self.setMinimumSize(400, 300)
+        self.setToolTip("")  # tooltips are built on demand in viewportEvent
+        # 1 px opaque pens for the bulk: wide or translucent ones cost 6–13× more to draw
+        self._edge_pens = [QPen(diverging_color(_bucket_value(b), 1.0), 1.0)
+                           for b in range(2 * MAGNITUDE_LEVELS)]
+        for pen in self._edge_pens:
+            pen.setCosmetic(True)
+        self._unit_brushes = [QBrush(diverging_color(v, 1.0)) for v in np.linspace(-1, 1, UNIT_LEVELS)]
+        self._neutral_brush = QBrush(NEUTRAL)
+        self.legend = Legend(self.viewport())
+        self._mode = "forward"
+        self._example = 0
+        self._edges_per_unit: int | None = DEFAULT_EDGES_PER_UNIT
+        self._snapshot = None
+        self._scales: dict[str, float] = {}
+        self._selected: tuple[int, int] | None = None
+        self._selected_edge: tuple[int, int, int] | None = None
+        self._layout = None
+        self._segments = np.empty((0, 2, 2))
+        self._segment_ids = np.empty((0, 3), dtype=np.int64)
+
+    # --- building ----------------------------------------------------------------------------
+    def set_architecture(self, layer_sizes, image_shape=None) -> None:
+        """Lay out a network of these sizes (forgetting the old drawing and selection)."""
+        scene = self.scene()
+        scene.clear()
+        self._layout = compute_layout(layer_sizes, image_shape=image_shape)
+        scene.setSceneRect(QRectF(0, 0, self._layout.width, self._layout.height))
+        self._snapshot, self._scales, self._selected, self._selected_edge = None, {}, None, None
+        self._edge_items = [self._path_item(pen, z=0) for pen in self._edge_pens]
+        self._highlight_items = [self._path_item(QPen(diverging_color(s, 1.0), 3.0), z=1) for s in (-1, 1)]
+        self._unit_items, self._unit_level = [], []
+        for l, geometry in enumerate(self._layout.layers):
+            items = []
+            for centre in geometry.centres:
+                items.append(self._circle(centre, geometry.radius, QPen(QColor("#404040"), 0.8)))
+            self._unit_items.append(items)
+            self._unit_level.append(np.full(len(items), -1))
+            if geometry.bias is not None:
+                self._bias_unit(geometry.bias, max(geometry.radius, 9.0))
+            self._layer_header(l, geometry)
+        ring_pen = QPen(QColor("#111111"), 3.0)
+        self._ring = QGraphicsEllipseItem()
+        self._ring.setPen(ring_pen)
+        self._ring.setZValue(5)
+        self._ring.setVisible(False)
+        scene.addItem(self._ring)
+        self.fitInView(scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self._update_legend()
+
+    def _path_item(self, pen: QPen, z: float) -> QGraphicsPathItem:
+        item = _EdgePaths()
+        pen.setCosmetic(True)
+        item.setPen(pen)
+        item.setZValue(z)
+        self.scene().addItem(item)
+        return item
+
+    def _circle(self, centre, radius, pen) -> QGraphicsEllipseItem:
+        item = QGraphicsEllipseItem(centre[0] - radius, centre[1] - radius, 2 * radius, 2 * radius)
+        item.setPen(pen)
+        item.setBrush(self._neutral_brush)
+        item.setZValue(2)
+        # a cached pixmap per unit: repainted only when its colour changes, not every frame
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.scene().addItem(item)
+        return item
+
+    def _bias_unit(self, centre, radius) -> None:
+        pen = QPen(QColor("#404040"), 1.0, Qt.PenStyle.DashLine)
+        item = self._circle(centre, radius, pen)
+        item.setBrush(QBrush(QColor("white")))
+        label = QGraphicsSimpleTextItem("+1", item)
+        font = QFont()
+        font.setPointSizeF(max(6.0, radius * 0.8))
+        label.setFont(font)
+        bounds = label.boundingRect()
+        label.setPos(centre[0] - bounds.width() / 2, centre[1] - bounds.height() / 2)
+
+    def _layer_header(self, l: int, geometry) -> None:
+        L = len(self._layout.layers)
+        role = "input" if l == 0 else "output" if l == L - 1 else "hidden"
+        text = f"layer {l + 1} · {role}\ns{sub(l + 1)} = {len(geometry.centres)}"
+        label = self.scene().addSimpleText(text)
+        font = QFont()
+        font.setPointSizeF(10)
+        label.setFont(font)
+        bounds = label.boundingRect()
+        x = geometry.centres[:, 0].mean()
+        label.setPos(x - bounds.width() / 2, min(geometry.top - 14, 40) - bounds.height())
+
+    # --- state --------------------------------------------------------------------------------
+    @property
+    def layout(self):
+        return self._layout
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @property
+    def selected_unit(self) -> tuple[int, int] | None:
+        return self._selected
+
+    @property
+    def selected_edge(self) -> tuple[int, int, int] | None:
+        return self._selected_edge
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown display mode {mode!r}; choose one of {MODES}")
+        self._mode = mode
+        self._redraw()
+
+    def set_example(self, example: int) -> None:
+        """Which training example's a and δ fill the units; −1 for the batch mean of |δ|."""
+        self._example = int(example)
+        self._redraw()
+
+    def set_edges_per_unit(self, k: int | None) -> None:
+        """Strongest edges drawn per unit of a wide layer; None draws every edge."""
+        self._edges_per_unit = k
+        self._redraw()
+
+    def rescale_colours(self) -> None:
+        """Fit the fixed colour scales to the current values (the only time they change)."""
+        self._scales = {}
+        self._redraw()
+
+    def show_snapshot(self, snapshot) -> None:
+        self._snapshot = snapshot
+        self._redraw()
+
+    def select_unit(self, layer: int, unit: int) -> None:
+        if self._layout is None:
+            return
+        sizes = self._layout.layer_sizes
+        layer = int(np.clip(layer, 0, len(sizes) - 1))
+        unit = int(np.clip(unit, 0, sizes[layer] - 1))
+        self._selected, self._selected_edge = (layer, unit), None
+        geometry = self._layout.layers[layer]
+        (x, y), r = geometry.centres[unit], geometry.radius + 3
+        self._ring.setRect(x - r, y - r, 2 * r, 2 * r)
+        self._ring.setVisible(True)
+        self._draw_highlight()
+        self.unit_selected.emit(layer, unit)
+
+    def select_edge(self, l: int, i: int, j: int) -> None:
+        self._selected_edge = (l, i, j)
+        self._draw_highlight()
+        self.edge_selected.emit(l, i, j)
+
+    def scene_position(self, layer: int, unit: int) -> QPointF:
+        x, y = self._layout.layers[layer].centres[unit]
+        return QPointF(float(x), float(y))
+
+    def view_position(self, layer: int, unit: int):
+        """Where a unit is drawn in viewport coordinates (for clicks in tests)."""
+        return self.mapFromScene(self.scene_position(layer, unit))
+
+    # --- drawing ---------------------------------------------------------------------------------
+    def _scale(self, name: str, values) -> float:
+        """The fixed colour scale of a quantity, chosen once from the values first shown.
+        Weights grow while training, so Θ starts with room for four times its initial size."""
+        if name not in self._scales:
+            biggest = max((float(np.max(np.abs(v))) for v in values if v is not None and v.size), default=1.0)
+            self._scales[name] = nice_scale(4 * biggest if name == "Θ" else biggest)
+        return self._scales[name]
+
+    def _redraw(self) -> None:
+        if self._layout is None or self._snapshot is None:
+            return
+        self._draw_edges()
+        self._fill_units()
+        self._draw_highlight()
+        self._update_legend()
+
+    def _edge_values(self):
+        snap = self._snapshot
+        return (snap.gradients, "D") if self._mode == "gradient" else (snap.thetas, "Θ")
+
+    def _draw_edges(self) -> None:
+        values, name = self._edge_values()
+        scale = self._scale(name, values)
+        segments, ids, colour = [], [], []
+        for l, theta in enumerate(values):
+            per_unit = self._edges_per_unit if theta.shape[1] - 1 > WIDE_FAN_IN else None
+            rows, cols = strongest_edges(theta, per_unit)
+            segments.append(self._layout.edge_segments(l, rows, cols))
+            ids.append(np.column_stack([np.full(rows.size, l), rows, cols]))
+            colour.append(buckets(theta[rows, cols], scale))
+        self._segments, self._segment_ids = np.concatenate(segments), np.concatenate(ids)
+        colour = np.concatenate(colour)
+        for b, item in enumerate(self._edge_items):
+            item.setPath(_pairs_path(self._segments[colour == b]))
+
+    def _unit_values(self, l: int):
+        snap, example = self._snapshot, self._example
+        if self._mode == "backward" or (self._mode == "gradient" and l > 0):
+            deltas = snap.delta_columns[l]
+            if deltas is None:
+                return None, "δ"
+            if example < 0:
+                return np.mean(np.abs(deltas), axis=1), "δ"
+            return deltas[:, min(example, deltas.shape[1] - 1)], "δ"
+        if self._mode == "gradient":
+            return None, "δ"
+        a = snap.a_columns[l]
+        column = a[:, min(max(example, 0), a.shape[1] - 1)]
+        return column, "x" if l == 0 else "a"
+
+    def _fill_units(self) -> None:
+        values = [self._unit_values(l) for l in range(len(self._unit_items))]
+        for l, (v, name) in enumerate(values):
+            items, levels = self._unit_items[l], self._unit_level[l]
+            if v is None:
+                new = np.full(len(items), -1)
+            else:
+                scale = self._scale(name, [vv for vv, nn in values if nn == name])
+                t = np.clip(v / scale, -1.0, 1.0)
+                new = np.rint((t + 1) / 2 * (UNIT_LEVELS - 1)).astype(np.int64)
+            changed = np.flatnonzero(new != levels)
+            for k in changed:  # restyle only the units whose colour level changed
+                items[k].setBrush(self._neutral_brush if new[k] < 0 else self._unit_brushes[new[k]])
+            levels[:] = new
+
+    def _draw_highlight(self) -> None:
+        if self._snapshot is None or not hasattr(self, "_highlight_items"):
+            return
+        values, _ = self._edge_values()
+        scale = self._scales.get("D" if self._mode == "gradient" else "Θ", 1.0)
+        segments, signs = [], []
+        if self._selected is not None:
+            layer, unit = self._selected
+            if layer > 0:  # fan-in: row `unit` of Θ^(layer), its strongest edges if it is wide
+                theta = values[layer - 1]
+                per_unit = self._edges_per_unit if theta.shape[1] - 1 > WIDE_FAN_IN else None
+                _, cols = strongest_edges(theta[unit:unit + 1], per_unit)
+                segments.append(self._layout.edge_segments(layer - 1, np.full(cols.size, unit), cols))
+                signs.append(theta[unit, cols])
+            if layer < len(values):  # fan-out: column unit + 1 of Θ^(layer + 1)
+                theta = values[layer]
+                rows = np.arange(theta.shape[0])
+                segments.append(self._layout.edge_segments(layer, rows, np.full(rows.size, unit + 1)))
+                signs.append(theta[rows, unit + 1])
+        if self._selected_edge is not None:
+            l, i, j = self._selected_edge
+            segments.append(self._layout.edge_segments(l, np.array([i]), np.array([j])))
+            signs.append(values[l][[i], [j]])
+        if not segments:
+            for item in self._highlight_items:
+                item.setPath(QPainterPath())
+            return
+        segments, signs = np.concatenate(segments), np.concatenate(signs)
+        strong = np.abs(signs) >= 0.05 * scale  # faint fan edges stay in the background
+        self._highlight_items[0].setPath(_pairs_path(segments[(signs < 0) & strong]))
+        self._highlight_items[1].setPath(_pairs_path(segments[(signs >= 0) & strong]))
+
+    def _update_legend(self) -> None:
+        name = "D" if self._mode == "gradient" else "Θ"
+        unit_name = {"forward": "a", "backward": "δ", "gradient": "δ"}[self._mode]
+        if self._mode == "backward" and self._example < 0:
+            unit_name = "mean |δ|"
+        edge_scale = self._scales.get(name)
+        unit_scale = self._scales.get("δ" if unit_name != "a" else "a")
+        self.legend.set_scales(f"edges: {name}{sub('ij')}", edge_scale, f"units: {unit_name}", unit_scale)
+        self.legend.move(8, self.viewport().height() - self.legend.height() - 8)
+
+    # --- interaction -------------------------------------------------------------------------------
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self._layout is not None:
+            self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.legend.move(8, self.viewport().height() - self.legend.height() - 8)
+
+    def wheelEvent(self, event):
+        factor = 1.15 ** (event.angleDelta().y() / 120)
+        self.scale(factor, factor)
+
+    def mousePressEvent(self, event):
+        if event.button() == Qt.MouseButton.LeftButton and self._layout is not None:
+            point = self.mapToScene(event.position().toPoint())
+            hit = self._layout.unit_at((point.x(), point.y()))
+            if hit is not None and hit[1] >= 0:
+                self.select_unit(*hit)
+                event.accept()
+                return
+            edge = self._edge_at(point)
+            if edge is not None:
+                self.select_edge(*edge)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event):
+        key = event.key()
+        moves = {Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1),
+                 Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0)}
+        if key in moves and self._layout is not None:
+            layer, unit = self._selected or (0, -1 if key == Qt.Key.Key_Down else 0)
+            dl, du = moves[key]
+            self.select_unit(layer + dl, unit + du)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def viewportEvent(self, event):
+        if event.type() == QEvent.Type.ToolTip and self._layout is not None:
+            point = self.mapToScene(event.pos())
+            text = self._tooltip_at(point)
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def _edge_at(self, point: QPointF):
+        tolerance = 4.0 / max(self.transform().m11(), 1e-6)  # 4 screen pixels
+        k = nearest_segment((point.x(), point.y()), self._segments, tolerance)
+        return None if k < 0 else tuple(int(v) for v in self._segment_ids[k])
+
+    def _tooltip_at(self, point: QPointF) -> str:
+        hit = self._layout.unit_at((point.x(), point.y()))
+        if hit is not None:
+            return self.unit_tooltip(*hit)
+        edge = self._edge_at(point)
+        return self.edge_tooltip(*edge) if edge is not None else ""
+
+    def unit_tooltip(self, layer: int, unit: int) -> str:
+        l = layer + 1
+        if unit < 0:
+            return f"bias unit a{sub(0)}{layer_symbol('', l)} = +1"
+        j = unit + 1
+        lines = [f"layer {l}, unit {j}"]
+        snap = self._snapshot
+        if snap is not None:
+            example = max(self._example, 0)
+            lines.append(f"example {example + 1}:")
+            lines.append(f"{layer_symbol('a', l)}{sub(j)} = {fmt(snap.a_columns[layer][unit, example])}")
+            if layer > 0:
+                lines.append(f"{layer_symbol('z', l)}{sub(j)} = {fmt(snap.z_columns[layer][unit, example])}")
+                lines.append(f"{layer_symbol('δ', l)}{sub(j)} = {fmt(snap.delta_columns[layer][unit, example])}")
+        return "\n".join(lines)
+
+    def edge_tooltip(self, l: int, i: int, j: int) -> str:
+        snap = self._snapshot
+        name = f"{{}}{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')}"
+        lines = [f"edge from unit {j} of layer {l + 1} to unit {i + 1} of layer {l + 2}"]
+        if snap is not None:
+            lines.append(f"{name.format('Θ')} = {fmt(snap.thetas[l][i, j])}")
+            lines.append(f"{name.format('D')} = {fmt(snap.gradients[l][i, j])}")
+        return "\n".join(lines)
+
+
+class _EdgePaths(QGraphicsPathItem):
+    """Edge lines drawn without antialiasing: with it, thousands of lines cost several
+    times more per frame (measured), while units and text keep their smooth edges."""
+
+    def paint(self, painter, option, widget=None):
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        super().paint(painter, option, widget)
+
+
+def _bucket_value(b: int) -> float:
+    """The signed value (in units of the scale) that bucket b is drawn as."""
+    level = b % MAGNITUDE_LEVELS
+    magnitude = (level + 1) / MAGNITUDE_LEVELS
+    return magnitude if b >= MAGNITUDE_LEVELS else -magnitude
+
+
+def _pairs_path(segments: np.ndarray) -> QPainterPath:
+    if len(segments) == 0:
+        return QPainterPath()
+    points = segments.reshape(-1, 2)
+    return pg.functions.arrayToQPath(points[:, 0], points[:, 1], connect="pairs", finiteCheck=False)

@@ -1,0 +1,312 @@
+"""The control panel: dataset, network and training settings.
+
+It holds no state of its own beyond its widgets: it reads them into the
+engine's spec objects and emits signals when the user asks for a change.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLineEdit, QSizePolicy, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+
+from bp_desktop.core import OPTIMIZERS
+from bp_desktop.data import list_datasets
+from bp_desktop.training import Hyperparameters, StopCriteria
+from bp_desktop.training.workspace import DataPreparation, NetworkSpec
+
+SCALINGS = {"zscore": "mean normalisation (x − μ)/σ", "minmax": "min–max to [0, 1]", "none": "none"}
+DEFAULT_DATASET = "spiral"  # 2-D, so the decision boundary shows learning at once
+ACTIVATIONS = {"sigmoid": "sigmoid g(z) = 1/(1 + e^−z)", "tanh": "tanh", "relu": "ReLU max(0, z)"}
+
+
+def _action_button(action) -> QToolButton:
+    """A full-width button for a window action (so it also has a shortcut and a menu entry)."""
+    button = QToolButton()
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return button
+
+
+def _combo(name: str = "") -> QComboBox:
+    """A combo box that may be narrower than its longest entry (the dock stays slim)."""
+    box = QComboBox()
+    box.setObjectName(name)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(10)
+    return box
+
+
+def _spin(minimum, maximum, value, decimals=None, step=None, tooltip="", special=None):
+    box = QDoubleSpinBox() if decimals is not None else QSpinBox()
+    if decimals is not None:
+        box.setDecimals(decimals)
+    box.setRange(minimum, maximum)
+    box.setValue(value)
+    if step is not None:
+        box.setSingleStep(step)
+    if special:
+        box.setSpecialValueText(special)
+    box.setToolTip(tooltip)
+    return box
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """'25, 10' -> (25, 10); raises ValueError with a message for the user."""
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        sizes = tuple(int(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"hidden layers must be whole numbers separated by commas, e.g. 25, 10; "
+                         f"got {text!r}") from None
+    if any(s < 1 or s > 2000 for s in sizes):
+        raise ValueError(f"each hidden layer needs 1 to 2000 units; got {text!r}")
+    return sizes
+
+
+class ControlPanel(QWidget):
+    dataset_requested = Signal(str, dict)      # built-in name, parameters
+    network_requested = Signal()               # rebuild with the network settings
+    hyperparameters_changed = Signal(dict)     # α, λ, momentum, ... (no reset)
+    stop_criteria_changed = Signal(object)     # StopCriteria
+    speed_changed = Signal(float)              # iterations per second, 0 = unlimited
+    example_changed = Signal(int)              # −1 = batch mean of |δ|
+
+    def __init__(self, actions: dict, parent=None):
+        super().__init__(parent)
+        self.setObjectName("controlPanel")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._dataset_box(actions))
+        layout.addWidget(self._network_box(actions))
+        layout.addWidget(self._training_box())
+        layout.addWidget(self._run_box(actions))
+        layout.addStretch(1)
+        self.select_builtin(DEFAULT_DATASET)
+        self._on_builtin_changed()
+
+    # --- dataset -------------------------------------------------------------------------------
+    def _dataset_box(self, actions) -> QGroupBox:
+        box = QGroupBox("Data")
+        form = QFormLayout(box)
+        self.builtin = _combo("builtinDataset")
+        self._infos = {info.name: info for info in list_datasets()}
+        for info in self._infos.values():
+            self.builtin.addItem(info.title, info.name)
+            self.builtin.setItemData(self.builtin.count() - 1, info.description, 3)  # tooltip role
+        self.builtin.currentIndexChanged.connect(self._on_builtin_changed)
+        form.addRow("Built-in", self.builtin)
+        self.points = _spin(10, 100000, 300, tooltip="m, the number of generated examples")
+        self.noise = _spin(0.0, 1.0, 0.1, decimals=2, step=0.05, tooltip="noise added to the points")
+        self.data_seed = _spin(0, 2**31 - 1, 0, tooltip="seed of the generated points")
+        self.arms = _spin(2, 3, 2, tooltip="spiral arms (classes)")
+        self.classes = _spin(2, 10, 3, tooltip="number of blobs (classes)")
+        self._param_rows = {"m": self.points, "noise": self.noise, "seed": self.data_seed,
+                            "arms": self.arms, "classes": self.classes}
+        labels = {"m": "Points m", "noise": "Noise", "seed": "Seed", "arms": "Arms", "classes": "Classes"}
+        for key, widget in self._param_rows.items():
+            form.addRow(labels[key], widget)
+        self.load_builtin = _action_button(actions["builtin"])
+        actions["builtin"].triggered.connect(self._emit_dataset)
+        open_file = QToolButton()
+        open_file.setDefaultAction(actions["open"])
+        open_file.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        form.addRow(self.load_builtin)
+        form.addRow("Or a file", open_file)
+        self.scaling = _combo("scaling")
+        for key, text in SCALINGS.items():
+            self.scaling.addItem(text, key)
+        self.scaling.setToolTip("feature scaling, fitted on the training split only")
+        form.addRow("Scaling", self.scaling)
+        self.validation = _spin(0.0, 0.5, 0.2, decimals=2, step=0.05,
+                                tooltip="share of the examples held out as a validation set")
+        form.addRow("Validation", self.validation)
+        return box
+
+    def _on_builtin_changed(self) -> None:
+        info = self._infos[self.builtin.currentData()]
+        form = self.builtin.parentWidget().layout()
+        for key, widget in self._param_rows.items():
+            visible = key in info.parameters
+            widget.setVisible(visible)
+            form.labelForField(widget).setVisible(visible)
+            if visible:
+                widget.setValue(info.parameters[key])
+
+    def _emit_dataset(self) -> None:
+        self.dataset_requested.emit(*self.builtin_request())
+
+    def select_builtin(self, name: str) -> None:
+        index = self.builtin.findData(name)
+        if index >= 0:
+            self.builtin.setCurrentIndex(index)
+
+    def data_preparation(self) -> DataPreparation:
+        return DataPreparation(scaling=self.scaling.currentData(), validation=self.validation.value(),
+                               seed=self.data_seed.value())
+
+    # --- network ---------------------------------------------------------------------------------
+    def _network_box(self, actions) -> QGroupBox:
+        box = QGroupBox("Network")
+        form = QFormLayout(box)
+        self.hidden = QLineEdit("8")
+        self.hidden.setObjectName("hiddenLayers")
+        self.hidden.setToolTip("units per hidden layer, comma-separated: '25' or '8, 8'")
+        form.addRow("Hidden layers", self.hidden)
+        self.activation = _combo("hiddenActivation")
+        for key, text in ACTIVATIONS.items():
+            self.activation.addItem(text, key)
+        self.activation.setToolTip("g for the hidden layers; the output layer is always sigmoid")
+        form.addRow("Hidden g", self.activation)
+        self.epsilon = _spin(0.0, 10.0, 0.0, decimals=3, step=0.01, special="√6/√(s_l + s_l+1)",
+                             tooltip="ε_init: Θ starts uniform in [−ε, ε]")
+        form.addRow("ε init", self.epsilon)
+        self.net_seed = _spin(0, 2**31 - 1, 0, tooltip="seed of the initial Θ (Reset draws the same Θ)")
+        form.addRow("Seed", self.net_seed)
+        actions["build"].triggered.connect(self.network_requested)
+        form.addRow(_action_button(actions["build"]))
+        return box
+
+    def network_spec(self) -> NetworkSpec:
+        epsilon = self.epsilon.value() or None
+        return NetworkSpec(parse_hidden(self.hidden.text()), self.activation.currentData(),
+                           epsilon, self.net_seed.value())
+
+    def show_network_spec(self, spec: NetworkSpec) -> None:
+        self.hidden.setText(", ".join(str(s) for s in spec.hidden))
+        self.activation.setCurrentIndex(max(self.activation.findData(spec.activation), 0))
+        self.epsilon.setValue(spec.epsilon or 0.0)
+        self.net_seed.setValue(spec.seed)
+
+    # --- training ---------------------------------------------------------------------------------
+    def _training_box(self) -> QGroupBox:
+        box = QGroupBox("Training")
+        form = QFormLayout(box)
+        self.optimizer = _combo("optimizer")
+        for key, text in OPTIMIZERS.items():
+            self.optimizer.addItem(text, key)
+        form.addRow("Optimiser", self.optimizer)
+        self.alpha = _spin(0.0001, 100.0, 1.0, decimals=4, step=0.1, tooltip="α, the learning rate")
+        self.alpha.setObjectName("alpha")
+        self.lam = _spin(0.0, 100.0, 0.0, decimals=4, step=0.1, tooltip="λ, the regularisation strength")
+        self.lam.setObjectName("lambda")
+        self.momentum = _spin(0.0, 0.999, 0.9, decimals=3, step=0.05, tooltip="μ, momentum")
+        self.batch = _spin(1, 100000, 32, tooltip="examples per mini-batch")
+        form.addRow("α", self.alpha)
+        form.addRow("λ", self.lam)
+        form.addRow("Momentum", self.momentum)
+        form.addRow("Batch size", self.batch)
+        for widget in (self.optimizer,):
+            widget.currentIndexChanged.connect(self._emit_hyperparameters)
+        for widget in (self.alpha, self.lam, self.momentum, self.batch):
+            widget.valueChanged.connect(self._emit_hyperparameters)
+        self.max_iterations = _spin(0, 10**9, 0, special="no limit", tooltip="stop after this many iterations")
+        self.target_cost = _spin(0.0, 100.0, 0.0, decimals=4, special="none", tooltip="stop when J ≤ this")
+        self.plateau = _spin(0.0, 1.0, 0.0, decimals=6, special="off",
+                             tooltip="stop when J improves by less than this share over 50 iterations")
+        self.patience = _spin(0, 10000, 0, special="off",
+                              tooltip="early stopping: stop when the validation cost rose this many checks in a row")
+        self.speed = _spin(0, 10000, 0, special="as fast as possible", tooltip="iterations per second")
+        self.speed.setObjectName("speedLimit")
+        form.addRow("Max iterations", self.max_iterations)
+        form.addRow("Target J", self.target_cost)
+        form.addRow("Plateau", self.plateau)
+        form.addRow("Early stop", self.patience)
+        form.addRow("Speed (it/s)", self.speed)
+        for widget in (self.max_iterations, self.target_cost, self.plateau, self.patience):
+            widget.valueChanged.connect(self._emit_stop_criteria)
+        self.speed.valueChanged.connect(lambda value: self.speed_changed.emit(float(value)))
+        self._update_optimizer_fields()
+        self.optimizer.currentIndexChanged.connect(self._update_optimizer_fields)
+        return box
+
+    def _emit_stop_criteria(self, *_) -> None:
+        self.stop_criteria_changed.emit(self.stop_criteria())
+
+    def _update_optimizer_fields(self) -> None:
+        kind = self.optimizer.currentData()
+        self.alpha.setEnabled(kind != "cg")
+        self.momentum.setEnabled(kind == "momentum")
+        self.batch.setEnabled(kind == "sgd")
+
+    def _emit_hyperparameters(self, *_) -> None:
+        self.hyperparameters_changed.emit(self.hyperparameter_changes())
+
+    def hyperparameter_changes(self) -> dict:
+        return dict(optimizer=self.optimizer.currentData(), alpha=self.alpha.value(),
+                    lam=self.lam.value(), momentum=self.momentum.value(), batch_size=self.batch.value())
+
+    def hyperparameters(self) -> Hyperparameters:
+        return Hyperparameters(**self.hyperparameter_changes())
+
+    def stop_criteria(self) -> StopCriteria:
+        return StopCriteria(max_iterations=self.max_iterations.value(),
+                            target_cost=self.target_cost.value() or None,
+                            plateau_tolerance=self.plateau.value() or None,
+                            early_stopping_patience=self.patience.value() or None)
+
+    # --- run buttons -------------------------------------------------------------------------------
+    def _run_box(self, actions) -> QGroupBox:
+        box = QGroupBox("Run")
+        row = QHBoxLayout(box)
+        for key in ("train", "pause", "step", "step10", "reset"):
+            button = QToolButton()
+            button.setDefaultAction(actions[key])
+            row.addWidget(button)
+        self.example = _spin(0, 10**7, 1, special="mean |δ|",
+                             tooltip="training example t whose a and δ are shown; 'mean |δ|' shows the batch mean")
+        self.example.setObjectName("exampleSelector")
+        self.example.setPrefix("t = ")
+        self.example.valueChanged.connect(lambda value: self.example_changed.emit(value - 1))
+        row.addWidget(self.example)
+        return box
+
+    def set_example_count(self, m: int) -> None:
+        self.example.setRange(0, m)
+
+    # --- remembered between launches -----------------------------------------------------------
+    def _remembered(self) -> dict[str, QWidget]:
+        # the built-in choice comes first: choosing it resets the parameters to its defaults
+        return {"data/builtin": self.builtin, "data/points": self.points, "data/noise": self.noise,
+                "data/seed": self.data_seed, "data/arms": self.arms, "data/classes": self.classes,
+                "data/scaling": self.scaling, "data/validation": self.validation,
+                "network/hidden": self.hidden, "network/activation": self.activation,
+                "network/epsilon": self.epsilon, "network/seed": self.net_seed,
+                "training/optimizer": self.optimizer, "training/alpha": self.alpha,
+                "training/lambda": self.lam, "training/momentum": self.momentum,
+                "training/batch_size": self.batch, "training/max_iterations": self.max_iterations,
+                "training/target_cost": self.target_cost, "training/plateau": self.plateau,
+                "training/patience": self.patience, "training/speed": self.speed}
+
+    def save_settings(self, settings) -> None:
+        for key, widget in self._remembered().items():
+            if isinstance(widget, QComboBox):
+                settings.setValue(key, widget.currentData())
+            elif isinstance(widget, QLineEdit):
+                settings.setValue(key, widget.text())
+            else:
+                settings.setValue(key, widget.value())
+
+    def restore_settings(self, settings) -> None:
+        """Put back what save_settings stored; values that no longer fit are ignored."""
+        for key, widget in self._remembered().items():
+            value = settings.value(key)
+            if value is None:
+                continue
+            try:
+                if isinstance(widget, QComboBox):
+                    index = widget.findData(str(value))
+                    if index >= 0:
+                        widget.setCurrentIndex(index)
+                elif isinstance(widget, QLineEdit):
+                    widget.setText(str(value))
+                elif isinstance(widget, QDoubleSpinBox):
+                    widget.setValue(float(value))
+                else:
+                    widget.setValue(int(float(value)))
+            except (TypeError, ValueError):
+                continue  # a hand-edited or older settings file: keep the default
+
+    def builtin_request(self) -> tuple[str, dict]:
+        """The built-in dataset and parameters the panel shows."""
+        name = self.builtin.currentData()
+        return name, {key: self._param_rows[key].value() for key in self._infos[name].parameters}

@@ -1,0 +1,362 @@
+"""The cost curve: J(Θ) per iteration on the training and validation sets, the
+regularisation term on its own, and accuracy below on a linked x axis.
+
+Built for long runs: the series live in growing buffers (doubling capacity, so an
+append costs amortised O(chunk)), the curves are created once and fed with
+`setData`. Long series are fed as min/max per bin from an incrementally updated
+pyramid (decimation.py), about one bin per pixel of the visible range, so a frame
+costs the same at 10^4 and 10^6 points; pyqtgraph's peak downsampling and
+clip-to-view stay on for the rest (tests/benchmarks/bench_cost_plot.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from .decimation import PeakPyramid
+from .palette import AXIS_TEXT_COLOR
+
+# Okabe-Ito colours (colour-blind safe): train blue, validation vermillion; the
+# regularisation term, a part of J rather than a data set, in near-black.
+TRAIN_COLOR = "#0072B2"
+VALIDATION_COLOR = "#D55E00"
+REGULARISATION_COLOR = "#222222"
+
+_COLUMNS = ("iteration", "cost", "regularisation", "validation_cost",
+            "train_accuracy", "validation_accuracy")
+
+
+class GrowingSeries:
+    """Equal-length columns of float64 that grow by appending chunks.
+
+    Capacity doubles when full, so a long run costs amortised O(1) per point and
+    `column(name)` is a contiguous view of the first `len(self)` values (no copy).
+    """
+
+    def __init__(self, names: tuple[str, ...], capacity: int = 1024):
+        self._index = {name: i for i, name in enumerate(names)}
+        self._data = np.empty((len(names), capacity))
+        self._length = 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    def append(self, **columns: np.ndarray) -> None:
+        if set(columns) != set(self._index):
+            raise ValueError(f"expected columns {sorted(self._index)}; got {sorted(columns)}")
+        lengths = {np.shape(v)[0] if np.ndim(v) == 1 else -1 for v in columns.values()}
+        if len(lengths) != 1 or -1 in lengths:
+            raise ValueError("every series must be a 1-D array, all of the same length")
+        count = lengths.pop()
+        self._reserve(self._length + count)
+        for name, values in columns.items():
+            self._data[self._index[name], self._length:self._length + count] = values
+        self._length += count
+
+    def column(self, name: str) -> np.ndarray:
+        return self._data[self._index[name], :self._length]
+
+    def columns(self) -> np.ndarray:
+        """Every column as rows of one (columns, len) view, in the constructor's order."""
+        return self._data[:, :self._length]
+
+    def clear(self) -> None:
+        self._length = 0
+
+    def _reserve(self, needed: int) -> None:
+        capacity = self._data.shape[1]
+        if needed <= capacity:
+            return
+        while capacity < needed:
+            capacity *= 2
+        grown = np.empty((self._data.shape[0], capacity))
+        grown[:, :self._length] = self._data[:, :self._length]
+        self._data = grown
+
+
+class CostAxis(pg.AxisItem):
+    """The J(Θ) axis. On a log scale pyqtgraph labels every 2..9 × 10^k, and the
+    labels overlap; keeping 1, 2 and 5 × 10^k reads cleanly (the ticks all stay)."""
+
+    def tickStrings(self, values, scale, spacing):
+        strings = super().tickStrings(values, scale, spacing)
+        if not self.logMode:
+            return strings
+        return [text if _mantissa(value) in (1, 2, 5) else ""
+                for value, text in zip(values, strings)]
+
+
+def _mantissa(log10_value: float) -> int:
+    return round(10 ** (log10_value - np.floor(log10_value + 1e-9)))
+
+
+class CostPlot(QWidget):
+    """J train, J validation and λ/(2m) ΣΘ² per iteration; accuracy (%) below.
+
+    Feed it with `append(...)` batches (e.g. the trainer's `costs_appended`).
+    Accuracies are fractions in [0, 1] and are drawn as percentages. Validation
+    series that are all nan (no validation set) are hidden with their legend entries,
+    and so is the λ term while it is zero everywhere (λ = 0).
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("costPlot")
+        self._series = GrowingSeries(_COLUMNS)
+        self._pyramid = PeakPyramid(len(_COLUMNS))
+        # Off only to measure what the pyramid saves (tests/benchmarks/bench_cost_plot.py).
+        self.decimate = True
+        # Whether every value appended so far is finite, per column: lets pyqtgraph
+        # skip its own finite check on each redraw when that is safe.
+        self._all_finite = dict.fromkeys(_COLUMNS, True)
+        self._has_validation = False
+        self._has_regularisation = False
+        self._build_plots()
+        self._build_controls()
+
+    # --- construction ---------------------------------------------------------------
+    def _build_plots(self) -> None:
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.cost_axes: pg.PlotItem = self.graphics.addPlot(
+            row=0, col=0, axisItems={"left": CostAxis("left")})
+        self.accuracy_axes: pg.PlotItem = self.graphics.addPlot(row=1, col=0)
+        self.graphics.ci.layout.setRowStretchFactor(0, 2)
+        self.graphics.ci.layout.setRowStretchFactor(1, 1)
+        self.accuracy_axes.setXLink(self.cost_axes)
+        # No grid lines: pyqtgraph draws them translucent across the plot, which
+        # measured 6-8 ms of an 800×500 frame; the hover readout gives exact values.
+
+        for axes in (self.cost_axes, self.accuracy_axes):
+            for side in ("left", "bottom"):
+                axes.getAxis(side).setTextPen(AXIS_TEXT_COLOR)
+                # J in plain numbers: an "(x0.001)" scale in the label reads as part of J.
+                axes.getAxis(side).enableAutoSIPrefix(False)
+        self.cost_axes.setLabel("left", "J(Θ)")
+        self.accuracy_axes.setLabel("left", "accuracy (%)")
+        self.accuracy_axes.setLabel("bottom", "iteration")
+        self.accuracy_axes.setYRange(0, 100, padding=0.05)
+        self.accuracy_axes.getAxis("left").setTicks([[(v, str(v)) for v in (0, 25, 50, 75, 100)]])
+        self.accuracy_axes.enableAutoRange(axis="y", enable=False)
+
+        self.cost_legend = self.cost_axes.addLegend(offset=(-10, 10), labelTextColor="k")
+        self.accuracy_legend = self.accuracy_axes.addLegend(offset=(-10, -10), labelTextColor="k")
+        self.train_curve = self._curve(self.cost_axes, TRAIN_COLOR, "J train")
+        self.validation_curve = self._curve(self.cost_axes, VALIDATION_COLOR, "J validation")
+        self.regularisation_curve = self._curve(self.cost_axes, REGULARISATION_COLOR, "λ/(2m) ΣΘ²")
+        self.train_accuracy_curve = self._curve(self.accuracy_axes, TRAIN_COLOR, "train")
+        self.validation_accuracy_curve = self._curve(self.accuracy_axes, VALIDATION_COLOR,
+                                                     "validation")
+        self._show_optional_curves(validation=False, regularisation=False)
+
+        # One marker line per plot, created once and moved on hover.
+        self.hover_lines = []
+        for axes in (self.cost_axes, self.accuracy_axes):
+            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#999999", width=1))
+            line.setVisible(False)
+            axes.addItem(line, ignoreBounds=True)
+            self.hover_lines.append(line)
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        # Zooming or panning shows another index range: re-feed it at full detail.
+        self.cost_axes.vb.sigXRangeChanged.connect(self._on_x_range_changed)
+        # A wider plot has more pixel columns: re-feed the bins at the new width.
+        self.cost_axes.vb.sigResized.connect(self._on_resized)
+
+    @staticmethod
+    def _curve(axes: pg.PlotItem, color: str, name: str) -> pg.PlotDataItem:
+        curve = axes.plot(pen=pg.mkPen(color, width=1), name=name)
+        curve.setDownsampling(auto=True, method="peak")
+        curve.setClipToView(True)
+        return curve
+
+    def _build_controls(self) -> None:
+        self.log_y_box = QCheckBox("log y")
+        self.log_y_box.setObjectName("costLogY")
+        self.log_y_box.setToolTip("Show J(Θ) on a logarithmic axis")
+        self.log_y_box.toggled.connect(self.set_log_y)
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("costReadout")
+        self.readout.setToolTip("The point under the mouse")
+        controls = QHBoxLayout()
+        controls.setContentsMargins(4, 2, 4, 2)
+        controls.addWidget(self.log_y_box)
+        controls.addSpacing(12)
+        controls.addWidget(self.readout, stretch=1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics, stretch=1)
+        layout.addLayout(controls)
+
+    # --- public API ---------------------------------------------------------------------
+    def append(self, iterations: np.ndarray, cost: np.ndarray, data_cost: np.ndarray,
+               validation_cost: np.ndarray, train_accuracy: np.ndarray,
+               validation_accuracy: np.ndarray) -> None:
+        """Add one batch of per-iteration values (equal-length 1-D arrays) and redraw once.
+
+        Nothing is stored when the arrays disagree in shape (ValueError).
+        """
+        given = {"iterations": iterations, "cost": cost, "data_cost": data_cost,
+                 "validation_cost": validation_cost, "train_accuracy": train_accuracy,
+                 "validation_accuracy": validation_accuracy}
+        arrays = {name: np.asarray(values, dtype=float) for name, values in given.items()}
+        shapes = {name: a.shape for name, a in arrays.items()}
+        if any(len(shape) != 1 for shape in shapes.values()) or len(set(shapes.values())) != 1:
+            raise ValueError(f"CostPlot.append needs 1-D arrays of equal length; got shapes {shapes}")
+        self._check_increasing(arrays["iterations"])
+        columns = {
+            "iteration": arrays["iterations"],
+            "cost": arrays["cost"],
+            "regularisation": arrays["cost"] - arrays["data_cost"],
+            "validation_cost": arrays["validation_cost"],
+            "train_accuracy": 100.0 * arrays["train_accuracy"],
+            "validation_accuracy": 100.0 * arrays["validation_accuracy"],
+        }
+        self._series.append(**columns)
+        for name, values in columns.items():
+            self._all_finite[name] = self._all_finite[name] and bool(np.isfinite(values).all())
+        validation = self._has_validation or bool(np.isfinite(columns["validation_cost"]).any())
+        regularisation = self._has_regularisation or bool(np.any(columns["regularisation"] != 0))
+        if (validation, regularisation) != (self._has_validation, self._has_regularisation):
+            self._show_optional_curves(validation, regularisation)
+        self._redraw()
+
+    def clear(self) -> None:
+        """Forget every point (a new run)."""
+        self._series.clear()
+        self._pyramid.clear()
+        self._all_finite = dict.fromkeys(_COLUMNS, True)
+        self._show_optional_curves(validation=False, regularisation=False)
+        for line in self.hover_lines:
+            line.setVisible(False)
+        self.readout.setText(" ")
+        self._redraw()
+
+    def point_count(self) -> int:
+        return len(self._series)
+
+    def set_log_y(self, on: bool) -> None:
+        """J(Θ) on a log10 axis (the checkbox follows)."""
+        self.cost_axes.setLogMode(x=False, y=bool(on))
+        if self.log_y_box.isChecked() != bool(on):
+            self.log_y_box.setChecked(bool(on))
+
+    def readout_at(self, x: float) -> str:
+        """The readout text for the point nearest to iteration x ("" when empty)."""
+        i = self._nearest_index(x)
+        if i is None:
+            return ""
+        s = self._series
+        text = f"iteration {int(s.column('iteration')[i])}   J = {s.column('cost')[i]:.4f}"
+        validation = s.column("validation_cost")[i]
+        if np.isfinite(validation):
+            text += f"   J validation = {validation:.4f}"
+        accuracy = s.column("train_accuracy")[i]
+        if np.isfinite(accuracy):
+            text += f"   accuracy = {accuracy:.1f} %"
+        return text
+
+    # --- internals ---------------------------------------------------------------------
+    def _check_increasing(self, iterations: np.ndarray) -> None:
+        """Hover search and binning rely on iterations that only grow."""
+        previous = self._series.column("iteration")[-1:]
+        if np.any(np.diff(np.concatenate([previous, iterations])) <= 0):
+            raise ValueError("CostPlot.append needs increasing iteration numbers; "
+                             "call clear() before a new run")
+
+    def _redraw(self) -> None:
+        columns = self._displayed_columns()
+        x = columns[_COLUMNS.index("iteration")]
+        for curve, name in ((self.train_curve, "cost"),
+                            (self.regularisation_curve, "regularisation"),
+                            (self.validation_curve, "validation_cost"),
+                            (self.train_accuracy_curve, "train_accuracy"),
+                            (self.validation_accuracy_curve, "validation_accuracy")):
+            finite = self._all_finite[name] and self._all_finite["iteration"]
+            curve.setData(x=x, y=columns[_COLUMNS.index(name)], skipFiniteCheck=finite)
+
+    def _displayed_columns(self) -> np.ndarray:
+        """What the curves get: the raw points in view when they are few, else min and
+        max per bin (both at the bin's first iteration), then the newest raw point."""
+        raw = self._series.columns()
+        self._pyramid.update(raw)
+        start, stop = self._visible_index_range()
+        pixels = max(int(self.cost_axes.vb.width()), 400)
+        binned = self._pyramid.bins(start, stop, pixels) if self.decimate else None
+        if binned is None:
+            return raw[:, start:stop]
+        _size, mins, maxs = binned
+        shown = np.empty((raw.shape[0], 2 * mins.shape[1] + 1))
+        shown[:, 0:-1:2], shown[:, 1:-1:2] = mins, maxs
+        shown[_COLUMNS.index("iteration"), 1:-1:2] = mins[_COLUMNS.index("iteration")]
+        shown[:, -1] = raw[:, stop - 1]
+        return shown
+
+    def _visible_index_range(self) -> tuple[int, int]:
+        """Raw indices [start, stop) inside the x range, one point of margin each side;
+        everything while the x axis follows the data (auto range)."""
+        n = self.point_count()
+        if self.cost_axes.vb.autoRangeEnabled()[0] or n == 0:
+            return 0, n
+        low, high = self.cost_axes.vb.viewRange()[0]
+        iterations = self._series.column("iteration")
+        start = max(int(np.searchsorted(iterations, low)) - 1, 0)
+        stop = min(int(np.searchsorted(iterations, high, side="right")) + 1, n)
+        return (start, stop) if stop > start else (0, n)
+
+    def _on_resized(self) -> None:
+        if self.point_count():
+            self._redraw()
+
+    def _on_x_range_changed(self) -> None:
+        if not self.cost_axes.vb.autoRangeEnabled()[0] and self.point_count():
+            self._redraw()
+
+    def _show_optional_curves(self, validation: bool, regularisation: bool) -> None:
+        """Show the validation curves only when there is a validation set, and the λ term
+        only when it is not zero throughout (λ = 0); the legends list what is shown."""
+        self._has_validation, self._has_regularisation = validation, regularisation
+        self.validation_curve.setVisible(validation)
+        self.validation_accuracy_curve.setVisible(validation)
+        self.regularisation_curve.setVisible(regularisation)
+        # Rebuilt rather than patched, so the entries keep their order.
+        self.cost_legend.clear()
+        self.cost_legend.addItem(self.train_curve, "J train")
+        if validation:
+            self.cost_legend.addItem(self.validation_curve, "J validation")
+        if regularisation:
+            self.cost_legend.addItem(self.regularisation_curve, "λ/(2m) ΣΘ²")
+        self.accuracy_legend.clear()
+        self.accuracy_legend.addItem(self.train_accuracy_curve, "train")
+        if validation:
+            self.accuracy_legend.addItem(self.validation_accuracy_curve, "validation")
+
+    def legend_names(self) -> list[str]:
+        """The entries of both legends, top plot first (what the user can read)."""
+        return [label.text for legend in (self.cost_legend, self.accuracy_legend)
+                for _sample, label in legend.items]
+
+    def _nearest_index(self, x: float) -> int | None:
+        iterations = self._series.column("iteration")
+        if not len(iterations):
+            return None
+        # Iterations arrive in increasing order: binary search, then the closer neighbour.
+        i = int(np.searchsorted(iterations, x))
+        if i >= len(iterations):
+            return len(iterations) - 1
+        if i > 0 and x - iterations[i - 1] <= iterations[i] - x:
+            return i - 1
+        return i
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        for axes in (self.cost_axes, self.accuracy_axes):
+            if axes.sceneBoundingRect().contains(scene_pos):
+                x = axes.vb.mapSceneToView(scene_pos).x()
+                i = self._nearest_index(x)
+                if i is not None:
+                    for line in self.hover_lines:
+                        line.setPos(self._series.column("iteration")[i])
+                        line.setVisible(True)
+                    self.readout.setText(self.readout_at(x))
+                return

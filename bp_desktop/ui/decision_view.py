@@ -1,0 +1,182 @@
+"""The decision boundary of a network on a 2-D dataset: h_Θ(x) over the input plane
+as an image, with the data points on top.
+
+The grid of inputs is built once per dataset; each update is one forward pass of
+the core over the grid (no maths here) and one `setImage` with fixed levels.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from bp_desktop.core import Network
+
+from .palette import AXIS_TEXT_COLOR, class_color, class_rgb, two_class_lut
+
+GRID_SIZE = 100
+MARGIN = 0.1  # of the data's extent, on each side
+
+
+class DecisionBoundaryView(QWidget):
+    """Output probability over the input plane, with the data points coloured by class.
+
+    One output unit (sigmoid): the image is P(class 1), from class 0's tint through
+    white at 0.5 (the boundary) to class 1's tint. K > 1 output units: each pixel has
+    the colour of its argmax class, from white (h = 0) to full tint (h = 1).
+    """
+
+    # P(class 1) for one output unit: class 0's tint, white at 0.5, class 1's tint.
+    _two_class_lut = two_class_lut()
+
+    def __init__(self, parent: QWidget | None = None, grid_size: int = GRID_SIZE):
+        super().__init__(parent)
+        self.setObjectName("decisionView")
+        self.grid_size = grid_size
+        self.grid: np.ndarray | None = None  # (grid_size², 2) inputs, row-major over y then x
+        self._rgb = None  # reusable (n, n, 3) float32 buffer for K > 1
+        self._output: np.ndarray | None = None  # h_Θ on the grid, (grid_size², K), for hover
+        self._class_names: list[str] = []
+        self._scatters: list[pg.ScatterPlotItem] = []
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.axes: pg.PlotItem = self.graphics.addPlot()
+        for side in ("left", "bottom"):
+            self.axes.getAxis(side).setTextPen(AXIS_TEXT_COLOR)
+            self.axes.getAxis(side).enableAutoSIPrefix(False)
+        self.axes.setLabel("bottom", "x₁")
+        self.axes.setLabel("left", "x₂")
+        self.axes.setAspectLocked(False)
+        self.axes.setMenuEnabled(False)
+        # axisOrder row-major: image[i, j] is at (x_j, y_i), the layout numpy gives the grid.
+        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.image_item.setZValue(-10)
+        self.axes.addItem(self.image_item)
+        self.legend = self.axes.addLegend(offset=(-5, 5), labelTextColor="k",
+                                          brush=pg.mkBrush(255, 255, 255, 200),
+                                          pen=pg.mkPen("#bbbbbb"))
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("decisionReadout")
+        self.readout.setContentsMargins(4, 2, 4, 2)
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics, stretch=1)
+        layout.addWidget(self.readout)
+
+    # --- public API --------------------------------------------------------------------
+    def set_data(self, X: np.ndarray, y: np.ndarray, class_names: Sequence[str],
+                 feature_names: tuple[str, str] = ("x₁", "x₂")) -> None:
+        """Show these points and build the grid around them. X must be in the network's
+        input space (normalised, if the network was trained on normalised features)."""
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y)
+        if X.ndim != 2 or X.shape[1] != 2:
+            raise ValueError(f"the decision view needs 2-D inputs, X of shape (m, 2); got {X.shape}")
+        if y.shape != (len(X),):
+            raise ValueError(f"y must hold one class per row of X: shape ({len(X)},); got {y.shape}")
+        if len(X) == 0:
+            raise ValueError("the decision view needs at least one point")
+        if y.size and (y.min() < 0 or y.max() >= len(class_names)):
+            raise ValueError(f"class indices must lie in 0..{len(class_names) - 1}")
+        self.clear()
+        self.axes.setLabel("bottom", feature_names[0])
+        self.axes.setLabel("left", feature_names[1])
+        self._build_grid(X)
+        self._class_names = list(class_names)
+        self._scatter_points(X, y.astype(np.int64), self._class_names)
+
+    def update_network(self, network: Network) -> None:
+        """Redraw the background from h_Θ over the grid (the core's forward pass)."""
+        if self.grid is None:
+            return
+        output = np.asarray(network.forward(self.grid).output, dtype=np.float32)
+        self._output = output
+        n = self.grid_size
+        if output.shape[1] == 1:
+            self.image_item.setImage(output[:, 0].reshape(n, n), levels=(0.0, 1.0),
+                                     lut=self._two_class_lut, autoLevels=False, rect=self._rect)
+        else:
+            self.image_item.setImage(self._argmax_colours(output), levels=(0.0, 255.0),
+                                     lut=None, autoLevels=False, rect=self._rect)
+
+    def clear(self) -> None:
+        """Remove the points, the grid and the image."""
+        for scatter in self._scatters:
+            self.axes.removeItem(scatter)
+        self._scatters = []
+        self.legend.clear()
+        self.grid = None
+        self._rgb = None
+        self._output = None
+        self._class_names = []
+        self.image_item.clear()
+        self.readout.setText(" ")
+
+    def readout_at(self, x1: float, x2: float) -> str:
+        """h_Θ at the grid point nearest to (x1, x2), as the hover readout shows it."""
+        if self._output is None or self.grid is None:
+            return ""
+        n = self.grid_size
+        low, high = self.grid[0], self.grid[-1]
+        j = int(np.clip(np.rint((x1 - low[0]) / (high[0] - low[0]) * (n - 1)), 0, n - 1))
+        i = int(np.clip(np.rint((x2 - low[1]) / (high[1] - low[1]) * (n - 1)), 0, n - 1))
+        h = self._output[i * n + j]
+        at = f"x = ({self.grid[i * n + j, 0]:.2f}, {self.grid[i * n + j, 1]:.2f})"
+        if len(h) == 1:
+            return f"{at}   h_Θ(x) = {h[0]:.3f}, the estimated probability of {self._name(1)}"
+        k = int(np.argmax(h))
+        return f"{at}   h_Θ(x) is largest for {self._name(k)}: {h[k]:.3f}"
+
+    # --- internals ------------------------------------------------------------------------
+    def _name(self, k: int) -> str:
+        return self._class_names[k] if k < len(self._class_names) else f"class {k}"
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        if self._output is None or not self.axes.vb.sceneBoundingRect().contains(scene_pos):
+            return
+        point = self.axes.vb.mapSceneToView(scene_pos)
+        self.readout.setText(self.readout_at(point.x(), point.y()))
+
+    def _build_grid(self, X: np.ndarray) -> None:
+        low, high = X.min(axis=0), X.max(axis=0)
+        flat = high <= low  # one point, or points on a line: still show a plane around them
+        low, high = np.where(flat, low - 0.5, low), np.where(flat, high + 0.5, high)
+        extent = high - low
+        low, high = low - MARGIN * extent, high + MARGIN * extent
+        n = self.grid_size
+        xs, ys = np.linspace(low[0], high[0], n), np.linspace(low[1], high[1], n)
+        XX, YY = np.meshgrid(xs, ys)  # XX[i, j] = xs[j], YY[i, j] = ys[i]
+        self.grid = np.column_stack([XX.ravel(), YY.ravel()])
+        # Grid values are pixel centres, so the image reaches half a step beyond them.
+        step = (high - low) / (n - 1)
+        # (Given to every setImage: ImageItem cannot take a rect before it has an image.)
+        self._rect = QRectF(low[0] - step[0] / 2, low[1] - step[1] / 2, n * step[0], n * step[1])
+        self.axes.setRange(xRange=(low[0], high[0]), yRange=(low[1], high[1]), padding=0)
+        self._rgb = np.empty((n, n, 3), dtype=np.float32)
+
+    def _scatter_points(self, X: np.ndarray, y: np.ndarray, class_names: list[str]) -> None:
+        for k, name in enumerate(class_names):
+            mine = y == k
+            scatter = pg.ScatterPlotItem(x=X[mine, 0], y=X[mine, 1], size=7,
+                                         brush=pg.mkBrush(class_color(k)),
+                                         pen=pg.mkPen("#222222", width=1), name=name)
+            self.axes.addItem(scatter)
+            self._scatters.append(scatter)
+
+    def _argmax_colours(self, output: np.ndarray) -> np.ndarray:
+        """White blended towards the argmax class's tint by that class's output h_k."""
+        n = self.grid_size
+        winner = np.argmax(output, axis=1)
+        strength = np.clip(output[np.arange(len(output)), winner], 0.0, 1.0)[:, None]
+        tints = np.array([class_rgb(k, light=True) for k in range(output.shape[1])],
+                         dtype=np.float32)
+        rgb = self._rgb.reshape(n * n, 3)
+        np.subtract(tints[winner], 255.0, out=rgb)
+        rgb *= strength
+        rgb += 255.0
+        return self._rgb

@@ -1,0 +1,79 @@
+"""The inspector's explanations as HTML, in the lecture's notation.
+
+The numbers come from bp_desktop.core.explain, which takes them from backprop;
+this module only typesets them.
+"""
+from __future__ import annotations
+
+from bp_desktop.core.explain import GradientEntry, HiddenDelta, OutputDelta
+
+from .canvas.notation import fmt
+
+
+def sym(name: str, l: int | str | None = None, index: str | int | None = None) -> str:
+    """name with a superscript (l) and a subscript index: δ<sub>j</sub><sup>(l)</sup>."""
+    sup = f"<sup>({l})</sup>" if l is not None else ""
+    sub = f"<sub>{index}</sub>" if index is not None else ""
+    return f"{name}{sub}{sup}"
+
+
+def n(value: float) -> str:
+    return f"<span style='font-family:monospace'>{fmt(value)}</span>"
+
+
+def delta_html(e: OutputDelta | HiddenDelta, example: int) -> str:
+    head = f"<p><b>Unit {e.j} of layer {e.l}</b>, training example t = {example + 1}</p>"
+    if isinstance(e, OutputDelta):
+        return head + (
+            f"<p>Output layer (L = {e.l}): the error is the activation minus the target.</p>"
+            f"<p style='font-size:larger'>{sym('δ', 'L', e.j)} = {sym('a', 'L', e.j)} − {sym('y', None, e.j)}"
+            f" = {n(e.a)} − {n(e.y)} = <b>{n(e.delta)}</b></p>")
+    rows = "".join(
+        f"<tr><td align='right'>{t.k}</td><td align='right'>{n(t.theta_kj)}</td>"
+        f"<td align='right'>{n(t.delta_k)}</td><td align='right'>{n(t.product)}</td></tr>"
+        for t in e.terms)
+    l, j = e.l, e.j
+    return head + (
+        f"<p>Hidden layer: the errors of layer {l + 1} flow back through the weights "
+        f"that leave this unit, scaled by the slope of g.</p>"
+        f"<p style='font-size:larger'>{sym('δ', l, j)} = (Σ<sub>k</sub> {sym('Θ', l, 'kj')} "
+        f"{sym('δ', l + 1, 'k')}) · g′({sym('z', l, j)})</p>"
+        f"<table cellspacing='0' cellpadding='3' border='1' style='border-collapse:collapse'>"
+        f"<tr><th>k</th><th>{sym('Θ', l, f'k{j}')}</th><th>{sym('δ', l + 1, 'k')}</th>"
+        f"<th>{sym('Θ', l, f'k{j}')} · {sym('δ', l + 1, 'k')}</th></tr>{rows}"
+        f"<tr><td colspan='3' align='right'>Σ<sub>k</sub></td><td align='right'><b>{n(e.weighted_sum)}</b></td></tr>"
+        f"</table>"
+        f"<p>{sym('z', l, j)} = {n(e.z)}, {sym('a', l, j)} = g({sym('z', l, j)}) = {n(e.a)}<br>"
+        f"g′({sym('z', l, j)}) = {e.g_prime_formula} = <b>{n(e.g_prime)}</b></p>"
+        f"<p style='font-size:larger'>{sym('δ', l, j)} = {n(e.weighted_sum)} · {n(e.g_prime)}"
+        f" = <b>{n(e.delta)}</b></p>")
+
+
+def input_html(layer_size: int, unit: int, x: float, example: int) -> str:
+    return (f"<p><b>Unit {unit + 1} of layer 1</b> (an input), example t = {example + 1}</p>"
+            f"<p>{sym('a', 1, unit + 1)} = {sym('x', None, unit + 1)} = {n(x)}</p>"
+            "<p>Inputs have no δ: backpropagation stops at layer 2. "
+            "Select an edge leaving this unit to see its gradient.</p>")
+
+
+def gradient_html(e: GradientEntry, numerical: float | None = None) -> str:
+    l, i, j = e.l, e.i, e.j
+    a_j = "1 (the bias unit)" if j == 0 else sym('a', l, j)
+    terms = " + ".join(f"{n(d)}·{n(a)}" for d, a, _ in e.first_terms)
+    more = " + …" if e.m > len(e.first_terms) else ""
+    reg = (f" + ({n(e.lam)}/{e.m}) · {n(e.theta)}" if j else "  (bias column: no λ term)")
+    text = (f"<p><b>Edge {sym('Θ', l, f'{i},{j}')}</b>: from unit {j} of layer {l} to unit {i} of "
+            f"layer {l + 1}</p>"
+            f"<p>{sym('Θ', l, f'{i}{j}')} = {n(e.theta)}</p>"
+            f"<p style='font-size:larger'>{sym('D', l, 'ij')} = (1/m) Σ<sub>t</sub> "
+            f"{sym('δ', l + 1, 'i')} {sym('a', l, 'j')}" + (f" + (λ/m) {sym('Θ', l, 'ij')}" if j else "")
+            + f"</p><p>with {sym('a', l, 'j')} = {a_j}, m = {e.m}, λ = {n(e.lam)}:</p>"
+            f"<p>{sym('Δ', l, f'{i}{j}')} = Σ<sub>t</sub> {sym('δ', l + 1, i)} {sym('a', l, j)} = "
+            f"{terms}{more} = {n(e.Delta)}</p>"
+            f"<p style='font-size:larger'>{sym('D', l, f'{i}{j}')} = {n(e.Delta)}/{e.m}{reg} = "
+            f"<b>{n(e.D)}</b></p>")
+    if numerical is not None:
+        diff = abs(numerical - e.D) / max(abs(numerical) + abs(e.D), 1e-300)
+        text += (f"<p>Numerical estimate (J(Θ + ε) − J(Θ − ε)) / 2ε with ε = 10<sup>−4</sup>: "
+                 f"<b>{n(numerical)}</b> (relative difference {fmt(diff)})</p>")
+    return text

@@ -1,0 +1,295 @@
+"""LayerInspector: the selected layer as a table, the selected unit's δ (or edge's D)
+explained with its numbers, the layer's Θ, D and Δ as heatmaps, and the unit's history."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTableView, QTabWidget, QTextBrowser,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from bp_desktop.core import Network, numerical_derivative
+from bp_desktop.core.activations import gradient_from_activation
+from bp_desktop.core.explain import (accumulated_Delta, explain_delta, explain_gradient,
+                                     saturated_fraction)
+
+from .canvas.layout import nice_scale
+from .canvas.notation import fmt, layer_symbol, sub
+from .explain_html import delta_html, gradient_html, input_html
+from .palette import DIVERGING_LUT
+
+SATURATION_SHARE = 0.9  # flag a unit when g′(z) ≈ 0 for this share of the examples
+
+
+def _activation_of(snapshot, layer: int) -> str:
+    return "sigmoid" if layer == len(snapshot.a_columns) - 1 else snapshot.hidden_activation
+
+
+class LayerTableModel(QAbstractTableModel):
+    """One row per unit of the selected layer: a, z, g′(z), δ for the chosen example, mean |δ|."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._columns: list[tuple[str, np.ndarray | None]] = []
+        self._rows = 0
+        self._layer = 0
+
+    def show(self, snapshot, layer: int, example: int) -> None:
+        self.beginResetModel()
+        l = layer + 1
+        a = snapshot.a_columns[layer][:, example]
+        self._layer, self._rows = layer, a.size
+        if layer == 0:
+            self._columns = [(f"{layer_symbol('a', 1)} = x", a)]
+        else:
+            z = snapshot.z_columns[layer][:, example]
+            deltas = snapshot.delta_columns[layer]
+            g_prime = gradient_from_activation(_activation_of(snapshot, layer), z, a)
+            self._columns = [(layer_symbol("a", l), a), (layer_symbol("z", l), z),
+                             (f"g′({layer_symbol('z', l)})", g_prime),
+                             (layer_symbol("δ", l), deltas[:, example]),
+                             (f"mean |{layer_symbol('δ', l)}|", np.mean(np.abs(deltas), axis=1))]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else self._rows
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._columns[section][0]
+        return f"j = {section + 1}"
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        value = self._columns[index.column()][1][index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return fmt(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return float(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class MatrixHeatmaps(pg.GraphicsLayoutWidget):
+    """Θ^(l), D^(l) and Δ^(l) side by side, with fixed symmetric colour levels."""
+
+    NAMES = ("Θ", "D", "Δ")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackground("w")
+        self._images, self._titles, self._levels = {}, {}, {}
+        for col, name in enumerate(self.NAMES):
+            plot = self.addPlot(row=0, col=col)
+            plot.invertY(True)
+            plot.setAspectLocked(False)
+            plot.getAxis("bottom").setLabel("j (0 = bias)")
+            plot.getAxis("left").setLabel("i")
+            image = pg.ImageItem(axisOrder="row-major")
+            image.setLookupTable(DIVERGING_LUT)
+            plot.addItem(image)
+            bias_line = pg.InfiniteLine(pos=0.5, angle=90, pen=pg.mkPen("#000000", width=2))
+            plot.addItem(bias_line)
+            self._images[name], self._titles[name] = image, plot
+
+    def reset_levels(self) -> None:
+        self._levels = {}
+
+    def show_matrices(self, l: int, theta: np.ndarray, D: np.ndarray, Delta: np.ndarray) -> None:
+        for name, matrix in zip(self.NAMES, (theta, D, Delta)):
+            key = (name, l)
+            if key not in self._levels:
+                self._levels[key] = nice_scale(float(np.max(np.abs(matrix))) if matrix.size else 1.0)
+            scale = self._levels[key]
+            image = self._images[name]
+            image.setImage(np.ascontiguousarray(matrix, dtype=np.float32),
+                           levels=(-scale, scale), autoLevels=False)
+            # pixel centres on the lecture's indices: column j (0 = bias), row i from 1
+            image.setRect(-0.5, 0.5, matrix.shape[1], matrix.shape[0])
+            self._titles[name].setTitle(f"{layer_symbol(name, l)}   ±{fmt(scale)}")
+
+    def image(self, name: str) -> np.ndarray:
+        return self._images[name].image
+
+
+class LayerInspector(QWidget):
+    """Explains the selected unit's δ, or the selected edge's D, with the snapshot's numbers."""
+
+    selection_described = Signal(str)  # plain text of what is explained (status bar, tests)
+
+    def __init__(self, numerical_action=None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("layerInspector")
+        self._snapshot = None
+        self._history = None
+        self._selection: tuple = ("unit", 1, 0)
+        self._example = 0
+        self._numerical: float | None = None
+
+        self.title = QLabel("Click a unit or an edge on the network.")
+        self.title.setWordWrap(True)
+        self.saturation = QLabel()
+        self.saturation.setObjectName("saturationFlag")
+        self.saturation.setStyleSheet("color: #a04000; font-weight: bold")
+        self.saturation.hide()
+        self.explanation = QTextBrowser()
+        self.explanation.setObjectName("deltaExplanation")
+        if numerical_action is None:  # standalone use (tests): the inspector owns its action
+            numerical_action = QAction("Numerical estimate of this D", self)
+            numerical_action.setObjectName("actionNumericalEstimate")
+        self.numerical_action = numerical_action
+        numerical_action.triggered.connect(self._on_numerical_clicked)
+        numerical_action.setEnabled(False)
+        self.numerical_button = QToolButton()
+        self.numerical_button.setObjectName("numericalEstimateButton")
+        self.numerical_button.setDefaultAction(numerical_action)
+        self.numerical_button.hide()
+
+        self.table_model = LayerTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("layerTable")
+        self.table.setModel(self.table_model)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.heatmaps = MatrixHeatmaps()
+        self.history_plot = pg.PlotWidget(background="w")
+        self.history_plot.setObjectName("unitHistory")
+        self.history_plot.addLegend(offset=(5, 5))
+        self.history_plot.setLabel("bottom", "iteration")
+        self._delta_curve = self.history_plot.plot(pen=pg.mkPen("#542788", width=2), name="mean |δ|")
+        self._a_curve = self.history_plot.plot(pen=pg.mkPen("#b35806", width=2), name="mean a")
+
+        tabs = QTabWidget()
+        tabs.addTab(self.table, "Layer table")
+        tabs.addTab(self.heatmaps, "Θ, D, Δ")
+        tabs.addTab(self.history_plot, "Unit history")
+        tabs.currentChanged.connect(lambda *_: self._refresh())
+        self.tabs = tabs
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.title)
+        top_layout.addWidget(self.saturation)
+        top_layout.addWidget(self.explanation, 1)
+        top_layout.addWidget(self.numerical_button)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(tabs)
+        splitter.setSizes([380, 260])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+
+    # --- inputs -------------------------------------------------------------------------------
+    def set_history(self, history) -> None:
+        """The engine's History (per-unit series), read when a unit's history is drawn."""
+        self._history = history
+
+    def show_snapshot(self, snapshot) -> None:
+        architecture_changed = (self._snapshot is None or
+                                [a.shape[0] for a in self._snapshot.a_columns] != [a.shape[0] for a in snapshot.a_columns])
+        self._snapshot = snapshot
+        if architecture_changed:
+            self.heatmaps.reset_levels()
+        self._numerical = None
+        self._refresh()
+
+    def select_unit(self, layer: int, unit: int) -> None:
+        self._selection, self._numerical = ("unit", layer, unit), None
+        self._refresh()
+
+    def select_edge(self, l: int, i: int, j: int) -> None:
+        self._selection, self._numerical = ("edge", l, i, j), None
+        self._refresh()
+
+    def set_example(self, example: int) -> None:
+        self._example = max(int(example), 0)
+        self._refresh()
+
+    def explanation_text(self) -> str:
+        return self.explanation.toPlainText()
+
+    # --- drawing -----------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        snap = self._snapshot
+        if snap is None:
+            return
+        example = min(self._example, snap.a_columns[0].shape[1] - 1)
+        if self._selection[0] == "unit":
+            _, layer, unit = self._selection
+            layer = min(layer, len(snap.a_columns) - 1)
+            unit = min(unit, snap.a_columns[layer].shape[0] - 1)
+            self._show_unit(snap, layer, unit, example)
+            theta_index = layer - 1 if layer > 0 else 0
+        else:
+            _, l, i, j = self._selection
+            self._show_edge(snap, l, i, j)
+            layer, theta_index = l + 1, l
+        self.table_model.show(snap, layer, example)
+        theta, D = snap.thetas[theta_index], snap.gradients[theta_index]
+        self.heatmaps.show_matrices(theta_index + 1, theta, D,
+                                    accumulated_Delta(D, theta, snap.lam, snap.m))
+
+    def _show_unit(self, snap, layer: int, unit: int, example: int) -> None:
+        self.numerical_button.hide()
+        self.numerical_action.setEnabled(False)
+        self.title.setText(f"Layer {layer + 1}, unit {unit + 1} — iteration {snap.iteration}")
+        if layer == 0:
+            self.explanation.setHtml(input_html(snap.a_columns[0].shape[0], unit,
+                                                float(snap.a_columns[0][unit, example]), example))
+            self.saturation.hide()
+        else:
+            e = explain_delta(snap.thetas, snap.a_columns, snap.z_columns, snap.delta_columns,
+                              snap.Y, layer, unit, example, snap.hidden_activation)
+            self.explanation.setHtml(delta_html(e, example))
+            share = saturated_fraction(snap.z_columns[layer][unit], snap.a_columns[layer][unit],
+                                       _activation_of(snap, layer))
+            self.saturation.setVisible(share >= SATURATION_SHARE and layer < len(snap.a_columns) - 1)
+            self.saturation.setText(f"⚠ saturated: g′(z) < 0.01 for {share:.0%} of the examples — "
+                                    "this unit has almost stopped learning")
+        self._show_history(layer, unit)
+        self.selection_described.emit(self.explanation_text())
+
+    def _show_edge(self, snap, l: int, i: int, j: int) -> None:
+        self.saturation.hide()
+        self.numerical_button.show()
+        self.numerical_action.setEnabled(True)
+        self.title.setText(f"Edge Θ{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')} — iteration {snap.iteration}")
+        e = explain_gradient(snap.thetas, snap.a_columns, snap.delta_columns, snap.gradients,
+                             snap.lam, l, i, j)
+        self.explanation.setHtml(gradient_html(e, self._numerical))
+        self.selection_described.emit(self.explanation_text())
+
+    def _show_history(self, layer: int, unit: int) -> None:
+        history = self._history
+        if history is None or layer == 0:
+            self._delta_curve.setData([], [])
+            self._a_curve.setData([], [])
+            return
+        if not self.history_plot.isVisible():
+            return  # read only what is shown: the history can hold millions of rows
+        iterations, mean_abs_delta, mean_a = history.unit_history(layer, unit)
+        self._delta_curve.setData(iterations, mean_abs_delta)
+        self._a_curve.setData(iterations, mean_a)
+
+    def _on_numerical_clicked(self) -> None:
+        snap = self._snapshot
+        if snap is None or self._selection[0] != "edge":
+            return
+        _, l, i, j = self._selection
+        sizes = [a.shape[0] for a in snap.a_columns]
+        net = Network(sizes, thetas=snap.thetas, hidden_activation=snap.hidden_activation)
+        self._numerical = numerical_derivative(net, snap.a_columns[0].T, snap.Y, l, i, j, snap.lam)
+        self._refresh()
+
+    @property
+    def numerical_estimate(self) -> float | None:
+        return self._numerical

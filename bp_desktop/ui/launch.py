@@ -1,0 +1,73 @@
+"""Starting the window from command-line options, and the --screenshot mode."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtGui import QIcon
+
+from bp_desktop.paths import resource_path
+
+from .main_window import MainWindow
+
+SCREENSHOT_TIMEOUT_MS = 120_000
+
+
+def build_window(app, args) -> MainWindow | None:
+    app.setApplicationName("bp-desktop")
+    app.setOrganizationName("bp-desktop")
+    icon = resource_path("icons/bp-desktop.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    # a screenshot must look the same whatever the user's saved layout is
+    settings = QSettings(str(Path(os.devnull)), QSettings.Format.IniFormat) if args.screenshot else None
+    window = MainWindow(settings)
+    if args.hidden:
+        window.controls.hidden.setText(", ".join(str(h) for h in args.hidden))
+    name = args.dataset
+    if name is None:
+        ok = window.load_selected_builtin()  # as remembered, or the default
+    else:
+        ok = window.load_file_now(name) if Path(name).suffix else window.load_builtin(name)
+    if not ok:
+        print(f"bp-desktop: could not open dataset {name!r}: {getattr(window, 'last_error', '')}",
+              file=sys.stderr)
+        return None
+    if args.mode:
+        window.mode.setCurrentIndex(window.mode.findData(args.mode))
+    return window
+
+
+def take_screenshot(app, window: MainWindow, args) -> int:
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    window.resize(width, height)
+    window.show()
+    if args.iterations > 0:
+        _train_until(window, args.iterations)
+    if args.select:
+        layer, unit = (int(v) for v in args.select.split(":"))
+        window.canvas.select_unit(layer - 1, unit - 1)
+    app.processEvents()
+    ok = window.grab().save(args.screenshot)
+    window.shutdown()
+    if not ok:
+        print(f"bp-desktop: could not write {args.screenshot}", file=sys.stderr)
+        return 1
+    print(f"bp-desktop: wrote {args.screenshot} (iteration {window.snapshot.iteration})")
+    return 0
+
+
+def _train_until(window: MainWindow, iterations: int) -> None:
+    loop = QEventLoop()
+
+    def check(snapshot):
+        if snapshot.iteration >= iterations:
+            loop.quit()
+
+    window.controller.snapshot_ready.connect(check)
+    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, loop.quit)
+    window.step(iterations)
+    loop.exec()
+    window.controller.snapshot_ready.disconnect(check)

@@ -1,0 +1,604 @@
+"""MainWindow: composes the canvas, inspector, cost curve and controls, and wires them
+to the training engine. No numerics here: the core computes, the views draw."""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
+                               QLabel, QMainWindow, QMessageBox, QProgressBar, QScrollArea,
+                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
+
+from bp_desktop import __version__
+from bp_desktop.core import Network, gradient_check
+from bp_desktop.data import DatasetError, load_builtin, load_csv
+from bp_desktop.io import WEIGHT_FORMATS, WeightsFileError, load_weights, save_weights
+from bp_desktop.training import TrainingRun
+from bp_desktop.training.workspace import Workspace
+
+from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
+from .controls import ControlPanel
+from .cost_plot import CostPlot
+from .decision_view import DecisionBoundaryView
+from .inspector import LayerInspector
+from .trainer import TrainerController
+from .weight_images import WeightImagesView
+
+GRADIENT_CHECK_EXAMPLES = 20   # the check runs on a sample: it costs 2 cost evaluations per weight
+GRADIENT_CHECK_PASS = 1e-7
+SIDE_VIEW_INTERVAL = 0.1       # seconds between decision-boundary / weight-image redraws
+
+
+def weights_metadata(run: TrainingRun, ws: Workspace) -> dict:
+    """What makes exported weights usable elsewhere: names, scaling, training settings."""
+    dataset = ws.dataset
+    class_names = list(dataset.class_names)
+    return {"class_names": class_names, "feature_names": list(dataset.feature_names),
+            "scaling": ws.scaler.to_dict(), "hyperparameters": asdict(run.hyper),
+            "iteration": run.iteration,
+            "final_cost": float(run.history.series("cost")[-1]) if len(run.history) else None,
+            "dataset": {"name": Path(dataset.source).name, "source": dataset.source,
+                        "sha256": dataset.sha256}}
+
+
+class DatasetLoader(QThread):
+    """Loads a CSV off the GUI thread; reports progress and the result as signals."""
+
+    progressed = Signal(float)
+    loaded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, path: str, parent=None):
+        super().__init__(parent)
+        self.path = path
+
+    def run(self):
+        try:
+            dataset = load_csv(self.path, progress=self.progressed.emit)
+        except DatasetError as error:
+            self.failed.emit(str(error))
+        else:
+            self.loaded.emit(dataset)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("bp-desktop — backpropagation, made visible")
+        self.settings = settings if settings is not None else QSettings("bp-desktop", "bp-desktop")
+        self.workspace: Workspace | None = None
+        self.controller: TrainerController | None = None
+        self.snapshot = None
+        self._loader: DatasetLoader | None = None
+        self._rate = (time.monotonic(), 0)
+        self._side_views_drawn = 0.0
+        self._make_actions()
+        self._make_views()
+        self._make_menus()
+        self._make_status_bar()
+        self._wire()
+        self._restore_settings()
+
+    # --- construction ----------------------------------------------------------------------------
+    def _action(self, name, text, shortcut, tip, slot, enabled=True) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})" if shortcut else tip)
+        action.setStatusTip(tip)
+        action.setEnabled(enabled)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        a = self._action
+        self.actions_by_key = {
+            "builtin": a("actionUseBuiltinDataset", "Use this built-in dataset", "Ctrl+B",
+                         "Generate or load the built-in dataset chosen in the control panel", self._noop),
+            "build": a("actionBuildNetwork", "Build network", "Ctrl+N",
+                       "A new network with the hidden layers, g, ε and seed of the control panel", self._noop),
+            "rescale": a("actionRescaleColours", "Rescale colours", "Ctrl+L",
+                         "Colour scales stay fixed so a colour change means a value change; "
+                         "this fits them to the current values once", self._noop),
+            "numerical": a("actionNumericalEstimate", "Numerical estimate of this D", "Ctrl+D",
+                           "(J(Θ + ε) − J(Θ − ε)) / 2ε for the selected edge, to check backprop's D",
+                           self._noop),
+            "open": a("actionOpenDataset", "Open dataset…", "Ctrl+O", "Load a CSV file of features and labels", self.open_dataset),
+            "train": a("actionTrain", "Train", "Space", "Train continuously (Space again pauses)", self.toggle_training),
+            "pause": a("actionPause", "Pause", "P", "Pause training after the current iteration", self.pause, False),
+            "step": a("actionStep", "Step", "S", "Run exactly one iteration and show it", lambda: self.step(1)),
+            "step10": a("actionStep10", "Step 10", "Shift+S", "Run ten iterations", lambda: self.step(10)),
+            "reset": a("actionReset", "Reset", "Ctrl+R", "Back to iteration 0 with the same initial Θ (same seed)", self.reset),
+            "gradcheck": a("actionGradientCheck", "Gradient check", "Ctrl+G",
+                           "Compare backprop's D with central differences (the course's checkNNGradients)", self.gradient_check),
+            "export": a("actionExportWeights", "Export weights…", "Ctrl+E", "Save Θ to .mat, .npz, .json or CSV", self.export_weights),
+            "import": a("actionImportWeights", "Import weights…", "Ctrl+I", "Load Θ from a weights file", self.import_weights),
+            "quit": a("actionQuit", "Quit", "Ctrl+Q", "Close bp-desktop", self.close),
+            "about": a("actionAbout", "About bp-desktop", "F1", "Version and licence", self.about),
+        }
+
+    def _noop(self) -> None:
+        """Actions whose work is connected by the view that owns it."""
+
+    def _make_views(self) -> None:
+        self.canvas = NetworkCanvas()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(2, 2, 2, 2)
+        column.addLayout(self._canvas_toolbar())
+        column.addWidget(self.canvas, 1)
+        self.setCentralWidget(central)
+        self.controls = ControlPanel(self.actions_by_key)
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.inspector = LayerInspector(self.actions_by_key["numerical"])
+        self.cost_plot = CostPlot()
+        self.decision_view = DecisionBoundaryView()
+        self.weight_images = WeightImagesView()
+        self.docks = {}
+        for key, title, widget, area in (
+                ("controls", "Controls", scroll, Qt.DockWidgetArea.LeftDockWidgetArea),
+                ("inspector", "Layer inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
+                ("cost", "Cost J(Θ)", self.cost_plot, Qt.DockWidgetArea.BottomDockWidgetArea),
+                ("decision", "Decision boundary", self.decision_view, Qt.DockWidgetArea.BottomDockWidgetArea),
+                ("weights", "Hidden units' weights", self.weight_images, Qt.DockWidgetArea.BottomDockWidgetArea)):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{key}Dock")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[key] = dock
+        self.resizeDocks([self.docks["controls"], self.docks["inspector"]], [340, 440], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["cost"]], [260], Qt.Orientation.Vertical)
+
+    def _canvas_toolbar(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.mode = QComboBox()
+        self.mode.setObjectName("displayMode")
+        for key, text in (("forward", "Forward: units show a"), ("backward", "Backward: units show δ"),
+                          ("gradient", "Gradient: edges show D")):
+            self.mode.addItem(text, key)
+        self.mode.setToolTip("What the colours on the network mean")
+        self.edges_per_unit = QSpinBox()
+        self.edges_per_unit.setObjectName("edgesPerUnit")
+        self.edges_per_unit.setRange(0, 1000)
+        self.edges_per_unit.setValue(DEFAULT_EDGES_PER_UNIT)
+        self.edges_per_unit.setSpecialValueText("all")
+        self.edges_per_unit.setPrefix("strongest edges per unit: ")
+        self.edges_per_unit.setToolTip("For wide layers, draw only each unit's strongest incoming edges")
+        rescale = QToolButton()
+        rescale.setDefaultAction(self.actions_by_key["rescale"])
+        self.actions_by_key["rescale"].triggered.connect(self.canvas.rescale_colours)
+        row.addWidget(self.mode)
+        row.addWidget(self.edges_per_unit)
+        row.addStretch(1)
+        row.addWidget(rescale)
+        return row
+
+    def _make_menus(self) -> None:
+        k = self.actions_by_key
+        menus = (("&File", ["open", "builtin", None, "import", "export", None, "quit"]),
+                 ("&Train", ["train", "pause", "step", "step10", "reset", None, "build", None,
+                             "gradcheck", "numerical"]),
+                 ("&View", []),
+                 ("&Help", ["about"]))
+        for title, keys in menus:
+            menu = self.menuBar().addMenu(title)
+            for key in keys:
+                menu.addSeparator() if key is None else menu.addAction(k[key])
+            if title == "&View":
+                menu.addAction(k["rescale"])
+                menu.addSeparator()
+                for dock in self.docks.values():
+                    menu.addAction(dock.toggleViewAction())
+        toolbar = self.addToolBar("Training")
+        toolbar.setObjectName("trainingToolBar")
+        for key in ("open", "train", "pause", "step", "step10", "reset", "gradcheck"):
+            toolbar.addAction(k[key])
+
+    def _make_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_labels = {}
+        for key in ("iteration", "cost", "accuracy", "rate", "reason"):
+            label = QLabel()
+            label.setObjectName(f"status_{key}")
+            bar.addPermanentWidget(label)
+            self.status_labels[key] = label
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        bar.addPermanentWidget(self.progress)
+
+    def _wire(self) -> None:
+        c = self.controls
+        c.dataset_requested.connect(self._on_dataset_requested)
+        c.network_requested.connect(self.rebuild_network)
+        c.hyperparameters_changed.connect(self._on_hyperparameters_changed)
+        c.stop_criteria_changed.connect(self._on_stop_criteria_changed)
+        c.speed_changed.connect(self._on_speed_changed)
+        c.example_changed.connect(self._on_example_changed)
+        self.canvas.unit_selected.connect(self.inspector.select_unit)
+        self.canvas.edge_selected.connect(self.inspector.select_edge)
+        self.mode.currentIndexChanged.connect(lambda *_: self.canvas.set_mode(self.mode.currentData()))
+        self.edges_per_unit.valueChanged.connect(lambda v: self.canvas.set_edges_per_unit(v or None))
+
+    # --- data and network --------------------------------------------------------------------------
+    def load_builtin(self, name: str, **params) -> bool:
+        try:
+            dataset = load_builtin(name, **params)
+        except DatasetError as error:
+            self._error("Could not make the dataset", str(error))
+            return False
+        self.controls.select_builtin(name)
+        if not self.set_dataset(dataset):
+            return False
+        self.settings.setValue("dataset", name)
+        return True
+
+    def load_selected_builtin(self) -> bool:
+        """The built-in dataset the control panel shows (as remembered from the last launch)."""
+        name, params = self.controls.builtin_request()
+        return self.load_builtin(name, **params)
+
+    def _on_dataset_requested(self, name: str, params: dict) -> None:
+        self.load_builtin(name, **params)
+
+    def open_dataset(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open dataset", self.settings.value("last_dir", ""),
+                                              "CSV files (*.csv *.txt *.tsv);;All files (*)")
+        if path:
+            self.load_file(path)
+
+    def load_file(self, path: str) -> None:
+        """Load a CSV in the background; the current dataset stays until it has loaded."""
+        if self._loader is not None and self._loader.isRunning():
+            return
+        self.settings.setValue("last_dir", str(path).rsplit("/", 1)[0])
+        self._loader = DatasetLoader(str(path), self)
+        self._loader.progressed.connect(self._on_load_progress)
+        self._loader.loaded.connect(self._on_file_loaded)
+        self._loader.failed.connect(self._on_file_failed)
+        self.progress.setValue(0)
+        self.progress.show()
+        self._loader.start()
+
+    def load_file_now(self, path: str) -> bool:
+        """Load a CSV on this thread (command-line start-up, where nothing else is shown yet)."""
+        try:
+            dataset = load_csv(path)
+        except DatasetError as error:
+            self._error("Could not load the dataset", str(error))
+            return False
+        return self.set_dataset(dataset)
+
+    def _on_load_progress(self, fraction: float) -> None:
+        self.progress.setValue(int(100 * fraction))
+
+    def _on_file_loaded(self, dataset) -> None:
+        self.progress.hide()
+        self.set_dataset(dataset)
+
+    def _on_file_failed(self, message: str) -> None:
+        self.progress.hide()
+        self._error("Could not load the dataset", message)
+
+    def set_dataset(self, dataset) -> bool:
+        """Train on a new dataset (keeping the hidden layers); asks before discarding training."""
+        if not self._confirm_discard("Load a new dataset"):
+            return False
+        try:
+            workspace = Workspace(dataset, self.controls.data_preparation(), self.controls.network_spec())
+        except (ValueError, DatasetError) as error:
+            self._error("Could not use the dataset", str(error))
+            return False
+        self._install(workspace)
+        return True
+
+    def rebuild_network(self) -> bool:
+        if self.workspace is None:
+            return False
+        try:
+            spec = self.controls.network_spec()
+        except ValueError as error:
+            self._error("Check the network settings", str(error))
+            return False
+        if not self._confirm_discard("Build a new network"):
+            return False
+        self._install(Workspace(self.workspace.dataset, self.controls.data_preparation(), spec))
+        return True
+
+    def _confirm_discard(self, what: str) -> bool:
+        if self.snapshot is None or self.snapshot.iteration == 0:
+            return True
+        return self.ask(f"{what}? The trained network (iteration {self.snapshot.iteration}) will be discarded.")
+
+    def ask(self, question: str) -> bool:
+        """A yes/no question (tests replace this method)."""
+        answer = QMessageBox.question(self, "bp-desktop", question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _install(self, workspace: Workspace, network: Network | None = None) -> None:
+        self.workspace = workspace
+        network = network or workspace.new_network()
+        run = TrainingRun(network, workspace.X_train, workspace.Y_train, X_val=workspace.X_val,
+                          Y_val=workspace.Y_val, hyper=self.controls.hyperparameters(),
+                          stop=self.controls.stop_criteria())
+        if self.controller is None:
+            self.controller = TrainerController(run, parent=self)
+            self.controller.snapshot_ready.connect(self._on_snapshot)
+            self.controller.history_appended.connect(self._on_history)
+            self.controller.stopped.connect(self._on_stopped)
+            self.controller.failed.connect(self._on_failed)
+            self.controller.state_changed.connect(self._on_state_changed)
+        else:
+            self.controller.set_run(run)
+        self.controller.set_max_rate(float(self.controls.speed.value()))
+        dataset = workspace.dataset
+        self.canvas.set_architecture(network.layer_sizes, dataset.image_shape)
+        self.inspector.set_history(run.history)
+        self.cost_plot.clear()
+        self.controls.set_example_count(len(workspace.X_train))
+        two_d, image = dataset.n == 2, dataset.image_shape is not None
+        self.docks["decision"].setVisible(two_d)
+        self.docks["weights"].setVisible(image)
+        if two_d:
+            self.decision_view.set_data(workspace.X_train, workspace.train.y, dataset.class_names)
+        if image:
+            self.weight_images.set_image_shape(dataset.image_shape)
+        self.snapshot = None
+        self._show(run.preview())
+        self.canvas.select_unit(min(1, len(network.layer_sizes) - 1), 0)
+        self.status_labels["reason"].setText(f"{dataset.name}: m = {dataset.m}, n = {dataset.n}, "
+                                             f"K = {dataset.num_classes}")
+
+    # --- training actions ------------------------------------------------------------------------------
+    def toggle_training(self) -> None:
+        if self.controller is None:
+            return
+        if self.controller.is_running():
+            self.controller.pause()
+        else:
+            self.status_labels["reason"].setText("")
+            self.controller.start()
+
+    def pause(self) -> None:
+        if self.controller is not None:
+            self.controller.pause()
+
+    def step(self, n: int = 1) -> None:
+        if self.controller is not None:
+            self.controller.step(n)
+
+    def reset(self) -> None:
+        if self.controller is None:
+            return
+        self.controller.reset()
+        self.cost_plot.clear()
+        self.snapshot = None
+        self._show(self.controller.run.preview())
+
+    def _on_hyperparameters_changed(self, changes: dict) -> None:
+        if self.controller is not None:
+            self.controller.set_hyperparameters(**changes)
+
+    def _on_stop_criteria_changed(self, criteria) -> None:
+        if self.controller is not None:
+            self.controller.set_stop_criteria(**asdict(criteria))
+
+    def _on_speed_changed(self, rate: float) -> None:
+        if self.controller is not None:
+            self.controller.set_max_rate(rate)
+
+    def _on_example_changed(self, example: int) -> None:
+        if self.controller is not None:  # the engine records this example's a and δ per iteration
+            self.controller.run.selected_example = max(example, 0)
+        self.canvas.set_example(example)
+        self.inspector.set_example(example)
+
+    # --- engine signals ------------------------------------------------------------------------------
+    def _on_snapshot(self, snapshot) -> None:
+        self._show(snapshot)
+
+    def _show(self, snapshot) -> None:
+        self.snapshot = snapshot
+        self.canvas.show_snapshot(snapshot)
+        self.inspector.show_snapshot(snapshot)
+        self._update_side_views(snapshot)
+        self._update_status(snapshot)
+
+    def _update_side_views(self, snapshot, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._side_views_drawn < SIDE_VIEW_INTERVAL:
+            return
+        self._side_views_drawn = now
+        if self.docks["decision"].isVisibleTo(self):
+            net = Network([a.shape[0] for a in snapshot.a_columns], thetas=snapshot.thetas,
+                          hidden_activation=snapshot.hidden_activation)
+            self.decision_view.update_network(net)
+        if self.docks["weights"].isVisibleTo(self):
+            self.weight_images.update_thetas(snapshot.thetas[0])
+
+    def _on_history(self, chunk) -> None:
+        self.cost_plot.append(chunk.series("iteration"), chunk.series("cost"), chunk.series("data_cost"),
+                              chunk.series("validation_cost"), chunk.series("train_accuracy"),
+                              chunk.series("validation_accuracy"))
+        then, done = self._rate
+        now, latest = time.monotonic(), int(chunk.series("iteration")[-1])
+        if now - then >= 0.5 and self.controller.is_running():
+            rate = (latest - done) / (now - then)
+            self.status_labels["rate"].setText(f"{rate:,.0f} it/s")
+            self._rate = (now, latest)
+
+    def _update_status(self, s) -> None:
+        self.status_labels["iteration"].setText(f"iteration {s.iteration}")
+        self.status_labels["cost"].setText(f"J = {s.cost:.6g}" + (
+            f"  (validation {s.validation_cost:.6g})" if s.validation_cost is not None else ""))
+        accuracy = f"accuracy {100 * s.train_accuracy:.1f}%"
+        if s.validation_accuracy is not None:
+            accuracy += f" / validation {100 * s.validation_accuracy:.1f}%"
+        self.status_labels["accuracy"].setText(accuracy)
+
+    def _on_stopped(self, reason: str) -> None:
+        self.status_labels["reason"].setText(f"stopped: {reason}")
+
+    def _on_failed(self, message: str) -> None:
+        self.status_labels["reason"].setText(message)
+        self._error("Training paused", message)
+
+    def _on_state_changed(self, state: str) -> None:
+        running = state == "running"
+        self.actions_by_key["train"].setText("Pause" if running else "Train")
+        self.actions_by_key["pause"].setEnabled(running)
+        if running:
+            self._rate = (time.monotonic(), self.snapshot.iteration if self.snapshot else 0)
+        else:
+            self.status_labels["rate"].setText("")
+
+    # --- checks, files, help ---------------------------------------------------------------------------
+    def gradient_check_value(self) -> float:
+        """The course's relative difference for the current Θ on a sample of the training set."""
+        s = self.snapshot
+        net = Network([a.shape[0] for a in s.a_columns], thetas=s.thetas,
+                      hidden_activation=s.hidden_activation)
+        X, Y = s.a_columns[0].T, s.Y
+        rows = np.random.default_rng(0).permutation(len(X))[:GRADIENT_CHECK_EXAMPLES]
+        return gradient_check(net, X[rows], Y[rows], s.lam)
+
+    def gradient_check(self) -> None:
+        if self.snapshot is None:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            difference = self.gradient_check_value()
+        finally:
+            QApplication.restoreOverrideCursor()
+        verdict = "PASS" if difference < GRADIENT_CHECK_PASS else "FAIL"
+        self.last_gradient_check = (difference, verdict)
+        self.info("Gradient check",
+                  f"Relative difference ‖num − grad‖ / ‖num + grad‖ = {difference:.3g}\n"
+                  f"{verdict}: below {GRADIENT_CHECK_PASS:g} means backpropagation agrees with "
+                  f"central differences (ε = 1e-4) on {min(GRADIENT_CHECK_EXAMPLES, self.snapshot.m)} "
+                  f"examples, λ = {self.snapshot.lam:g}.")
+
+    def export_weights(self) -> None:
+        if self.controller is None:
+            return
+        filters = [f"{text} (*{suffix})" for suffix, text in WEIGHT_FORMATS.items()]
+        path, chosen = QFileDialog.getSaveFileName(self, "Export weights", self.settings.value("last_dir", ""),
+                                                   ";;".join(filters))
+        if not path:
+            return
+        suffix = list(WEIGHT_FORMATS)[filters.index(chosen)] if chosen in filters else ".mat"
+        if not Path(path).suffix:
+            path += suffix
+        self.save_weights_to(path)
+
+    def save_weights_to(self, path: str) -> bool:
+        """Write the run's current Θ (after its last completed iteration) and metadata."""
+        if not self.controller.pause_and_wait():
+            self._error("Export weights", "Training did not pause in time; nothing was written.")
+            return False
+        run, ws = self.controller.run, self.workspace
+        metadata = weights_metadata(run, ws)
+        try:
+            save_weights(run.network, path, metadata=metadata)
+        except (OSError, ValueError) as error:
+            self._error("Export weights", f"Could not write {path}: {error}")
+            return False
+        self.statusBar().showMessage(f"Θ after {run.iteration} iterations written to {path}", 8000)
+        return True
+
+    def import_weights(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import weights", self.settings.value("last_dir", ""),
+            "Weights files (*.mat *.npz *.json *.zip);;All files (*)")
+        if path:
+            self.load_weights_from(path)
+
+    def load_weights_from(self, path: str) -> bool:
+        """Replace Θ with a file's; a different architecture is offered as a switch.
+        A file that cannot be used changes nothing."""
+        try:
+            network, metadata = load_weights(path)
+        except WeightsFileError as error:
+            self._error("Import weights", str(error))
+            return False
+        ws = self.workspace
+        sizes = list(network.layer_sizes)
+        if sizes[0] != ws.layer_sizes[0] or sizes[-1] != ws.layer_sizes[-1]:
+            self._error("Import weights",
+                        f"{path}: the network in this file has {sizes[0]} inputs and {sizes[-1]} outputs "
+                        f"({'-'.join(map(str, sizes))}); the dataset {ws.dataset.name} needs "
+                        f"{ws.layer_sizes[0]} inputs and {ws.layer_sizes[-1]} outputs.")
+            return False
+        spec = replace(ws.spec, hidden=tuple(sizes[1:-1]), activation=network.hidden_activation)
+        if spec != ws.spec:
+            if not self.ask(f"The file's network is {'-'.join(map(str, sizes))} "
+                            f"({network.hidden_activation}); the current one is "
+                            f"{'-'.join(map(str, ws.layer_sizes))} ({ws.spec.activation}). "
+                            "Switch to the file's architecture?"):
+                return False
+            self.controls.show_network_spec(spec)
+        elif not self._confirm_discard("Replace the weights"):
+            return False
+        self._install(Workspace(ws.dataset, ws.preparation, spec), network)
+        self.statusBar().showMessage(f"Θ loaded from {path}", 8000)
+        return True
+
+    def about(self) -> None:
+        self.info("About bp-desktop", f"bp-desktop {__version__}\nBackpropagation, made visible.")
+
+    def info(self, title: str, text: str) -> None:
+        self.info_dialog = self._message(QMessageBox.Icon.Information, title, text, "infoDialog")
+
+    def _error(self, title: str, text: str) -> None:
+        self.last_error = text
+        self.error_dialog = self._message(QMessageBox.Icon.Warning, title, text, "errorDialog")
+
+    def _message(self, icon, title: str, text: str, name: str) -> QMessageBox:
+        """A window-modal message that does not block the event loop (training goes on)."""
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName(name)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if self.isVisible():
+            box.open()
+        return box
+
+    # --- settings and shutdown ----------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        self.controls.restore_settings(self.settings)
+        mode = self.mode.findData(self.settings.value("canvas/mode", "forward"))
+        self.mode.setCurrentIndex(max(mode, 0))
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 950)
+        state = self.settings.value("window_state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def _save_settings(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("window_state", self.saveState())
+        self.settings.setValue("canvas/mode", self.mode.currentData())
+        self.controls.save_settings(self.settings)
+        self.settings.sync()
+
+    def shutdown(self) -> None:
+        if self.controller is not None:
+            self.controller.shutdown()
+        if self._loader is not None:
+            self._loader.wait(2000)
+
+    def closeEvent(self, event):
+        self._save_settings()
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,56 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bp_desktop.core import (HiddenDelta, Network, OutputDelta, accumulated_Delta, explain_delta,
+                             explain_gradient, one_hot)
+
+
+def setup(activation="sigmoid", lam=0.7, seed=0):
+    rng = np.random.default_rng(seed)
+    net = Network([3, 4, 5, 2], hidden_activation=activation, seed=seed, epsilon_init=1.0)
+    X = rng.normal(size=(6, 3))
+    Y = one_hot(rng.integers(0, 2, 6), 2)
+    return net, X, Y, net.backprop(X, Y, lam)
+
+
+def test_output_delta_is_a_minus_y():
+    net, X, Y, r = setup()
+    e = explain_delta(net.thetas, r.a_columns, r.z_columns, r.delta_columns, Y, 3, 1, 4)
+    assert isinstance(e, OutputDelta) and (e.l, e.j) == (4, 2)
+    assert e.a - e.y == e.delta == r.deltas[3][4, 1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["sigmoid", "tanh", "relu"]), st.integers(1, 2), st.integers(0, 3),
+       st.integers(0, 5), st.integers(0, 100))
+def test_hidden_delta_terms_reproduce_the_core(activation, layer, unit, example, seed):
+    net, X, Y, r = setup(activation, seed=seed)
+    unit = min(unit, net.layer_sizes[layer] - 1)
+    e = explain_delta(net.thetas, r.a_columns, r.z_columns, r.delta_columns, Y, layer, unit,
+                      example, activation)
+    assert isinstance(e, HiddenDelta)
+    assert e.delta == r.deltas[layer][example, unit]  # the shown result is the core's, exactly
+    assert len(e.terms) == net.layer_sizes[layer + 1]
+    assert [t.theta_kj for t in e.terms] == list(net.thetas[layer][:, unit + 1])
+    assert sum(t.product for t in e.terms) == pytest.approx(e.weighted_sum, rel=1e-12, abs=1e-15)
+    assert e.weighted_sum * e.g_prime == pytest.approx(e.delta, rel=1e-12, abs=1e-15)
+
+
+def test_inputs_have_no_delta():
+    net, X, Y, r = setup()
+    with pytest.raises(ValueError, match="no δ"):
+        explain_delta(net.thetas, r.a_columns, r.z_columns, r.delta_columns, Y, 0, 0, 0)
+
+
+@pytest.mark.parametrize("j", [0, 2])
+def test_gradient_entry_reproduces_D(j):
+    lam = 0.7
+    net, X, Y, r = setup(lam=lam)
+    e = explain_gradient(net.thetas, r.a_columns, r.delta_columns, r.gradients, lam, 1, 3, j)
+    assert e.D == r.gradients[1][3, j]
+    assert e.Delta / e.m + e.regularisation == pytest.approx(e.D, rel=1e-12)
+    assert (e.regularisation == 0.0) == (j == 0)
+    Delta = accumulated_Delta(r.gradients[1], net.thetas[1], lam, e.m)
+    assert Delta[3, j] == pytest.approx(e.Delta, rel=1e-12)

@@ -1,0 +1,251 @@
+"""The main window, driven through its real widgets and actions (pytest-qt, offscreen)."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog
+
+from bp_desktop.core import Network
+from bp_desktop.ui.canvas.notation import fmt
+from bp_desktop.ui.main_window import MainWindow
+
+OBJECT_NAMES = ["networkCanvas", "costPlot", "layerInspector"]
+ACTION_NAMES = ["actionOpenDataset", "actionTrain", "actionPause", "actionStep", "actionReset",
+                "actionGradientCheck", "actionExportWeights", "actionImportWeights"]
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    assert w.load_builtin("xor", m=120, noise=0.1, seed=0)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.shutdown()
+
+
+def action(window, name) -> QAction:
+    found = window.findChild(QAction, name)
+    assert found is not None, name
+    return found
+
+
+def step_once(qtbot, window):
+    target = (window.snapshot.iteration if window.snapshot else 0) + 1
+    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=5000,
+                          check_params_cb=lambda s: s.iteration == target):
+        action(window, "actionStep").trigger()
+    return window.snapshot
+
+
+def test_stable_object_names_and_actions(window):
+    for name in OBJECT_NAMES:
+        assert window.findChild(object, name) is not None, name
+    for name in ACTION_NAMES:
+        action(window, name)
+    for a in window.actions_by_key.values():  # every user action: name, shortcut, tooltip
+        assert a.objectName().startswith("action") and a.toolTip(), a.text()
+        assert not a.shortcut().isEmpty(), a.objectName()
+    shortcuts = [a.shortcut().toString() for a in window.actions_by_key.values()]
+    assert len(shortcuts) == len(set(shortcuts))
+
+
+def test_clicking_a_unit_shows_the_cores_delta(qtbot, window):
+    snapshot = step_once(qtbot, window)
+    canvas = window.canvas
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.view_position(1, 2))
+    assert canvas.selected_unit == (1, 2)
+    # δ from an independent backprop on the same Θ and data
+    ws = window.workspace
+    net = Network(ws.layer_sizes, thetas=snapshot.thetas, hidden_activation=snapshot.hidden_activation)
+    expected = net.backprop(ws.X_train, ws.Y_train, snapshot.lam).deltas[1][0, 2]
+    assert snapshot.deltas[1][0, 2] == expected
+    text = window.inspector.explanation_text()
+    assert "Unit 3 of layer 2" in text
+    assert fmt(expected) in text
+    row_delta = window.inspector.table_model.index(2, 3).data(Qt.ItemDataRole.UserRole)
+    assert row_delta == expected
+
+
+def test_clicking_an_output_unit_explains_a_minus_y(qtbot, window):
+    snapshot = step_once(qtbot, window)
+    L = len(snapshot.a_columns) - 1
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=window.canvas.view_position(L, 0))
+    a, y = snapshot.a_columns[L][0, 0], snapshot.Y[0, 0]
+    assert f"{fmt(a)} − {fmt(y)} = {fmt(a - y)}" in window.inspector.explanation_text()
+
+
+def test_arrow_keys_move_the_selection(qtbot, window):
+    canvas = window.canvas
+    canvas.setFocus()
+    canvas.select_unit(1, 0)
+    qtbot.keyClick(canvas, Qt.Key.Key_Down)
+    assert canvas.selected_unit == (1, 1)
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert canvas.selected_unit == (2, 0)  # the output layer has one unit
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)
+    assert canvas.selected_unit[0] == 1
+
+
+def test_hover_text_names_a_z_and_delta(qtbot, window):
+    step_once(qtbot, window)
+    text = window.canvas.unit_tooltip(1, 0)
+    assert "a⁽²⁾₁ =" in text and "z⁽²⁾₁ =" in text and "δ⁽²⁾₁ =" in text
+    assert "Θ⁽¹⁾" in window.canvas.edge_tooltip(0, 0, 1)
+
+
+def test_train_and_pause_with_the_actions(qtbot, window):
+    action(window, "actionTrain").trigger()
+    qtbot.waitUntil(lambda: window.snapshot.iteration > 20, timeout=10000)
+    assert window.cost_plot.point_count() > 0
+    with qtbot.waitSignal(window.controller.state_changed, timeout=5000,
+                          check_params_cb=lambda state: state == "paused"):
+        action(window, "actionPause").trigger()
+    assert not window.controller.is_running()
+
+
+def test_malformed_csv_keeps_the_previous_dataset(qtbot, window, tmp_path, monkeypatch):
+    bad = tmp_path / "broken.csv"
+    bad.write_text("x1,x2,label\n1,2,0\n3,oops,1\n")
+    before = window.workspace
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    action(window, "actionOpenDataset").trigger()
+    qtbot.waitUntil(lambda: getattr(window, "last_error", None) is not None, timeout=5000)
+    assert "broken.csv" in window.last_error and "line 3" in window.last_error
+    assert window.error_dialog.text() == window.last_error
+    assert window.workspace is before
+
+
+def test_gradient_check_action_passes(qtbot, window):
+    step_once(qtbot, window)
+    action(window, "actionGradientCheck").trigger()
+    difference, verdict = window.last_gradient_check
+    assert verdict == "PASS" and difference < 1e-7
+
+
+def test_reset_returns_to_the_same_initial_weights(qtbot, window):
+    first = window.snapshot.thetas[0].copy()
+    for _ in range(3):
+        step_once(qtbot, window)
+    action(window, "actionReset").trigger()
+    assert window.snapshot.iteration == 0
+    np.testing.assert_array_equal(window.snapshot.thetas[0], first)
+
+
+def test_closing_while_training_joins_the_thread(qtbot, window):
+    action(window, "actionTrain").trigger()
+    qtbot.waitUntil(lambda: window.snapshot.iteration > 5, timeout=10000)
+    window.close()
+    assert not window.controller.is_running()
+
+
+def test_canvas_survives_thousands_of_restyles(qtbot, window):
+    """PySide6 6.12.0 on Python 3.11 aborts after a few thousand wrapped void calls."""
+    s0 = step_once(qtbot, window)
+    s1 = step_once(qtbot, window)
+    for frame in range(1500):
+        window.canvas.show_snapshot(s0 if frame % 2 else s1)
+        window.canvas.set_mode(("forward", "backward", "gradient")[frame % 3])
+    assert window.canvas.isVisible()
+
+
+def test_screenshot_mode_writes_a_png(tmp_path):
+    out = tmp_path / "shot.png"
+    result = subprocess.run([sys.executable, "-m", "bp_desktop", "--screenshot", str(out),
+                             "--dataset", "xor", "--iterations", "5", "--select", "2:1"],
+                            capture_output=True, text=True, timeout=120,
+                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "iteration 5" in result.stdout
+
+
+def test_edge_gradient_explained_and_checked_numerically(qtbot, window):
+    snapshot = step_once(qtbot, window)
+    window.canvas.select_edge(0, 1, 2)
+    text = window.inspector.explanation_text()
+    assert fmt(snapshot.gradients[0][1, 2]) in text
+    qtbot.mouseClick(window.inspector.numerical_button, Qt.MouseButton.LeftButton)
+    assert window.inspector.numerical_estimate == pytest.approx(snapshot.gradients[0][1, 2], rel=1e-6)
+    assert "Numerical estimate" in window.inspector.explanation_text()
+
+
+def test_unit_history_plot_follows_the_engine(qtbot, window):
+    window.canvas.select_unit(1, 0)
+    window.inspector.tabs.setCurrentWidget(window.inspector.history_plot)
+    for _ in range(3):
+        step_once(qtbot, window)
+    x, y = window.inspector._delta_curve.getData()
+    assert list(x) == [1, 2, 3]
+    history = window.controller.run.history
+    np.testing.assert_array_equal(y, history.unit_series(1, 0, "mean_abs_delta"))
+
+
+@pytest.mark.parametrize("suffix", [".mat", ".npz", ".json", ".zip"])
+def test_export_then_import_restores_the_weights(qtbot, window, tmp_path, suffix):
+    for _ in range(3):
+        step_once(qtbot, window)
+    trained = window.controller.run.network.params.copy()
+    path = tmp_path / f"weights{suffix}"
+    assert window.save_weights_to(str(path))
+    action(window, "actionReset").trigger()
+    assert not np.array_equal(window.controller.run.network.params, trained)
+    window.ask = lambda question: True  # confirm replacing the (reset) network
+    assert window.load_weights_from(str(path))
+    np.testing.assert_array_equal(window.controller.run.network.params, trained)
+
+
+def test_import_of_another_architecture_offers_a_switch(qtbot, window, tmp_path):
+    from bp_desktop.io import save_weights
+    other = Network([2, 5, 3, 1], seed=4)
+    path = tmp_path / "other.npz"
+    save_weights(other, path)
+    questions = []
+    window.ask = lambda question: questions.append(question) or True
+    assert window.load_weights_from(str(path))
+    assert "2-5-3-1" in questions[0]
+    assert list(window.workspace.layer_sizes) == [2, 5, 3, 1]
+    assert window.controls.hidden.text() == "5, 3"
+    np.testing.assert_array_equal(window.controller.run.network.params, other.params)
+
+
+def test_unusable_weights_file_changes_nothing(qtbot, window, tmp_path):
+    before = window.controller.run.network.params.copy()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "nonsense"}')
+    assert not window.load_weights_from(str(bad))
+    assert "bad.json" in window.last_error
+    wrong_inputs = tmp_path / "digits.npz"
+    from bp_desktop.io import save_weights
+    save_weights(Network([64, 5, 10], seed=0), wrong_inputs)
+    assert not window.load_weights_from(str(wrong_inputs))
+    assert "64 inputs" in window.last_error
+    np.testing.assert_array_equal(window.controller.run.network.params, before)
+
+
+def test_settings_are_remembered_between_launches(qtbot, tmp_path):
+    path = str(tmp_path / "remember.ini")
+    first = MainWindow(QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(first)
+    first.controls.select_builtin("moons")
+    first.controls.hidden.setText("5, 4")
+    first.controls.lam.setValue(0.5)
+    first.mode.setCurrentIndex(first.mode.findData("backward"))
+    first.close()
+    second = MainWindow(QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(second)
+    assert second.controls.builtin.currentData() == "moons"
+    assert second.controls.hidden.text() == "5, 4"
+    assert second.controls.lam.value() == 0.5
+    assert second.mode.currentData() == "backward"
+    assert second.load_selected_builtin()
+    assert second.workspace.dataset.name.lower().startswith("moons") or "moon" in second.workspace.dataset.source
+    assert list(second.workspace.layer_sizes) == [2, 5, 4, 1]
+    second.shutdown()
