@@ -610,3 +610,40 @@ def test_clicking_a_tile_reports_its_unit_and_highlight_frames_it(weight_view, q
     weight_view.highlight_unit(2)
     weight_view.clear()
     assert not weight_view.highlight.isVisible()
+
+
+def test_memory_stays_bounded_by_thinning_the_older_points(qtbot):
+    plot = CostPlot(max_points=1000)
+    qtbot.addWidget(plot)
+    rng = np.random.default_rng(5)
+    for start in range(1, 20_001, 500):
+        data = _series(start, 500)
+        data["cost"] = rng.random(500)
+        plot.append(**data)
+    assert plot.point_count() <= 1000
+    x, y = plot.train_curve.getOriginalDataset()
+    held = plot._series.column("iteration")
+    assert held[0] == 1 and held[-1] == 20_000 and np.all(np.diff(held) > 0)
+    assert np.array_equal(held[-250:], np.arange(19_751, 20_001))  # the newest stay whole
+    assert x[0] == 1 and x[-1] == 20_000
+    held_cost = plot._series.column("cost")
+    assert y.min() == held_cost.min() and y.max() == held_cost.max()
+    assert plot.readout_at(20_000).startswith("iteration 20000 ")
+    with pytest.raises(ValueError, match="max_points"):
+        CostPlot(max_points=3)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(4, 64), st.lists(st.integers(1, 200), min_size=1, max_size=20))
+def test_thinning_keeps_the_first_and_newest_rows_in_order(max_points, chunks):
+    series = GrowingSeries(("iteration",), capacity=4)
+    start = 1
+    for size in chunks:
+        while len(series) > 2 and len(series) + size > max_points:
+            before = len(series)
+            series.thin_older_half()
+            assert len(series) < before  # progress, always
+        series.append(iteration=np.arange(start, start + size, dtype=float))
+        start += size
+    held = series.column("iteration")
+    assert held[0] == 1 and held[-1] == start - 1 and np.all(np.diff(held) > 0)
