@@ -69,14 +69,18 @@ class GrowingSeries:
     def clear(self) -> None:
         self._length = 0
 
-    def thin_older_half(self) -> None:
-        """Keep every second row of the older half (the first row always survives) and
-        the newer half whole: a bounded history loses detail where it matters least.
-        Fewer than 3 rows cannot be thinned without losing the first or the newest."""
-        older = (self._length + 1) // 2
-        keep = np.concatenate([np.arange(0, older, 2), np.arange(older, self._length)])
-        self._data[:, :len(keep)] = self._data[:, keep]
-        self._length = len(keep)
+    def thin_to(self, target: int) -> None:
+        """Drop rows until at most `target` remain (never fewer than 2): each round keeps
+        every second row of the older half and the newer half whole, so the first row and
+        the newest rows survive and detail is lost where it matters least. The rounds
+        work on indices; the data moves once."""
+        keep = np.arange(self._length)
+        while len(keep) > max(target, 2):
+            older = (len(keep) + 1) // 2
+            keep = np.concatenate([keep[:older:2], keep[older:]])
+        if len(keep) < self._length:
+            self._data[:, :len(keep)] = self._data[:, keep]
+            self._length = len(keep)
 
     def _reserve(self, needed: int) -> None:
         capacity = self._data.shape[1]
@@ -285,12 +289,12 @@ class CostPlot(QWidget):
                              "call clear() before a new run")
 
     def _make_room(self, count: int) -> None:
-        """Thin the older points until `count` more fit within max_points."""
+        """When `count` more points would pass max_points, thin the held ones to half of
+        it at once: one copy and one pyramid rebuild per max_points/2 appended points."""
         if len(self._series) + count <= self.max_points:
             return
         # (A single batch larger than max_points is still held whole until the next append.)
-        while len(self._series) > 2 and len(self._series) + count > self.max_points:
-            self._series.thin_older_half()
+        self._series.thin_to(min(self.max_points // 2, self.max_points - count))
         self._pyramid.clear()  # rebuilt from the thinned series on the next update
 
     def _redraw(self) -> None:
