@@ -198,3 +198,25 @@ def test_events_are_queued_in_order_and_clear_forgets_everything():
     mailbox.post("stopped", "c")
     mailbox.clear()
     assert mailbox.drain() == (None, None) and mailbox.take_events() == []
+
+
+def test_raising_the_rate_shortens_a_pacing_wait_already_under_way():
+    control = RunControl()
+    control.set_max_rate(0.001)  # the second iteration would start in 1000 s
+    counter = []
+
+    def loop():
+        while control.acquire_iteration():
+            counter.append(1)
+            if len(counter) == 1:
+                control.set_max_rate(1e6)  # ... now in a microsecond
+            if len(counter) == 3:
+                control.pause()
+        control.loop_finished()
+
+    thread = threading.Thread(target=loop)
+    thread.start()
+    control.resume()
+    assert control.wait_until_idle(timeout=5) and len(counter) == 3
+    control.stop()
+    thread.join(timeout=5)
