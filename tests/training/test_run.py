@@ -47,8 +47,9 @@ def test_snapshot_internals_belong_to_its_thetas():
     assert s.layer_sizes == (4, 5, 3)
 
 
-def test_snapshots_own_their_arrays_and_share_only_the_inputs():
-    run = make_run((2, 5, 1), optimizer="momentum", alpha=2.0)
+@pytest.mark.parametrize("kind", ["gd", "momentum", "sgd", "cg"])
+def test_snapshots_own_their_arrays_and_share_only_the_inputs(kind):
+    run = make_run((2, 5, 1), optimizer=kind, alpha=2.0, batch_size=8)
     first = run.step()
     frozen = {name: [None if a is None else a.copy() for a in getattr(first, name)]
               for name in ("thetas", "a_columns", "z_columns", "delta_columns", "gradients")}

@@ -309,3 +309,19 @@ def test_the_selected_example_of_the_history_can_change_between_steps(qtbot, mak
     assert controller.run.history.unit_series(1, 0, "selected_a")[-1] == snapshot.activations[1][9, 0]
     with pytest.raises(ValueError, match="selected example"):
         controller.set_selected_example(10**6)
+
+
+def test_pause_and_wait_returns_with_the_loop_parked_between_iterations(qtbot, make_controller):
+    controller = make_controller()
+    recorder = Recorder(controller)
+    assert controller.pause_and_wait()  # no thread yet: nothing to wait for
+    controller.start()
+    qtbot.waitUntil(lambda: len(recorder.snapshots) >= 1, timeout=5000)
+    assert controller.pause_and_wait()
+    parked_at = controller.run.iteration
+    params = controller.run.network.params.copy()  # safe to read now
+    with qtbot.waitSignal(controller.snapshot_ready, timeout=5000,
+                          check_params_cb=lambda s: s.iteration == parked_at + 1) as blocker:
+        controller.step()
+    np.testing.assert_array_equal(np.concatenate([t.ravel(order="F") for t in blocker.args[0].thetas]),
+                                  params)
