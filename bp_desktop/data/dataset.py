@@ -30,6 +30,9 @@ class Dataset:
     sha256: str                   # of the file's bytes (or of the generated arrays)
     name: str                     # short display name
     image_shape: tuple[int, int] | None = field(default=None)
+    # each example's 0-based row in the original data (the file's data rows), kept through
+    # subsets and splits so a view can say which row of the file "example t" is
+    source_rows: np.ndarray | None = field(default=None)
 
     def __post_init__(self) -> None:
         X = _read_only(np.asarray(self.X, dtype=np.float64))
@@ -41,6 +44,12 @@ class Dataset:
             if len(shape) != 2 or shape[0] * shape[1] != n:
                 raise DatasetError(f"image shape {self.image_shape} does not hold {n} features")
             object.__setattr__(self, "image_shape", shape)
+        if self.source_rows is not None:
+            rows = _read_only(np.asarray(self.source_rows, dtype=np.int64))
+            if rows.shape != (m,):
+                raise DatasetError(f"source_rows must hold one row number per example ({m}); "
+                                   f"got shape {rows.shape}")
+            object.__setattr__(self, "source_rows", rows)
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "Y", Y)
@@ -68,13 +77,18 @@ class Dataset:
         return Dataset(X=self.X[rows], y=self.y[rows], Y=self.Y[rows],
                        class_names=self.class_names, feature_names=self.feature_names,
                        source=self.source, sha256=self.sha256, name=name or self.name,
-                       image_shape=self.image_shape)
+                       image_shape=self.image_shape, source_rows=self.original_rows[rows])
 
     def with_features(self, X: np.ndarray) -> Dataset:
         """The same examples with new feature values (e.g. after scaling)."""
         return Dataset(X=X, y=self.y, Y=self.Y, class_names=self.class_names,
                        feature_names=self.feature_names, source=self.source, sha256=self.sha256,
-                       name=self.name, image_shape=self.image_shape)
+                       name=self.name, image_shape=self.image_shape, source_rows=self.source_rows)
+
+    @property
+    def original_rows(self) -> np.ndarray:
+        """Each example's 0-based row in the original data (0..m−1 for a dataset as loaded)."""
+        return np.arange(self.m) if self.source_rows is None else self.source_rows
 
     def __repr__(self) -> str:
         return (f"Dataset({self.name!r}, m={self.m}, n={self.n}, K={self.num_classes}, "

@@ -109,6 +109,9 @@ class Snapshot:
     validation_accuracy: float | None
     gradient_norm: float
     hidden_activation: str
+    # True for TrainingRun.preview(): the pass at the current Θ (after `iteration` updates),
+    # rather than the pass iteration `iteration` made at the Θ before its update
+    preview: bool = False
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -396,8 +399,9 @@ class TrainingRun:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             validation = self._validate() if self.X_val is not None else (None, None)
             result = self.network.backprop(self.X, self.Y, lam)
-        return self._snapshot(self.iteration, self.network.params.copy(), result,
-                              float(np.linalg.norm(result.gradient_vector)), validation, lam)
+        snapshot = self._snapshot(self.iteration, self.network.params.copy(), result,
+                                  float(np.linalg.norm(result.gradient_vector)), validation, lam)
+        return replace(snapshot, preview=True)
 
     def _snapshot(self, k: int, params_before: np.ndarray, r: BackpropResult, gradient_norm: float,
                   validation: tuple[float | None, float | None], lam: float) -> Snapshot:

@@ -32,6 +32,7 @@ from .trainer import TrainerController
 from .weight_images import WeightImagesView
 
 SIDE_VIEW_INTERVAL = 0.1       # seconds between decision-boundary / weight-image redraws
+SETTLE_WAIT_MS = 100           # how long the GUI waits for the trainer to park after a step
 
 
 class DatasetLoader(QThread):
@@ -346,6 +347,7 @@ class MainWindow(QMainWindow):
         dataset = workspace.dataset
         self.canvas.set_architecture(network.layer_sizes, dataset.image_shape)
         self.inspector.set_history(run.history)
+        self.inspector.set_source_rows(workspace.train.original_rows)
         self.cost_plot.clear()
         self.controls.set_example_count(len(workspace.X_train))
         two_d, image = dataset.n == 2, dataset.image_shape is not None
@@ -408,6 +410,16 @@ class MainWindow(QMainWindow):
     # --- engine signals ------------------------------------------------------------------------------
     def _on_snapshot(self, snapshot) -> None:
         self._show(snapshot)
+        if not self.controller.is_running():
+            self._show_settled()
+
+    def _show_settled(self) -> None:
+        """Once training rests (after Step, Pause or a stop), show the pass at the current Θ:
+        the weights that Export writes, so what the inspector explains can be checked by
+        hand from an exported file. While training runs, each frame shows the pass that
+        the newest iteration made at the Θ before its update."""
+        if self.controller.wait_until_idle(SETTLE_WAIT_MS):
+            self._show(self.controller.run.preview())
 
     def _show(self, snapshot) -> None:
         self.snapshot = snapshot
@@ -450,14 +462,15 @@ class MainWindow(QMainWindow):
 
     def _on_stopped(self, reason: str) -> None:
         self.status_labels["reason"].setText(f"stopped: {reason}")
+        self._show_settled()
 
     def _on_failed(self, message: str) -> None:
         self.status_labels["reason"].setText(message)
+        self._show_settled()
         self._error("Training paused", message)
 
     def _on_state_changed(self, state: str) -> None:
         running = state == "running"
-        self.actions_by_key["train"].setText("Pause" if running else "Train")
         self.actions_by_key["pause"].setEnabled(running)
         if running:
             self._rate = (time.monotonic(), self.snapshot.iteration if self.snapshot else 0)

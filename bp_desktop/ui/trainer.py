@@ -128,6 +128,13 @@ class TrainerController(QObject):
             return True
         return self._control.wait_until_idle(timeout_ms / 1000)
 
+    def wait_until_idle(self, timeout_ms: int) -> bool:
+        """True once the loop is parked between iterations with no steps left (or there is
+        no thread), so the run can be read from this thread; False after timeout_ms."""
+        if self._thread is None:
+            return True
+        return self._control.wait_until_idle(timeout_ms / 1000)
+
     def stop(self) -> None:
         """End the training thread (the weights stay; start() goes on from them)."""
         if self._thread is None:

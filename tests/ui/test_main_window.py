@@ -249,3 +249,22 @@ def test_settings_are_remembered_between_launches(qtbot, tmp_path):
     assert second.workspace.dataset.name.lower().startswith("moons") or "moon" in second.workspace.dataset.source
     assert list(second.workspace.layer_sizes) == [2, 5, 4, 1]
     second.shutdown()
+
+
+def test_after_steps_the_inspector_explains_the_exported_weights(qtbot, window, tmp_path):
+    """A student checks δ by hand from exported Θ: the numbers must be the same ones."""
+    for _ in range(4):
+        step_once(qtbot, window)
+    qtbot.waitUntil(lambda: window.snapshot.preview, timeout=5000)
+    assert window.snapshot.iteration == 4
+    path = tmp_path / "w.npz"
+    assert window.save_weights_to(str(path))
+    from bp_desktop.io import load_weights
+    net, metadata = load_weights(path)
+    assert metadata["iteration"] == 4
+    ws = window.workspace
+    expected = net.backprop(ws.X_train, ws.Y_train, window.snapshot.lam).deltas[1][0, 1]
+    window.canvas.select_unit(1, 1)
+    assert window.snapshot.deltas[1][0, 1] == expected
+    assert fmt(expected) in window.inspector.explanation_text()
+    assert "after 4 iterations" in window.inspector.title.text()
