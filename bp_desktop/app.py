@@ -44,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from bp_desktop.ui.launch import build_window, take_screenshot
 
+    from threadpoolctl import threadpool_limits
+
+    # one BLAS thread for the whole app: two are slower on a busy machine (measured), and the
+    # second core is the GUI's while the trainer thread computes
+    threadpool_limits(1, "blas")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = build_window(app, args)
     if window is None:

@@ -6,7 +6,7 @@ engine's spec objects and emits signals when the user asks for a change.
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QSizePolicy, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from bp_desktop.core import OPTIMIZERS
@@ -110,6 +110,10 @@ class ControlPanel(QWidget):
         open_file = QToolButton()
         open_file.setDefaultAction(actions["open"])
         open_file.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.current_dataset = QLabel()
+        self.current_dataset.setObjectName("currentDataset")
+        self.current_dataset.setWordWrap(True)
+        form.addRow("In use", self.current_dataset)
         form.addRow(self.load_builtin)
         form.addRow("Or a file", open_file)
         self.scaling = _combo("scaling")
@@ -134,6 +138,14 @@ class ControlPanel(QWidget):
 
     def _emit_dataset(self) -> None:
         self.dataset_requested.emit(*self.builtin_request())
+
+    def show_current_dataset(self, dataset, m_train: int) -> None:
+        """Name the dataset being trained on (a file's name, or the built-in's)."""
+        source = dataset.source
+        where = source.split(":", 1)[1] if source.startswith("builtin:") else source
+        self.current_dataset.setText(f"<b>{dataset.name}</b>, {dataset.m} examples "
+                                     f"({m_train} for training)")
+        self.current_dataset.setToolTip(where)
 
     def select_builtin(self, name: str) -> None:
         index = self.builtin.findData(name)

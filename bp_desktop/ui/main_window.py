@@ -107,7 +107,8 @@ class MainWindow(QMainWindow):
             "reset": a("actionReset", "Reset", "Ctrl+R", "Back to iteration 0 with the same initial Θ (same seed)", self.reset),
             "gradcheck": a("actionGradientCheck", "Gradient check", "Ctrl+G",
                            "Compare backprop's D with central differences (the course's checkNNGradients)", self.gradient_check),
-            "export": a("actionExportWeights", "Export weights…", "Ctrl+E", "Save Θ to .mat, .npz, .json or CSV", self.export_weights),
+            "export": a("actionExportWeights", "Export weights…", "Ctrl+E",
+                        "Save Θ to .mat (Octave/MATLAB), .npz, .json or a .zip of CSV files", self.export_weights),
             "import": a("actionImportWeights", "Import weights…", "Ctrl+I", "Load Θ from a weights file", self.import_weights),
             "save_session": a("actionSaveSession", "Save session…", "Ctrl+S",
                               "Save data, network, Θ, optimiser state and cost history to continue later", self.save_session),
@@ -360,8 +361,11 @@ class MainWindow(QMainWindow):
         self.snapshot = None
         self._show(run.preview())
         self.canvas.select_unit(min(1, len(network.layer_sizes) - 1), 0)
-        self.status_labels["reason"].setText(f"{dataset.name}: m = {dataset.m}, n = {dataset.n}, "
-                                             f"K = {dataset.num_classes}")
+        self.controls.show_current_dataset(dataset, len(workspace.X_train))
+        validation = 0 if workspace.X_val is None else len(workspace.X_val)
+        self.status_labels["reason"].setText(
+            f"{dataset.name}: {dataset.m} examples (m = {len(workspace.X_train)} for training, "
+            f"{validation} for validation), n = {dataset.n}, K = {dataset.num_classes}")
 
     # --- training actions ------------------------------------------------------------------------------
     def toggle_training(self) -> None:
@@ -392,6 +396,9 @@ class MainWindow(QMainWindow):
     def _on_hyperparameters_changed(self, changes: dict) -> None:
         if self.controller is not None:
             self.controller.set_hyperparameters(**changes)
+            if not self.controller.is_running():
+                self.statusBar().showMessage("The new settings take effect at the next iteration; "
+                                             "the numbers shown are those of the last one.", 6000)
 
     def _on_stop_criteria_changed(self, criteria) -> None:
         if self.controller is not None:

@@ -268,3 +268,22 @@ def test_after_steps_the_inspector_explains_the_exported_weights(qtbot, window, 
     assert window.snapshot.deltas[1][0, 1] == expected
     assert fmt(expected) in window.inspector.explanation_text()
     assert "after 4 iterations" in window.inspector.title.text()
+
+
+def test_screenshot_mode_refuses_a_unit_that_does_not_exist(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "bp_desktop", "--screenshot", str(tmp_path / "x.png"),
+                             "--dataset", "xor", "--select", "5:9"], capture_output=True, text=True,
+                            timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 2
+    assert "layer 5 has no unit 9" in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_the_data_box_names_the_dataset_in_use(qtbot, window, tmp_path):
+    path = tmp_path / "heights.csv"
+    rows = "\n".join(f"{h},{w},{'tall' if h > 170 else 'short'}" for h, w in
+                     [(150 + 3 * k, 50 + k) for k in range(20)])
+    path.write_text("height,weight,label\n" + rows + "\n")
+    assert window.load_file_now(str(path))
+    assert "heights" in window.controls.current_dataset.text()
+    assert window.controls.current_dataset.toolTip() == str(path)
