@@ -9,7 +9,8 @@ DIST := dist/bp-desktop
 # the program the menu entry starts: the bp-desktop on PATH, else this checkout's .venv
 BP_DESKTOP ?= $(or $(shell command -v bp-desktop 2>/dev/null),$(abspath $(BIN))/bp-desktop)
 
-.PHONY: run test test-fast bench package package-smoke install-desktop uninstall-desktop clean
+.PHONY: run test test-fast bench bench-core bench-csv bench-trainer bench-canvas bench-cost-plot \
+	package package-smoke install-desktop uninstall-desktop clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else \"bp-desktop needs Python 3.11 or newer; $(PYTHON) is \" + sys.version.split()[0])"
@@ -34,9 +35,28 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
-## bench: the benchmarks behind README's Performance section
-bench: $(STAMP)
+## bench: every benchmark behind README's Performance section (several minutes)
+bench: bench-core bench-csv bench-trainer bench-canvas bench-cost-plot
+
+## bench-core: one full-batch backprop against the per-example loop, a rows port and the GEMM ceiling
+bench-core: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_core.py
+
+## bench-csv: CSV loading speed and memory against numpy.loadtxt
+bench-csv: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_csv.py
+
+## bench-trainer: training throughput with the window's pump attached, GUI responsiveness
+bench-trainer: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_trainer.py
+
+## bench-canvas: network canvas frame time for 400-25-10, idle and while training
+bench-canvas: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_canvas.py
+
+## bench-cost-plot: cost curve repaint at up to a million points
+bench-cost-plot: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_cost_plot.py
 
 ## package: the standalone one-folder build in dist/bp-desktop/ (PyInstaller, installed into .venv on demand)
 package: $(PACKAGE_STAMP)

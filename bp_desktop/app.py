@@ -7,7 +7,6 @@ import sys
 
 from bp_desktop import __version__
 
-DEFAULT_DATASET = "spiral"
 HEADLESS_COMMANDS = ("train", "gradcheck", "predict")
 
 
@@ -19,7 +18,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                     + ", ".join(HEADLESS_COMMANDS) + " (see 'bp-desktop train --help').")
     parser.add_argument("--dataset", default=None,
                         help=f"built-in dataset name (e.g. xor, spiral, iris, digits) or a CSV path; "
-                             f"default: the last one used, else {DEFAULT_DATASET}")
+                             f"default: the last one used, else the two-arm spiral")
     parser.add_argument("--hidden", type=int, action="append",
                         help="units of a hidden layer (repeat for more layers), e.g. --hidden 8 --hidden 8")
     parser.add_argument("--screenshot", metavar="PNG",
@@ -53,6 +52,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from bp_desktop.ui.launch import build_window, take_screenshot
 
+    from threadpoolctl import threadpool_limits
+
+    # one BLAS thread for the whole app: two are slower on a busy machine (measured), and the
+    # second core is the GUI's while the trainer thread computes
+    threadpool_limits(1, "blas")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = build_window(app, args)
     if window is None:

@@ -162,11 +162,16 @@ class ConjugateGradient(Optimizer):
         self._ls_failed = False
         self._current: BackpropResult | None = None
         self._key: tuple | None = None      # what _current was computed for
+        self._loaded_lam: float | None = None  # λ that a state from load_state() belongs to
 
     def state(self):
         if self._s is None:
             return {}
-        return {"s": self._s.copy(), "d1": self._d1, "z1": self._z1, "ls_failed": self._ls_failed}
+        # λ is part of the state: the direction s belongs to J with this λ; a step with
+        # another λ restarts along −∇J, after a load_state() as without one.
+        lam = self._key[2] if self._key is not None else self._loaded_lam
+        return {"s": self._s.copy(), "d1": self._d1, "z1": self._z1, "ls_failed": self._ls_failed,
+                "lam": lam}
 
     def load_state(self, state):
         self.reset()
@@ -174,6 +179,8 @@ class ConjugateGradient(Optimizer):
             self._s = np.array(state["s"], dtype=float)
             self._d1, self._z1 = float(state["d1"]), float(state["z1"])
             self._ls_failed = bool(state["ls_failed"])
+            lam = state.get("lam")
+            self._loaded_lam = None if lam is None else float(lam)
 
     def _evaluate_start(self, network, X, Y, lam) -> BackpropResult:
         """Backprop at Θ_t, reusing the accepted point of the last line search when the
@@ -182,7 +189,8 @@ class ConjugateGradient(Optimizer):
         if (self._current is not None and self._key is not None and self._key[:3] == key
                 and np.array_equal(self._key[3], network.params)):
             return self._current
-        fresh = self._key is not None or self._s is None
+        fresh = (self._key is not None or self._s is None
+                 or (self._loaded_lam is not None and self._loaded_lam != float(lam)))
         result = network.backprop(X, Y, lam)
         if fresh:  # data, λ or weights changed under us (or first call): steepest descent
             self._s = -result.gradient_vector

@@ -34,6 +34,11 @@ class BuiltinInfo:
     parameters: dict[str, object] = field(default_factory=dict)  # name -> default
     is_2d: bool = False
 
+    @property
+    def limits(self) -> dict[str, tuple[int | float, int | float]]:
+        """Smallest and largest allowed value of each parameter (for spin boxes)."""
+        return {name: _LIMITS[name][1:] for name in self.parameters}
+
 
 Generator = Callable[..., tuple[np.ndarray, np.ndarray, list[str]]]
 

@@ -1,10 +1,13 @@
 """Reading a CSV file into a Dataset, or explaining exactly what is wrong with it.
 
 Two passes share one set of rules. The fast pass hands the numeric body to
-numpy.loadtxt (C speed); if anything at all looks off there, the careful pass reads
-row by row, and it is the careful pass that decides: it either finds the exact line
-and column to complain about or returns the data. So a message never depends on
-which pass ran, and every failure is a DatasetError.
+numpy.loadtxt (C speed), a block of lines at a time; if anything at all looks off there,
+the careful pass reads row by row, and it is the careful pass that decides: it either
+finds the exact line and column to complain about or returns the data. So a message never
+depends on which pass ran, and every failure is a DatasetError.
+
+Memory: the decoded text, the final array and one block of lines at a time; never a
+Python object per line of the whole file.
 """
 from __future__ import annotations
 
@@ -25,11 +28,16 @@ from .dataset import Dataset, DatasetError, make_dataset
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 MAX_CLASSES = 1000
+MAX_COLUMNS = 100_000
+MAX_LABEL_CHARS = 200       # class names are for legends; numpy stores every label at the longest width
+MAX_ONE_HOT_BYTES = 512 * 1024 * 1024  # Y is m × K float64: a wrong label column must not exhaust memory
 WHITESPACE = " "          # as a delimiter: any run of spaces and tabs (Octave's save -ascii)
 AUTO_DELIMITERS = (",", ";", "\t", WHITESPACE)  # detection order breaks ties
 _DETECTION_SAMPLE = 20    # non-blank lines looked at to detect delimiter and header
 _BLOCK_CHARS = 1 << 20    # text per loadtxt call: progress granularity, bounded temporaries
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NOT_DELIMITERS = '0123456789.+-eE"\r\n#'  # parts of numbers, quotes, line ends, comments
+_INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
 _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"[+-]?(?:[0-9]+,[0-9]*|,[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
@@ -41,26 +49,29 @@ def load_csv(path: str | os.PathLike, *, label_column: int | str | None = None,
              max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> Dataset:
     """A Dataset from a CSV file: features are all columns but the label column.
 
-    label_column: 0-based index, negative index or header name; default the last column.
+    label_column: 0-based index, negative index or header name (a string of digits is an
+    index unless a header cell says exactly that); default the last column.
     has_header / delimiter: detected when None. delimiter "," ";" "\\t", or " " for runs of
     whitespace. With ";" a decimal comma (1,5) is read as 1.5.
-    progress(fraction) is called now and then from the calling thread.
+    progress(fraction) is called now and then from the calling thread; an exception it
+    raises ends the load and propagates unchanged (a way to cancel).
     Raises DatasetError naming file, line (as an editor counts) and column on bad input.
     """
     path = Path(path)
     _check_options(path.name, has_header, max_bytes)
     report = _ProgressReporter(progress)
     raw = _read_bytes(path, max_bytes, report)
-    lines = _text_lines(_decode(raw, path.name))
-    layout = _detect_layout(lines, path.name, label_column, has_header, delimiter)
-    X, labels = _parse_body(lines, layout, report)
+    sha256 = hashlib.sha256(raw).hexdigest()
+    text = _Text(_decode(raw, path.name))
+    del raw  # the text is all we need from here on
+    layout = _detect_layout(text, path.name, label_column, has_header, delimiter)
+    X, labels = _parse_body(text, layout, report)
     class_names, y = _classes(labels, layout)
     report(1.0)
     X.setflags(write=False)
-    n = X.shape[1]
     return make_dataset(X, y, class_names=class_names, feature_names=layout.feature_names,
-                        source=str(path), name=path.stem, sha256=hashlib.sha256(raw).hexdigest(),
-                        image_shape=_square_image_shape(n))
+                        source=str(path.absolute()), name=path.stem, sha256=sha256,
+                        image_shape=_square_image_shape(X.shape[1]))
 
 
 # ---------------------------------------------------------------- messages
@@ -134,7 +145,7 @@ def _decode(raw: bytes, file: str) -> str:
             raise _fail(file, "starts like UTF-16 text but is not valid UTF-16; save it as UTF-8") from None
         if "\x00" in text:
             raise _fail(file, "contains a NUL character, so it is binary data, not a CSV text file",
-                        len(_text_lines(text[:text.index("\x00")])))
+                        _Text(text[:text.index("\x00")]).line_count)
         return text
     nul = raw.find(b"\x00")
     if nul >= 0:
@@ -153,11 +164,39 @@ def _line_of_offset(raw: bytes, offset: int) -> int:
     return head.count(b"\n") + head.count(b"\r") + 1
 
 
-def _text_lines(text: str) -> list[str]:
-    """Lines as an editor numbers them: CRLF, CR and LF all end a line; nothing else does."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.split("\n")
+class _Text:
+    """The decoded file with one line end, "\n", and its lines as an editor numbers them:
+    CRLF, CR and LF each end a line, nothing else does, and a final line end opens an
+    empty last line."""
+
+    def __init__(self, text: str):
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.text = text
+        self.line_count = text.count("\n") + 1
+
+    @property
+    def last_text_line(self) -> int:
+        """The last line that can hold text (1-based)."""
+        return self.line_count - self.text.endswith("\n")
+
+    def offset_of(self, line_index: int) -> int:
+        """Where the 0-based line starts in the text."""
+        offset = 0
+        for _ in range(line_index):
+            offset = self.text.index("\n", offset) + 1
+        return offset
+
+    def lines(self, start_index: int = 0) -> Iterator[str]:
+        """The lines from the 0-based start_index on, one at a time, without line ends."""
+        text, offset = self.text, self.offset_of(start_index)
+        while True:
+            end = text.find("\n", offset)
+            if end < 0:
+                yield text[offset:]
+                return
+            yield text[offset:end]
+            offset = end + 1
 
 
 # ---------------------------------------------------------------- records
@@ -169,15 +208,16 @@ class _Record:
     fields: list[str]
 
 
-def _records(lines: list[str], start: int, delimiter: str, file: str) -> Iterator[_Record]:
-    """Non-blank records from lines[start:] (0-based), quotes honoured; blank ones skipped."""
+def _records(lines: Iterator[str], start: int, delimiter: str, file: str) -> Iterator[_Record]:
+    """Non-blank records from `lines`, the first of which has 0-based index `start`; quotes
+    honoured, blank records skipped."""
     if delimiter == WHITESPACE:
-        for index in range(start, len(lines)):
-            fields = [_unquote(field) for field in lines[index].split()]
+        for index, line in enumerate(lines, start):
+            fields = [] if _is_comment(line) else [_unquote(field) for field in line.split()]
             if any(field.strip() for field in fields):
                 yield _Record(index + 1, index + 1, fields)
         return
-    source = (line + "\n" for line in itertools.islice(lines, start, None))
+    source = ("\n" if _is_comment(line) else line + "\n" for line in lines)  # keeps line numbers
     reader = csv.reader(source, delimiter=delimiter, quotechar='"', doublequote=True,
                         skipinitialspace=True, strict=False)
     consumed = start
@@ -187,10 +227,17 @@ def _records(lines: list[str], start: int, delimiter: str, file: str) -> Iterato
         except StopIteration:
             return
         except csv.Error as error:
-            raise _fail(file, f"cannot be read as CSV ({error})", consumed + 1) from None
+            problem = (f"a cell is longer than {csv.field_size_limit()} characters"
+                       if "field limit" in str(error) else f"cannot be read as CSV ({error})")
+            raise _fail(file, problem, consumed + 1) from None
         first, consumed = consumed + 1, start + reader.line_num
         if any(field.strip() for field in fields):
             yield _Record(first, consumed, fields)
+
+
+def _is_comment(line: str) -> bool:
+    """A whole-line comment, as Octave's `save` writes above the numbers (# name: X)."""
+    return line.lstrip().startswith("#")
 
 
 def _unquote(field: str) -> str:
@@ -211,7 +258,7 @@ class _Layout:
     delimiter: str
     header: list[str] | None
     header_line: int           # 1-based line of the header (0 without one)
-    header_last_line: int      # lines before the body (0 without a header)
+    body_start: int            # 0-based index of the first line after the header
     columns: int
     label: int                 # 0-based label column
     feature_names: list[str]
@@ -231,24 +278,30 @@ class _Layout:
         return f"column {j + 1}"
 
 
-def _detect_layout(lines: list[str], file: str, label_column, has_header, delimiter) -> _Layout:
-    delimiter = _checked_delimiter(delimiter, file) if delimiter is not None else _sniff_delimiter(lines, file)
-    head = list(itertools.islice(_records(lines, 0, delimiter, file), 2))
+def _detect_layout(text: _Text, file: str, label_column, has_header, delimiter) -> _Layout:
+    start, excel_delimiter = _excel_separator_line(text)
+    if delimiter is None:
+        delimiter = excel_delimiter or _sniff_delimiter(text, start, file)
+    delimiter = _checked_delimiter(delimiter, file)
+    head = list(itertools.islice(_records(text.lines(start), start, delimiter, file), 2))
     if not head:
-        message = "the file is empty" if not any(lines) else "the file has only blank lines"
+        message = "the file is empty" if not text.text else "the file has only blank or comment lines"
         raise _fail(file, message)
     first = head[0]
-    _check_closed_quotes(first, lines, file)
+    _check_closed_quotes(first, text, file)
     columns = len(first.fields)
+    if columns > MAX_COLUMNS:
+        raise _fail(file, f"{columns} columns; at most {MAX_COLUMNS} are supported", first.line)
     if columns < 2:
         raise _fail(file, f"only one column found ({_quote(first.fields[0])}); a CSV file needs feature "
                           "columns and a label column, separated by commas, semicolons, tabs or spaces",
                     first.line)
-    header_given = has_header if has_header is not None else isinstance(label_column, str) or None
-    if header_given is None:
-        label = _label_index(label_column, columns, None, file)
-        header_given = _looks_like_header(head, label, delimiter == ";")
-    header = first.fields if header_given else None
+    if has_header is None and isinstance(label_column, str) and not _INTEGER.fullmatch(label_column.strip()):
+        has_header = True  # a label column named by its header
+    if has_header is None:
+        label_guess = _label_index(label_column, columns, None, file)
+        has_header = _looks_like_header(head, label_guess, delimiter == ";")
+    header = first.fields if has_header else None
     label = _label_index(label_column, columns, header, file)
     if header is not None and len(head) == 1:
         raise _fail(file, "there is only a header row, no data rows below it", first.line)
@@ -256,25 +309,35 @@ def _detect_layout(lines: list[str], file: str, label_column, has_header, delimi
              else [f"x{j + 1}" for j in range(columns)])
     feature_names = [name for j, name in enumerate(names) if j != label]
     return _Layout(file, delimiter, header, first.line if header else 0,
-                   first.last_line if header else 0, columns, label, feature_names)
+                   first.last_line if header else start, columns, label, feature_names)
+
+
+def _excel_separator_line(text: _Text) -> tuple[int, str | None]:
+    """Excel's optional first line `sep=;` names the delimiter: (lines to skip, delimiter)."""
+    end = text.text.find("\n")
+    first = text.text if end < 0 else text.text[:end]
+    if len(first) == 5 and first.startswith("sep=") and first[4] not in _NOT_DELIMITERS:
+        return (1 if end >= 0 else 0), first[4]
+    return 0, None
 
 
 def _checked_delimiter(delimiter, file: str) -> str:
-    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '0123456789.+-eE"\r\n':
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in _NOT_DELIMITERS:
         raise _fail(file, f"the delimiter must be one character such as , ; tab or space "
                           f"(not a quote or part of a number); got {delimiter!r}")
     return delimiter
 
 
-def _sniff_delimiter(lines: list[str], file: str) -> str:
+def _sniff_delimiter(text: _Text, start: int, file: str) -> str:
     """The candidate that splits the first lines into the most consistent, most numeric fields."""
-    sample = [line for line in itertools.islice((l for l in lines if l.strip()), _DETECTION_SAMPLE)]
+    sample = list(itertools.islice((line for line in text.lines(start)
+                                    if line.strip() and not _is_comment(line)), _DETECTION_SAMPLE))
 
     def score(candidate: str):
         try:
-            rows = [r.fields for r in _records(sample, 0, candidate, file)]
-        except DatasetError:
-            return (False, False, 0.0, 0)
+            rows = [r.fields for r in _records(iter(sample), 0, candidate, file)]
+        except DatasetError:  # e.g. a huge quoted cell: judge the plain split, parsing will explain
+            rows = [line.split(candidate) if candidate != WHITESPACE else line.split() for line in sample]
         if not rows:
             return (False, False, 0.0, 0)
         widths = {len(fields) for fields in rows}
@@ -301,7 +364,10 @@ def _label_index(label_column, columns: int, header: list[str] | None, file: str
     if label_column is None:
         return columns - 1
     if isinstance(label_column, str):
-        return _label_by_name(label_column, header, file)
+        names = [" ".join(field.split()) for field in header or []]
+        if not _INTEGER.fullmatch(label_column.strip()) or label_column.strip() in names:
+            return _label_by_name(label_column, header, file)
+        label_column = int(label_column)  # "-1" from a command line: an index, unless a header name
     if isinstance(label_column, bool) or not hasattr(label_column, "__index__"):
         raise _fail(file, f"the label column must be a column number or a header name; got {label_column!r}")
     index = label_column.__index__()
@@ -313,7 +379,8 @@ def _label_index(label_column, columns: int, header: list[str] | None, file: str
 
 def _label_by_name(name: str, header: list[str] | None, file: str) -> int:
     if header is None:
-        raise _fail(file, f"the label column is given by name ({_quote(name)}) but the file has no header row")
+        raise _fail(file, f"the label column is given by name ({_quote(name)}) "
+                          "but the file has no header row")
     names = [" ".join(field.split()) for field in header]
     for matches in ([j for j, h in enumerate(names) if h == name.strip()],
                     [j for j, h in enumerate(names) if h.casefold() == name.strip().casefold()]):
@@ -326,45 +393,94 @@ def _label_by_name(name: str, header: list[str] | None, file: str) -> int:
     raise _fail(file, f"there is no column {_quote(name)} in the header; columns are {shown}")
 
 
-def _check_closed_quotes(record: _Record, lines: list[str], file: str) -> None:
+def _check_closed_quotes(record: _Record, text: _Text, file: str) -> None:
     """A quoted cell that swallows the rest of the file has lost its closing quote."""
-    last_text_line = len(lines) - (lines[-1] == "")  # a final line end does not start a new line
-    spans_to_end = record.last_line > record.line and record.last_line >= last_text_line
-    if spans_to_end and sum(line.count('"') for line in lines[record.line - 1:record.last_line]) % 2:
-        raise _fail(file, f"a quoted cell opened here is never closed (it runs to the end of the "
-                          f"file, line {last_text_line}); is a closing quote missing?", record.line)
+    last = text.last_text_line
+    if record.last_line > record.line and record.last_line >= last:
+        if text.text.count('"', text.offset_of(record.line - 1)) % 2:
+            raise _fail(file, f"a quoted cell opened here is never closed (it runs to the end of the "
+                              f"file, line {last}); is a closing quote missing?", record.line)
 
 
 # ---------------------------------------------------------------- body
 
-def _parse_body(lines: list[str], layout: _Layout, report: _ProgressReporter) -> tuple[np.ndarray, list[str]]:
-    fast = _parse_body_fast(lines, layout, report)
-    return fast if fast is not None else _parse_body_careful(lines, layout, report)
+def _parse_body(text: _Text, layout: _Layout, report: _ProgressReporter) -> tuple[np.ndarray, np.ndarray]:
+    fast = _parse_body_fast(text, layout, report)
+    return fast if fast is not None else _parse_body_careful(text, layout, report)
 
 
-def _parse_body_fast(lines, layout: _Layout, report) -> tuple[np.ndarray, list[str]] | None:
-    """numpy.loadtxt on plain numeric rows; None as soon as anything needs a closer look."""
-    rows = [line for line in itertools.islice(lines, layout.header_last_line, None)
-            if line and not line.isspace()]
-    if not rows or any('"' in row for row in rows):
+def _parse_body_fast(text: _Text, layout: _Layout, report) -> tuple[np.ndarray, np.ndarray] | None:
+    """numpy.loadtxt on plain numeric rows, a block of lines at a time; None as soon as
+    anything needs a closer look (quotes, a ragged row, an empty label, a bad number)."""
+    body, start = text.text, text.offset_of(layout.body_start)
+    if body.find('"', start) >= 0:
         return None
-    labels = _split_labels(rows, layout)
-    if labels is None:
+    rows_out = _RowCollector(body.count("\n", start) + 1, layout.columns - 1, len(body))
+    labels: list[np.ndarray] = []
+    comments = body.find("#", start) >= 0
+    for block_end, rows in _line_blocks(body, start, comments):
+        block_labels = _split_labels(rows, layout)
+        values = _loadtxt(rows, layout) if block_labels is not None else None
+        if values is None:
+            return None
+        rows_out.append(values)
+        labels.append(np.array(block_labels, dtype=str))
+        report(0.2 + 0.75 * block_end / len(body))
+    X = rows_out.array()
+    if X is None or not np.isfinite(X).all():
         return None
+    return X, np.concatenate(labels)
+
+
+def _line_blocks(body: str, start: int, comments: bool) -> Iterator[tuple[int, list[str]]]:
+    """(end offset, lines other than blank and comment lines) for blocks of about
+    _BLOCK_CHARS characters."""
+    while start < len(body):
+        end = body.find("\n", start + _BLOCK_CHARS)
+        end = len(body) if end < 0 else end
+        rows = [line for line in body[start:end].split("\n")
+                if line and not line.isspace() and not (comments and _is_comment(line))]
+        if rows:
+            yield end, rows
+        start = end + 1
+
+
+def _loadtxt(rows: list[str], layout: _Layout) -> np.ndarray | None:
     if layout.decimal_comma:
         rows = [row.replace(",", ".") for row in rows]
-    X = np.empty((len(rows), layout.columns - 1))
-    block = max(1, _BLOCK_CHARS // max(len(rows[0]), 1))
-    delimiter = None if layout.delimiter == WHITESPACE else layout.delimiter
     try:
-        for start in range(0, len(rows), block):
-            X[start:start + block] = np.loadtxt(
-                rows[start:start + block], delimiter=delimiter, comments=None, quotechar=None,
-                usecols=layout.features, dtype=np.float64, ndmin=2)
-            report(0.2 + 0.75 * min(start + block, len(rows)) / len(rows))
-    except Exception:  # noqa: BLE001 - any trouble: the careful pass explains it
+        values = np.loadtxt(rows, delimiter=None if layout.delimiter == WHITESPACE else layout.delimiter,
+                            comments=None, quotechar=None, usecols=layout.features,
+                            dtype=np.float64, ndmin=2)
+    except Exception:  # noqa: BLE001 - any trouble at all: the careful pass explains it
         return None
-    return (X, labels) if np.isfinite(X).all() else None
+    return values if values.shape == (len(rows), layout.columns - 1) else None
+
+
+class _RowCollector:
+    """Rows of features gathered block by block into one array. Filled in place when the
+    line count bounds the size sensibly, else concatenated at the end (a file of mostly
+    blank lines must not make us allocate for rows that never come)."""
+
+    def __init__(self, max_rows: int, n: int, text_chars: int):
+        sensible = max_rows * n * 8 <= 4 * text_chars + (1 << 20)
+        self._array = np.empty((max_rows, n)) if sensible else None
+        self._blocks: list[np.ndarray] = []
+        self._filled = 0
+
+    def append(self, values: np.ndarray) -> None:
+        if self._array is not None:
+            self._array[self._filled:self._filled + len(values)] = values
+        else:
+            self._blocks.append(values)
+        self._filled += len(values)
+
+    def array(self) -> np.ndarray | None:
+        if self._filled == 0:
+            return None
+        if self._array is not None:
+            return self._array[:self._filled]
+        return np.concatenate(self._blocks)
 
 
 def _split_labels(rows: list[str], layout: _Layout) -> list[str] | None:
@@ -384,29 +500,33 @@ def _split_labels(rows: list[str], layout: _Layout) -> list[str] | None:
             labels = [row.partition(d)[0].strip() for row in rows]
         else:
             labels = [row.split(d)[label].strip() for row in rows]
-    return labels if all(labels) else None
+    return labels if all(0 < len(label) <= MAX_LABEL_CHARS for label in labels) else None
 
 
-def _parse_body_careful(lines, layout: _Layout, report) -> tuple[np.ndarray, list[str]]:
+def _parse_body_careful(text: _Text, layout: _Layout, report) -> tuple[np.ndarray, np.ndarray]:
     """Row by row with Python's csv module: the exact line and column of the first problem."""
     file, features = layout.file, layout.features
-    values, labels = array("d"), []
-    for record in _records(lines, layout.header_last_line, layout.delimiter, file):
-        _check_record(record, layout, lines)
+    values, labels, label_blocks = array("d"), [], []
+    for record in _records(text.lines(layout.body_start), layout.body_start, layout.delimiter, file):
+        _check_record(record, layout, text)
         fields = record.fields
         values.extend(_cell_value(fields[j], record.line, j, layout) for j in features)
         labels.append(fields[layout.label].strip())
-        if len(labels) % 4096 == 0:
-            report(0.2 + 0.75 * record.line / len(lines))
-    if not labels:
+        if len(labels) == 4096:  # keep labels compact: no str object per row of a big file
+            label_blocks.append(np.array(labels, dtype=str))
+            labels = []
+            report(0.2 + 0.75 * record.line / text.line_count)
+    label_blocks.append(np.array(labels, dtype=str))
+    all_labels = np.concatenate(label_blocks)
+    if all_labels.size == 0:
         raise _fail(file, "there is only a header row, no data rows below it", layout.header_line)
-    X = np.frombuffer(values, dtype=np.float64).reshape(len(labels), len(features))
-    return X.copy(), labels
+    X = np.frombuffer(values, dtype=np.float64).reshape(all_labels.size, len(features))
+    return X.copy(), all_labels
 
 
-def _check_record(record: _Record, layout: _Layout, lines: list[str]) -> None:
+def _check_record(record: _Record, layout: _Layout, text: _Text) -> None:
     file, fields = layout.file, record.fields
-    _check_closed_quotes(record, lines, file)
+    _check_closed_quotes(record, text, file)
     if len(fields) != layout.columns:
         reference = (f"the header on line {layout.header_line}" if layout.header
                      else "the first row")
@@ -421,6 +541,10 @@ def _check_record(record: _Record, layout: _Layout, lines: list[str]) -> None:
         trailing = layout.header and layout.label == layout.columns - 1 and not layout.header[-1].strip()
         hint = " (does every line end with a delimiter?)" if trailing else ""
         raise _fail(file, f"the label is empty{hint}", record.line, layout.column_name(layout.label))
+    if len(label.strip()) > MAX_LABEL_CHARS:
+        raise _fail(file, f"the label {_quote(label.strip())} is {len(label.strip())} characters long; "
+                          f"class names may have at most {MAX_LABEL_CHARS}", record.line,
+                    layout.column_name(layout.label))
 
 
 def _cell_value(cell: str, line: int, j: int, layout: _Layout) -> float:
@@ -447,9 +571,9 @@ def _cell_value(cell: str, line: int, j: int, layout: _Layout) -> float:
 
 # ---------------------------------------------------------------- classes
 
-def _classes(labels: list[str], layout: _Layout) -> tuple[list[str], np.ndarray]:
+def _classes(labels: np.ndarray, layout: _Layout) -> tuple[list[str], np.ndarray]:
     """Class names in a stable order (numbers numerically, words alphabetically) and y."""
-    spellings, inverse = np.unique(np.array(labels, dtype=str), return_inverse=True)
+    spellings, inverse = np.unique(labels, return_inverse=True)
     spellings = [str(s) for s in spellings]
     column = layout.column_name(layout.label)
     if len(spellings) > MAX_CLASSES:
@@ -463,6 +587,12 @@ def _classes(labels: list[str], layout: _Layout) -> tuple[list[str], np.ndarray]
     if len(distinct) < 2:
         raise _fail(layout.file, f"every row has the label {_quote(labels[0])}; "
                                  "a classifier needs at least two classes", column=column)
+    one_hot_bytes = labels.size * len(distinct) * 8
+    if one_hot_bytes > MAX_ONE_HOT_BYTES:
+        raise _fail(layout.file, f"{labels.size} examples × {len(distinct)} classes need "
+                                 f"{_size(one_hot_bytes)} "
+                                 f"for the one-hot Y (limit {_size(MAX_ONE_HOT_BYTES)}); is this really "
+                                 "the label column?", column=column)
     position = {key: k for k, key in enumerate(distinct)}
     names: dict[int, str] = {}
     for spelling, key in zip(spellings, keys):

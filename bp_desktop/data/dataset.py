@@ -30,14 +30,26 @@ class Dataset:
     sha256: str                   # of the file's bytes (or of the generated arrays)
     name: str                     # short display name
     image_shape: tuple[int, int] | None = field(default=None)
+    # each example's 0-based row in the original data (the file's data rows), kept through
+    # subsets and splits so a view can say which row of the file "example t" is
+    source_rows: np.ndarray | None = field(default=None)
 
     def __post_init__(self) -> None:
         X = _read_only(np.asarray(self.X, dtype=np.float64))
         y = _read_only(np.asarray(self.y, dtype=np.int64))
         Y = _read_only(np.asarray(self.Y, dtype=np.float64))
         m, n, K = _checked_shapes(X, y, Y, self.class_names, self.feature_names)
-        if self.image_shape is not None and int(np.prod(self.image_shape)) != n:
-            raise DatasetError(f"image shape {self.image_shape} does not hold {n} features")
+        if self.image_shape is not None:
+            shape = tuple(int(side) for side in self.image_shape)
+            if len(shape) != 2 or shape[0] * shape[1] != n:
+                raise DatasetError(f"image shape {self.image_shape} does not hold {n} features")
+            object.__setattr__(self, "image_shape", shape)
+        if self.source_rows is not None:
+            rows = _read_only(np.asarray(self.source_rows, dtype=np.int64))
+            if rows.shape != (m,):
+                raise DatasetError(f"source_rows must hold one row number per example ({m}); "
+                                   f"got shape {rows.shape}")
+            object.__setattr__(self, "source_rows", rows)
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "Y", Y)
@@ -65,13 +77,18 @@ class Dataset:
         return Dataset(X=self.X[rows], y=self.y[rows], Y=self.Y[rows],
                        class_names=self.class_names, feature_names=self.feature_names,
                        source=self.source, sha256=self.sha256, name=name or self.name,
-                       image_shape=self.image_shape)
+                       image_shape=self.image_shape, source_rows=self.original_rows[rows])
 
     def with_features(self, X: np.ndarray) -> Dataset:
         """The same examples with new feature values (e.g. after scaling)."""
         return Dataset(X=X, y=self.y, Y=self.Y, class_names=self.class_names,
                        feature_names=self.feature_names, source=self.source, sha256=self.sha256,
-                       name=self.name, image_shape=self.image_shape)
+                       name=self.name, image_shape=self.image_shape, source_rows=self.source_rows)
+
+    @property
+    def original_rows(self) -> np.ndarray:
+        """Each example's 0-based row in the original data (0..m−1 for a dataset as loaded)."""
+        return np.arange(self.m) if self.source_rows is None else self.source_rows
 
     def __repr__(self) -> str:
         return (f"Dataset({self.name!r}, m={self.m}, n={self.n}, K={self.num_classes}, "
@@ -86,7 +103,10 @@ def make_dataset(X: np.ndarray, y: np.ndarray, *, class_names: list[str],
     y = np.ascontiguousarray(y, dtype=np.int64)
     if sha256 is None:
         sha256 = arrays_sha256(X, y)
-    Y = one_hot(y, len(class_names))
+    K = len(class_names)
+    if y.ndim != 1 or (y.size and (y.min() < 0 or y.max() >= K)):
+        raise DatasetError(f"class indices must lie in 0..{K - 1}, one per example")
+    Y = one_hot(y, K)
     Y.setflags(write=False)  # ours alone: Dataset need not copy it
     return Dataset(X=X, y=y, Y=Y, class_names=class_names,
                    feature_names=feature_names, source=source, sha256=sha256, name=name,

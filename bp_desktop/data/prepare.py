@@ -126,6 +126,8 @@ def split(dataset: Dataset, *, train: float = 0.8, validation: float = 0.2, test
     """Stratified random split: each class is divided in the given fractions (as nearly as
     whole examples allow), so every set has the class mix of the whole. Same seed, same split."""
     fractions = _checked_fractions(train, validation, test)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise DatasetError(f"the split seed must be a whole number ≥ 0; got {seed!r}")
     rng = np.random.default_rng(seed)
     by_class = [rng.permutation(np.flatnonzero(dataset.y == k)) for k in range(dataset.num_classes)]
     sizes = np.array([len(rows) for rows in by_class])

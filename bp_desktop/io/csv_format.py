@@ -72,10 +72,14 @@ def _csv_text(theta: np.ndarray) -> str:
 
 def foreign_entries(folder: Path) -> list[str]:
     """Entries of an existing folder that a CSV weights folder would not hold: such a
-    folder is not replaced, so that saving never deletes the user's other files."""
+    folder is not replaced, so that saving never deletes the user's other files. Hidden
+    files (.DS_Store) do not count; hidden folders (.git) do."""
     return sorted(entry.name for entry in folder.iterdir()
-                  if not _ignored(entry.name)
-                  and not (entry.is_file() and (entry.name == MANIFEST or _CSV_NAME.fullmatch(entry.name))))
+                  if not entry.is_file() or not _ours_or_hidden(entry.name))
+
+
+def _ours_or_hidden(name: str) -> bool:
+    return name == MANIFEST or bool(_CSV_NAME.fullmatch(name)) or _ignored(name)
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -174,6 +174,8 @@ def _name(raw: bytes) -> str:
         name = raw.rstrip(b"\0").decode("ascii")
     except UnicodeDecodeError as error:
         raise ValueError("the file is corrupt: a variable name is not ASCII") from error
+    if not name:
+        return "(unnamed)"
     if not name.isprintable():
         raise ValueError(f"the file is corrupt: variable name {name!r:.40} is not printable")
     return name

@@ -44,7 +44,8 @@ def write_mat(stream: BinaryIO, thetas: list[np.ndarray], metadata: dict[str, An
 
 
 def read_mat(data: bytes) -> WeightsContent:
-    variables = _loadmat(data)
+    _refuse_other_formats(data)
+    variables = read_mat5(data)
     unknown = sorted(n for n in variables if n not in DESCRIPTIVE and not THETA_NAME.fullmatch(n))
     if unknown:
         raise ValueError(f"unknown variable(s) {', '.join(unknown)}; a weights file holds "
@@ -53,7 +54,12 @@ def read_mat(data: bytes) -> WeightsContent:
     thetas = [checked_theta(theta_name(l), variables[theta_name(l)]) for l in range(1, count + 1)]
     if "metadata_json" in variables:
         _require_complete(variables)
-    content = WeightsContent(thetas)
+    if "nn_params" in variables:
+        _check_nn_params(variables["nn_params"], thetas)
+    return _with_descriptive_variables(WeightsContent(thetas), variables)
+
+
+def _with_descriptive_variables(content: WeightsContent, variables: dict[str, Any]) -> WeightsContent:
     if "layer_sizes" in variables:
         content.layer_sizes = _whole_numbers("layer_sizes", variables["layer_sizes"])
     if "hidden_activation" in variables:
@@ -64,14 +70,7 @@ def read_mat(data: bytes) -> WeightsContent:
             content.metadata = parse_json(text)
         except ValueError as error:
             raise ValueError(f"metadata_json is not valid JSON: {error}") from error
-    if "nn_params" in variables:
-        _check_nn_params(variables["nn_params"], thetas)
     return content
-
-
-def _loadmat(data: bytes) -> dict[str, Any]:
-    _refuse_other_formats(data)
-    return read_mat5(data)
 
 
 def _refuse_other_formats(data: bytes) -> None:

@@ -137,7 +137,8 @@ def load_weights(path: str | os.PathLike[str]) -> tuple[Network, dict[str, Any]]
 def _read(path: Path, fmt: str) -> WeightsContent:
     if fmt == "csv-folder":
         if not path.is_dir():
-            raise ValueError("no such folder")
+            problem = "is a file, not a folder" if path.exists() else "no such file or folder"
+            raise ValueError(f"{problem} (a path without a suffix names a folder of CSV files)")
         return read_csv_folder(path)
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ValueError(f"is larger than {MAX_FILE_BYTES} bytes; not a weights file")

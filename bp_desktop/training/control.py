@@ -33,6 +33,7 @@ class RunControl:
         self._loop_done = False   # the loop has returned
         self._max_rate = 0.0
         self._next_due = 0.0      # time.monotonic() before which no paced iteration starts
+        self._last_grant = 0.0    # time.monotonic() of the last iteration granted
         self._last_ends_step = False
 
     # --- commands (any thread) ---------------------------------------------------------
@@ -82,8 +83,9 @@ class RunControl:
             raise ValueError(f"the maximum rate must be a finite number ≥ 0; got {iterations_per_second!r}")
         with self._condition:
             self._max_rate = rate
-            self._next_due = 0.0 if rate == 0 else self._next_due
-            self._condition.notify_all()  # a pacing wait recomputes its deadline
+            # the next deadline follows the new rate at once (1000 s -> 0.1 s must not wait 1000 s)
+            self._next_due = self._last_grant + 1.0 / rate if rate else 0.0
+            self._condition.notify_all()  # a pacing wait recomputes its delay
 
     def _give_work(self) -> None:
         self._parked = False
@@ -150,9 +152,12 @@ class RunControl:
         if stepped:
             self._steps -= 1
         self._last_ends_step = stepped and self._steps == 0
+        now = time.monotonic()
         if self._max_rate:
-            self._next_due = max(self._next_due, time.monotonic() - 1.0 / self._max_rate) \
-                + 1.0 / self._max_rate
+            # keep the average rate, catching up at most one interval after a slow iteration
+            interval = 1.0 / self._max_rate
+            self._next_due = max(self._next_due, now - interval) + interval
+        self._last_grant = now
         return True
 
     def loop_finished(self) -> None:

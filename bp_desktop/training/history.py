@@ -320,3 +320,13 @@ class History(_RowView):
         columns = self.layout.stat_columns(layer, stat)
         with self._lock:
             return self._buffer.rows[:, columns].copy()
+
+    def unit_stats(self, layer: int, unit: int) -> dict[str, np.ndarray]:
+        """'iteration' and the four statistics of one unit, read together: separate
+        series() / unit_series() calls during training may differ by a row or two."""
+        columns = [self.layout.unit_column(layer, unit, stat) for stat in UNIT_STATS]
+        with self._lock:
+            rows = self._buffer.rows
+            stats = {"iteration": rows[:, 0].astype(np.int64)}
+            stats.update((stat, rows[:, column].copy()) for stat, column in zip(UNIT_STATS, columns))
+        return stats

@@ -1,6 +1,7 @@
 """One training run: a network, its data, an optimiser and what each iteration produced."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from collections import deque
@@ -9,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from bp_desktop.core import OPTIMIZERS, Network, make_optimizer
+from bp_desktop.core import OPTIMIZERS, BackpropResult, Network, make_optimizer
 from bp_desktop.core.network import cross_entropy
 from bp_desktop.core.optimizers import Optimizer, StepReport
 from bp_desktop.core.params import theta_views
@@ -108,6 +109,9 @@ class Snapshot:
     validation_accuracy: float | None
     gradient_norm: float
     hidden_activation: str
+    # True for TrainingRun.preview(): the pass at the current Θ (after `iteration` updates),
+    # rather than the pass iteration `iteration` made at the Θ before its update
+    preview: bool = False
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -181,10 +185,10 @@ class TrainingRun:
         self.selected_example = selected_example
         self.history = History(network.layer_sizes, history_bytes)
         self._layout = self.history.layout
-        # each statistic's columns for all units of layers 2..L, in stacking order
-        self._stat_blocks = {stat: slice(self._layout.stat_columns(1, stat).start,
-                                         self._layout.stat_columns(1, stat).start + self._layout.units)
-                             for stat in UNIT_STATS}
+        self._stat_slices = [(layer, *(self._layout.stat_columns(layer, stat) for stat in UNIT_STATS))
+                             for layer in range(1, network.L)]
+        self._scratch = {layer: np.empty((size, len(self.X)))
+                         for layer, size in enumerate(network.layer_sizes) if layer}
         # mean_a and mean_abs_delta are adjacent blocks: one slice covers both
         self._sums = slice(self._layout.stat_columns(1, "mean_a").start,
                            self._layout.stat_columns(1, "mean_abs_delta").start + self._layout.units)
@@ -198,9 +202,12 @@ class TrainingRun:
         with self._lock:
             return replace(self._hyper, **self._pending)
 
-    def set_hyperparameters(self, **changes: Any) -> None:
-        """Change α, λ, μ, batch size, seed or optimiser from any thread; applied at the
-        next iteration boundary, without resetting the network."""
+    def set_hyperparameters(self, hyper: Hyperparameters | None = None, **changes: Any) -> None:
+        """Change α, λ, μ, batch size, seed or optimiser from any thread (a whole
+        Hyperparameters, keyword changes, or both); applied at the next iteration
+        boundary, without resetting the network."""
+        if hyper is not None:
+            changes = {**dataclasses.asdict(hyper), **changes}
         _check_names(Hyperparameters, changes)
         with self._lock:
             replace(self._hyper, **{**self._pending, **changes}).check()  # raises before storing
@@ -211,7 +218,11 @@ class TrainingRun:
         with self._lock:
             return replace(self._stop, **self._pending_stop)
 
-    def set_stop_criteria(self, **changes: Any) -> None:
+    def set_stop_criteria(self, criteria: StopCriteria | None = None, **changes: Any) -> None:
+        """Change the stop criteria from any thread (a whole StopCriteria, keyword
+        changes, or both); checked from the next iteration on."""
+        if criteria is not None:
+            changes = {**dataclasses.asdict(criteria), **changes}
         _check_names(StopCriteria, changes)
         with self._lock:
             replace(self._stop, **{**self._pending_stop, **changes}).check()
@@ -295,8 +306,46 @@ class TrainingRun:
     def optimizer_state(self) -> dict[str, Any]:
         return self._optimizer.state()
 
+    def apply_pending(self) -> None:
+        """Apply the settings changed since the last iteration now rather than at the next one
+        (which comes to the same), so that hyper, stop criteria and optimiser state agree, as
+        a saved session needs. Only while no thread steps the run."""
+        self._apply_pending()
+
     def load_optimizer_state(self, state: dict[str, Any]) -> None:
         self._optimizer.load_state(state)
+
+    @property
+    def initial_params(self) -> np.ndarray:
+        """The unrolled Θ that Reset returns to (a copy)."""
+        return self._initial_params.copy()
+
+    def resume(self, *, iteration: int, initial_params: np.ndarray, history_rows: np.ndarray,
+               optimizer_state: dict[str, Any]) -> None:
+        """Continue a saved run: the network already holds Θ after `iteration` iterations.
+        Restores the counter, Reset's Θ, the history and the optimiser's state, and rebuilds
+        what the stop criteria remember (recent costs, validation rises) from the history."""
+        if not _is_whole(iteration) or iteration < 0:
+            raise ValueError(f"the iteration must be a whole number ≥ 0; got {iteration!r}")
+        initial = np.array(initial_params, dtype=float)
+        if initial.shape != self.network.params.shape:
+            raise ValueError(f"the initial Θ must have {self.network.params.size} values; got shape "
+                             f"{initial.shape}")
+        self._restart()
+        self._initial_params = initial
+        self.history.append(np.asarray(history_rows, dtype=float).reshape(-1, self._layout.ncols))
+        self.iteration = int(iteration)
+        self._optimizer.load_state(optimizer_state)
+        self._recent_costs.extend(self.history.series("cost")[-self._recent_costs.maxlen:])
+        self._restore_validation_trend(self.history.series("validation_cost"))
+
+    def _restore_validation_trend(self, costs: np.ndarray) -> None:
+        """_rises / _last_val_cost as _early_stop would have left them after these costs."""
+        costs = costs[np.isfinite(costs)]
+        if len(costs):
+            self._last_val_cost = float(costs[-1])
+            falls = np.flatnonzero(np.diff(costs) <= 0)  # rows where the streak of rises broke
+            self._rises = len(costs) - 1 - (falls[-1] + 1 if len(falls) else 0)
 
     # --- one iteration -----------------------------------------------------------------
     def step(self) -> Snapshot:
@@ -319,7 +368,8 @@ class TrainingRun:
             raise Diverged(f"diverged at iteration {k}: {problem}; "
                            f"weights restored to iteration {k - 1}" if k > 1 else
                            f"diverged at iteration 1: {problem} at the initial weights")
-        snapshot = self._snapshot(k, params_before, report, validation, lam)
+        snapshot = self._snapshot(k, params_before, report.result, report.gradient_norm,
+                                  validation, lam)
         rows = self._history_rows(snapshot)
         self.iteration = k
         self.history.append(rows.rows)
@@ -331,16 +381,6 @@ class TrainingRun:
                            snapshot, rows)
         return snapshot, rows
 
-    def preview(self) -> Snapshot:
-        """The forward and backward pass at the current weights, without training: what the
-        next iteration will start from. Its `iteration` is the number of updates so far."""
-        lam = self.hyper.lam
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            validation = self._validate() if self.X_val is not None else (None, None)
-            result = self.network.backprop(self.X, self.Y, lam)
-        report = StepReport(result, result.cost, None, float(np.linalg.norm(result.gradient_vector)), 1)
-        return self._snapshot(self.iteration, self.network.params.copy(), report, validation, lam)
-
     def _restore(self, params: np.ndarray) -> None:
         self.network.params[...] = params
         self._optimizer.reset()  # velocity / search direction are poisoned too
@@ -351,9 +391,20 @@ class TrainingRun:
         cost = cross_entropy(forward.z_columns[-1], self.Y_val)
         return cost, _accuracy(forward.a_columns[-1], self._val_labels)
 
-    def _snapshot(self, k: int, params_before: np.ndarray, report: StepReport,
+    def preview(self) -> Snapshot:
+        """The pass at the current weights without updating them, labelled with the
+        iterations done so far (0 after a reset): what to show before training starts.
+        Not added to the history. Call it only while no thread steps this run."""
+        lam = self.hyper.lam  # pending changes included, but left for the loop to apply
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            validation = self._validate() if self.X_val is not None else (None, None)
+            result = self.network.backprop(self.X, self.Y, lam)
+        snapshot = self._snapshot(self.iteration, self.network.params.copy(), result,
+                                  float(np.linalg.norm(result.gradient_vector)), validation, lam)
+        return replace(snapshot, preview=True)
+
+    def _snapshot(self, k: int, params_before: np.ndarray, r: BackpropResult, gradient_norm: float,
                   validation: tuple[float | None, float | None], lam: float) -> Snapshot:
-        r = report.result
         return Snapshot(
             iteration=k, thetas=tuple(theta_views(params_before, self.network.layer_sizes)),
             a_columns=tuple(r.a_columns), z_columns=tuple(r.z_columns),
@@ -361,25 +412,26 @@ class TrainingRun:
             cost=float(r.cost), data_cost=float(r.data_cost), lam=float(lam), m=len(self.X),
             Y=self.Y, train_accuracy=_accuracy(r.a_columns[-1], self._labels),
             validation_cost=validation[0], validation_accuracy=validation[1],
-            gradient_norm=float(report.gradient_norm),
+            gradient_norm=float(gradient_norm),
             hidden_activation=self.network.hidden_activation)
 
     def _history_rows(self, s: Snapshot) -> HistoryChunk:
-        # The hot path of small networks, so few numpy calls: the layers 2..L are stacked
-        # (units × examples, in the row's unit order) and each statistic is one call.
+        # The loop's own cost on small networks, so no copies and few numpy calls:
+        # sums go straight into the row, |δ| into scratch arrays reused every iteration.
         row = np.empty((1, self._layout.ncols))
         nan = math.nan
         row[0, :len(SERIES)] = (
             s.iteration, s.cost, s.data_cost,
             nan if s.validation_cost is None else s.validation_cost, s.train_accuracy,
             nan if s.validation_accuracy is None else s.validation_accuracy, s.gradient_norm)
-        a = np.concatenate(s.a_columns[1:])          # a fresh array: the snapshot's stay intact
-        delta = np.concatenate(s.delta_columns[1:])
-        out, i, blocks = row[0], self._selected, self._stat_blocks
-        out[blocks["selected_a"]] = a[:, i]
-        out[blocks["selected_delta"]] = delta[:, i]
-        np.add.reduce(a, axis=1, out=out[blocks["mean_a"]])
-        np.add.reduce(np.abs(delta, out=delta), axis=1, out=out[blocks["mean_abs_delta"]])
+        out, i = row[0], self._selected
+        for layer, mean_a, mean_abs_delta, selected_a, selected_delta in self._stat_slices:
+            a, delta = s.a_columns[layer], s.delta_columns[layer]
+            np.add.reduce(a, axis=1, out=out[mean_a])
+            scratch = self._scratch[layer]
+            np.add.reduce(np.abs(delta, out=scratch), axis=1, out=out[mean_abs_delta])
+            out[selected_a] = a[:, i]
+            out[selected_delta] = delta[:, i]
         out[self._sums] *= 1.0 / s.m  # sums over the examples -> means
         return HistoryChunk(self._layout, row)
 

@@ -2,12 +2,18 @@
 scaling fitted on the training split) and a network shaped to fit it."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from bp_desktop.core import Network
 from bp_desktop.data import Dataset, Scaler, split
+
+from .run import TrainingRun
+
+GRADIENT_CHECK_EXAMPLES = 20   # the check runs on a sample: it costs 2 cost evaluations per weight
+GRADIENT_CHECK_PASS = 1e-7     # the course's threshold for "backprop agrees with the numbers"
 
 
 @dataclass(frozen=True)
@@ -68,3 +74,23 @@ class Workspace:
         spec = self.spec
         return Network(self.layer_sizes, hidden_activation=spec.activation, seed=spec.seed,
                        epsilon_init=spec.epsilon)
+
+
+def gradient_check_sample(X: np.ndarray, Y: np.ndarray, count: int = GRADIENT_CHECK_EXAMPLES,
+                          seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """`count` examples drawn without replacement (the same ones for the same seed), since a
+    gradient check costs two cost evaluations per weight."""
+    rows = np.random.default_rng(seed).permutation(len(X))[:count]
+    return X[rows], Y[rows]
+
+
+def weights_metadata(run: TrainingRun, ws: Workspace) -> dict:
+    """What makes exported weights usable elsewhere: names, scaling, training settings.
+    The window and the command line both write exactly this."""
+    dataset = ws.dataset
+    return {"class_names": list(dataset.class_names), "feature_names": list(dataset.feature_names),
+            "scaling": ws.scaler.to_dict(), "hyperparameters": asdict(run.hyper),
+            "iteration": run.iteration,
+            "final_cost": float(run.history.series("cost")[-1]) if len(run.history) else None,
+            "dataset": {"name": Path(dataset.source).name, "source": dataset.source,
+                        "sha256": dataset.sha256}}

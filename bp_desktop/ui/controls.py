@@ -5,9 +5,9 @@ engine's spec objects and emits signals when the user asks for a change.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLineEdit, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QSizePolicy, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from bp_desktop.core import OPTIMIZERS
 from bp_desktop.data import list_datasets
@@ -15,7 +15,26 @@ from bp_desktop.training import Hyperparameters, StopCriteria
 from bp_desktop.training.workspace import DataPreparation, NetworkSpec
 
 SCALINGS = {"zscore": "mean normalisation (x − μ)/σ", "minmax": "min–max to [0, 1]", "none": "none"}
+DEFAULT_DATASET = "spiral"  # 2-D, so the decision boundary shows learning at once
 ACTIVATIONS = {"sigmoid": "sigmoid g(z) = 1/(1 + e^−z)", "tanh": "tanh", "relu": "ReLU max(0, z)"}
+
+
+def _action_button(action) -> QToolButton:
+    """A full-width button for a window action (so it also has a shortcut and a menu entry)."""
+    button = QToolButton()
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return button
+
+
+def _combo(name: str = "") -> QComboBox:
+    """A combo box that may be narrower than its longest entry (the dock stays slim)."""
+    box = QComboBox()
+    box.setObjectName(name)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(10)
+    return box
 
 
 def _spin(minimum, maximum, value, decimals=None, step=None, tooltip="", special=None):
@@ -58,18 +77,18 @@ class ControlPanel(QWidget):
         self.setObjectName("controlPanel")
         layout = QVBoxLayout(self)
         layout.addWidget(self._dataset_box(actions))
-        layout.addWidget(self._network_box())
+        layout.addWidget(self._network_box(actions))
         layout.addWidget(self._training_box())
         layout.addWidget(self._run_box(actions))
         layout.addStretch(1)
+        self.select_builtin(DEFAULT_DATASET)
         self._on_builtin_changed()
 
     # --- dataset -------------------------------------------------------------------------------
     def _dataset_box(self, actions) -> QGroupBox:
         box = QGroupBox("Data")
         form = QFormLayout(box)
-        self.builtin = QComboBox()
-        self.builtin.setObjectName("builtinDataset")
+        self.builtin = _combo("builtinDataset")
         self._infos = {info.name: info for info in list_datasets()}
         for info in self._infos.values():
             self.builtin.addItem(info.title, info.name)
@@ -86,16 +105,18 @@ class ControlPanel(QWidget):
         labels = {"m": "Points m", "noise": "Noise", "seed": "Seed", "arms": "Arms", "classes": "Classes"}
         for key, widget in self._param_rows.items():
             form.addRow(labels[key], widget)
-        self.load_builtin = QPushButton("Use this dataset")
-        self.load_builtin.setObjectName("useBuiltinDataset")
-        self.load_builtin.clicked.connect(self._emit_dataset)
+        self.load_builtin = _action_button(actions["builtin"])
+        actions["builtin"].triggered.connect(self._emit_dataset)
         open_file = QToolButton()
         open_file.setDefaultAction(actions["open"])
-        row = QHBoxLayout()
-        row.addWidget(self.load_builtin, 1)
-        row.addWidget(open_file)
-        form.addRow(row)
-        self.scaling = QComboBox()
+        open_file.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.current_dataset = QLabel()
+        self.current_dataset.setObjectName("currentDataset")
+        self.current_dataset.setWordWrap(True)
+        form.addRow("In use", self.current_dataset)
+        form.addRow(self.load_builtin)
+        form.addRow("Or a file", open_file)
+        self.scaling = _combo("scaling")
         for key, text in SCALINGS.items():
             self.scaling.addItem(text, key)
         self.scaling.setToolTip("feature scaling, fitted on the training split only")
@@ -116,9 +137,15 @@ class ControlPanel(QWidget):
                 widget.setValue(info.parameters[key])
 
     def _emit_dataset(self) -> None:
-        name = self.builtin.currentData()
-        params = {key: self._param_rows[key].value() for key in self._infos[name].parameters}
-        self.dataset_requested.emit(name, params)
+        self.dataset_requested.emit(*self.builtin_request())
+
+    def show_current_dataset(self, dataset, m_train: int) -> None:
+        """Name the dataset being trained on (a file's name, or the built-in's)."""
+        source = dataset.source
+        where = source.split(":", 1)[1] if source.startswith("builtin:") else source
+        self.current_dataset.setText(f"<b>{dataset.name}</b>, {dataset.m} examples "
+                                     f"({m_train} for training)")
+        self.current_dataset.setToolTip(where)
 
     def select_builtin(self, name: str) -> None:
         index = self.builtin.findData(name)
@@ -130,14 +157,14 @@ class ControlPanel(QWidget):
                                seed=self.data_seed.value())
 
     # --- network ---------------------------------------------------------------------------------
-    def _network_box(self) -> QGroupBox:
+    def _network_box(self, actions) -> QGroupBox:
         box = QGroupBox("Network")
         form = QFormLayout(box)
         self.hidden = QLineEdit("8")
         self.hidden.setObjectName("hiddenLayers")
         self.hidden.setToolTip("units per hidden layer, comma-separated: '25' or '8, 8'")
         form.addRow("Hidden layers", self.hidden)
-        self.activation = QComboBox()
+        self.activation = _combo("hiddenActivation")
         for key, text in ACTIVATIONS.items():
             self.activation.addItem(text, key)
         self.activation.setToolTip("g for the hidden layers; the output layer is always sigmoid")
@@ -147,10 +174,8 @@ class ControlPanel(QWidget):
         form.addRow("ε init", self.epsilon)
         self.net_seed = _spin(0, 2**31 - 1, 0, tooltip="seed of the initial Θ (Reset draws the same Θ)")
         form.addRow("Seed", self.net_seed)
-        rebuild = QPushButton("Build network")
-        rebuild.setObjectName("buildNetwork")
-        rebuild.clicked.connect(self.network_requested)
-        form.addRow(rebuild)
+        actions["build"].triggered.connect(self.network_requested)
+        form.addRow(_action_button(actions["build"]))
         return box
 
     def network_spec(self) -> NetworkSpec:
@@ -168,8 +193,7 @@ class ControlPanel(QWidget):
     def _training_box(self) -> QGroupBox:
         box = QGroupBox("Training")
         form = QFormLayout(box)
-        self.optimizer = QComboBox()
-        self.optimizer.setObjectName("optimizer")
+        self.optimizer = _combo("optimizer")
         for key, text in OPTIMIZERS.items():
             self.optimizer.addItem(text, key)
         form.addRow("Optimiser", self.optimizer)
@@ -201,11 +225,14 @@ class ControlPanel(QWidget):
         form.addRow("Early stop", self.patience)
         form.addRow("Speed (it/s)", self.speed)
         for widget in (self.max_iterations, self.target_cost, self.plateau, self.patience):
-            widget.valueChanged.connect(lambda *_: self.stop_criteria_changed.emit(self.stop_criteria()))
+            widget.valueChanged.connect(self._emit_stop_criteria)
         self.speed.valueChanged.connect(lambda value: self.speed_changed.emit(float(value)))
         self._update_optimizer_fields()
         self.optimizer.currentIndexChanged.connect(self._update_optimizer_fields)
         return box
+
+    def _emit_stop_criteria(self, *_) -> None:
+        self.stop_criteria_changed.emit(self.stop_criteria())
 
     def _update_optimizer_fields(self) -> None:
         kind = self.optimizer.currentData()
@@ -229,6 +256,26 @@ class ControlPanel(QWidget):
                             plateau_tolerance=self.plateau.value() or None,
                             early_stopping_patience=self.patience.value() or None)
 
+    def show_settings(self, preparation: DataPreparation, hyper: Hyperparameters,
+                      stop: StopCriteria) -> None:
+        """Show a restored session's settings without emitting change signals (the run that
+        goes with them is installed next, already holding them)."""
+        values = [(self.scaling, max(self.scaling.findData(preparation.scaling), 0)),
+                  (self.validation, preparation.validation), (self.data_seed, preparation.seed),
+                  (self.optimizer, max(self.optimizer.findData(hyper.optimizer), 0)),
+                  (self.alpha, hyper.alpha), (self.lam, hyper.lam), (self.momentum, hyper.momentum),
+                  (self.batch, hyper.batch_size), (self.max_iterations, stop.max_iterations),
+                  (self.target_cost, stop.target_cost or 0.0),
+                  (self.plateau, stop.plateau_tolerance or 0.0),
+                  (self.patience, stop.early_stopping_patience or 0)]
+        for widget, value in values:
+            with QSignalBlocker(widget):
+                if isinstance(widget, QComboBox):
+                    widget.setCurrentIndex(value)
+                else:
+                    widget.setValue(value)
+        self._update_optimizer_fields()
+
     # --- run buttons -------------------------------------------------------------------------------
     def _run_box(self, actions) -> QGroupBox:
         box = QGroupBox("Run")
@@ -247,3 +294,51 @@ class ControlPanel(QWidget):
 
     def set_example_count(self, m: int) -> None:
         self.example.setRange(0, m)
+
+    # --- remembered between launches -----------------------------------------------------------
+    def _remembered(self) -> dict[str, QWidget]:
+        # the built-in choice comes first: choosing it resets the parameters to its defaults
+        return {"data/builtin": self.builtin, "data/points": self.points, "data/noise": self.noise,
+                "data/seed": self.data_seed, "data/arms": self.arms, "data/classes": self.classes,
+                "data/scaling": self.scaling, "data/validation": self.validation,
+                "network/hidden": self.hidden, "network/activation": self.activation,
+                "network/epsilon": self.epsilon, "network/seed": self.net_seed,
+                "training/optimizer": self.optimizer, "training/alpha": self.alpha,
+                "training/lambda": self.lam, "training/momentum": self.momentum,
+                "training/batch_size": self.batch, "training/max_iterations": self.max_iterations,
+                "training/target_cost": self.target_cost, "training/plateau": self.plateau,
+                "training/patience": self.patience, "training/speed": self.speed}
+
+    def save_settings(self, settings) -> None:
+        for key, widget in self._remembered().items():
+            if isinstance(widget, QComboBox):
+                settings.setValue(key, widget.currentData())
+            elif isinstance(widget, QLineEdit):
+                settings.setValue(key, widget.text())
+            else:
+                settings.setValue(key, widget.value())
+
+    def restore_settings(self, settings) -> None:
+        """Put back what save_settings stored; values that no longer fit are ignored."""
+        for key, widget in self._remembered().items():
+            value = settings.value(key)
+            if value is None:
+                continue
+            try:
+                if isinstance(widget, QComboBox):
+                    index = widget.findData(str(value))
+                    if index >= 0:
+                        widget.setCurrentIndex(index)
+                elif isinstance(widget, QLineEdit):
+                    widget.setText(str(value))
+                elif isinstance(widget, QDoubleSpinBox):
+                    widget.setValue(float(value))
+                else:
+                    widget.setValue(int(float(value)))
+            except (TypeError, ValueError):
+                continue  # a hand-edited or older settings file: keep the default
+
+    def builtin_request(self) -> tuple[str, dict]:
+        """The built-in dataset and parameters the panel shows."""
+        name = self.builtin.currentData()
+        return name, {key: self._param_rows[key].value() for key in self._infos[name].parameters}

@@ -24,6 +24,10 @@ TRAIN_COLOR = "#0072B2"
 VALIDATION_COLOR = "#D55E00"
 REGULARISATION_COLOR = "#222222"
 
+# Points held at full detail: 10^6 iterations fit (about 60 MB with the pyramid); beyond
+# that the older half is thinned, so a fast run (10^5 iterations/s) cannot exhaust memory.
+MAX_POINTS = 1 << 20
+
 _COLUMNS = ("iteration", "cost", "regularisation", "validation_cost",
             "train_accuracy", "validation_accuracy")
 
@@ -65,6 +69,19 @@ class GrowingSeries:
     def clear(self) -> None:
         self._length = 0
 
+    def thin_to(self, target: int) -> None:
+        """Drop rows until at most `target` remain (never fewer than 2): each round keeps
+        every second row of the older half and the newer half whole, so the first row and
+        the newest rows survive and detail is lost where it matters least. The rounds
+        work on indices; the data moves once."""
+        keep = np.arange(self._length)
+        while len(keep) > max(target, 2):
+            older = (len(keep) + 1) // 2
+            keep = np.concatenate([keep[:older:2], keep[older:]])
+        if len(keep) < self._length:
+            self._data[:, :len(keep)] = self._data[:, keep]
+            self._length = len(keep)
+
     def _reserve(self, needed: int) -> None:
         capacity = self._data.shape[1]
         if needed <= capacity:
@@ -95,15 +112,19 @@ def _mantissa(log10_value: float) -> int:
 class CostPlot(QWidget):
     """J train, J validation and λ/(2m) ΣΘ² per iteration; accuracy (%) below.
 
-    Feed it with `append(...)` batches (e.g. the trainer's `costs_appended`).
+    Feed it with `append(...)` batches (e.g. the trainer's `costs_appended`). Up to
+    `max_points` points are held at full detail; beyond that the older half is thinned.
     Accuracies are fractions in [0, 1] and are drawn as percentages. Validation
     series that are all nan (no validation set) are hidden with their legend entries,
     and so is the λ term while it is zero everywhere (λ = 0).
     """
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, max_points: int = MAX_POINTS):
         super().__init__(parent)
         self.setObjectName("costPlot")
+        if max_points < 4:
+            raise ValueError(f"max_points must be at least 4; got {max_points}")
+        self.max_points = max_points
         self._series = GrowingSeries(_COLUMNS)
         self._pyramid = PeakPyramid(len(_COLUMNS))
         # Off only to measure what the pyramid saves (tests/benchmarks/bench_cost_plot.py).
@@ -204,6 +225,7 @@ class CostPlot(QWidget):
         shapes = {name: a.shape for name, a in arrays.items()}
         if any(len(shape) != 1 for shape in shapes.values()) or len(set(shapes.values())) != 1:
             raise ValueError(f"CostPlot.append needs 1-D arrays of equal length; got shapes {shapes}")
+        self._check_increasing(arrays["iterations"])
         columns = {
             "iteration": arrays["iterations"],
             "cost": arrays["cost"],
@@ -212,6 +234,7 @@ class CostPlot(QWidget):
             "train_accuracy": 100.0 * arrays["train_accuracy"],
             "validation_accuracy": 100.0 * arrays["validation_accuracy"],
         }
+        self._make_room(len(columns["iteration"]))
         self._series.append(**columns)
         for name, values in columns.items():
             self._all_finite[name] = self._all_finite[name] and bool(np.isfinite(values).all())
@@ -233,6 +256,7 @@ class CostPlot(QWidget):
         self._redraw()
 
     def point_count(self) -> int:
+        """Points held: every appended one until max_points, then fewer of the older ones."""
         return len(self._series)
 
     def set_log_y(self, on: bool) -> None:
@@ -257,6 +281,22 @@ class CostPlot(QWidget):
         return text
 
     # --- internals ---------------------------------------------------------------------
+    def _check_increasing(self, iterations: np.ndarray) -> None:
+        """Hover search and binning rely on iterations that only grow."""
+        previous = self._series.column("iteration")[-1:]
+        if np.any(np.diff(np.concatenate([previous, iterations])) <= 0):
+            raise ValueError("CostPlot.append needs increasing iteration numbers; "
+                             "call clear() before a new run")
+
+    def _make_room(self, count: int) -> None:
+        """When `count` more points would pass max_points, thin the held ones to half of
+        it at once: one copy and one pyramid rebuild per max_points/2 appended points."""
+        if len(self._series) + count <= self.max_points:
+            return
+        # (A single batch larger than max_points is still held whole until the next append.)
+        self._series.thin_to(min(self.max_points // 2, self.max_points - count))
+        self._pyramid.clear()  # rebuilt from the thinned series on the next update
+
     def _redraw(self) -> None:
         columns = self._displayed_columns()
         x = columns[_COLUMNS.index("iteration")]

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from bp_desktop.core import Network
 
@@ -38,6 +38,8 @@ class DecisionBoundaryView(QWidget):
         self.grid_size = grid_size
         self.grid: np.ndarray | None = None  # (grid_size², 2) inputs, row-major over y then x
         self._rgb = None  # reusable (n, n, 3) float32 buffer for K > 1
+        self._output: np.ndarray | None = None  # h_Θ on the grid, (grid_size², K), for hover
+        self._class_names: list[str] = []
         self._scatters: list[pg.ScatterPlotItem] = []
 
         self.graphics = pg.GraphicsLayoutWidget()
@@ -57,9 +59,14 @@ class DecisionBoundaryView(QWidget):
         self.legend = self.axes.addLegend(offset=(-5, 5), labelTextColor="k",
                                           brush=pg.mkBrush(255, 255, 255, 200),
                                           pen=pg.mkPen("#bbbbbb"))
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("decisionReadout")
+        self.readout.setContentsMargins(4, 2, 4, 2)
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics)
+        layout.addWidget(self.graphics, stretch=1)
+        layout.addWidget(self.readout)
 
     # --- public API --------------------------------------------------------------------
     def set_data(self, X: np.ndarray, y: np.ndarray, class_names: Sequence[str],
@@ -80,13 +87,15 @@ class DecisionBoundaryView(QWidget):
         self.axes.setLabel("bottom", feature_names[0])
         self.axes.setLabel("left", feature_names[1])
         self._build_grid(X)
-        self._scatter_points(X, y.astype(np.int64), list(class_names))
+        self._class_names = list(class_names)
+        self._scatter_points(X, y.astype(np.int64), self._class_names)
 
     def update_network(self, network: Network) -> None:
         """Redraw the background from h_Θ over the grid (the core's forward pass)."""
         if self.grid is None:
             return
         output = np.asarray(network.forward(self.grid).output, dtype=np.float32)
+        self._output = output
         n = self.grid_size
         if output.shape[1] == 1:
             self.image_item.setImage(output[:, 0].reshape(n, n), levels=(0.0, 1.0),
@@ -103,9 +112,36 @@ class DecisionBoundaryView(QWidget):
         self.legend.clear()
         self.grid = None
         self._rgb = None
+        self._output = None
+        self._class_names = []
         self.image_item.clear()
+        self.readout.setText(" ")
+
+    def readout_at(self, x1: float, x2: float) -> str:
+        """h_Θ at the grid point nearest to (x1, x2), as the hover readout shows it."""
+        if self._output is None or self.grid is None:
+            return ""
+        n = self.grid_size
+        low, high = self.grid[0], self.grid[-1]
+        j = int(np.clip(np.rint((x1 - low[0]) / (high[0] - low[0]) * (n - 1)), 0, n - 1))
+        i = int(np.clip(np.rint((x2 - low[1]) / (high[1] - low[1]) * (n - 1)), 0, n - 1))
+        h = self._output[i * n + j]
+        at = f"x = ({self.grid[i * n + j, 0]:.2f}, {self.grid[i * n + j, 1]:.2f})"
+        if len(h) == 1:
+            return f"{at}   h_Θ(x) = {h[0]:.3f}, the estimated probability of {self._name(1)}"
+        k = int(np.argmax(h))
+        return f"{at}   h_Θ(x) is largest for {self._name(k)}: {h[k]:.3f}"
 
     # --- internals ------------------------------------------------------------------------
+    def _name(self, k: int) -> str:
+        return self._class_names[k] if k < len(self._class_names) else f"class {k}"
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        if self._output is None or not self.axes.vb.sceneBoundingRect().contains(scene_pos):
+            return
+        point = self.axes.vb.mapSceneToView(scene_pos)
+        self.readout.setText(self.readout_at(point.x(), point.y()))
+
     def _build_grid(self, X: np.ndarray) -> None:
         low, high = X.min(axis=0), X.max(axis=0)
         flat = high <= low  # one point, or points on a line: still show a plane around them

@@ -21,8 +21,8 @@ def n(value: float) -> str:
     return f"<span style='font-family:monospace'>{fmt(value)}</span>"
 
 
-def delta_html(e: OutputDelta | HiddenDelta, example: int) -> str:
-    head = f"<p><b>Unit {e.j} of layer {e.l}</b>, training example t = {example + 1}</p>"
+def delta_html(e: OutputDelta | HiddenDelta, example: int, origin: str = "") -> str:
+    head = f"<p><b>Unit {e.j} of layer {e.l}</b>, training example t = {example + 1}{origin}</p>"
     if isinstance(e, OutputDelta):
         return head + (
             f"<p>Output layer (L = {e.l}): the error is the activation minus the target.</p>"
@@ -49,8 +49,8 @@ def delta_html(e: OutputDelta | HiddenDelta, example: int) -> str:
         f" = <b>{n(e.delta)}</b></p>")
 
 
-def input_html(layer_size: int, unit: int, x: float, example: int) -> str:
-    return (f"<p><b>Unit {unit + 1} of layer 1</b> (an input), example t = {example + 1}</p>"
+def input_html(layer_size: int, unit: int, x: float, example: int, origin: str = "") -> str:
+    return (f"<p><b>Unit {unit + 1} of layer 1</b> (an input), example t = {example + 1}{origin}</p>"
             f"<p>{sym('a', 1, unit + 1)} = {sym('x', None, unit + 1)} = {n(x)}</p>"
             "<p>Inputs have no δ: backpropagation stops at layer 2. "
             "Select an edge leaving this unit to see its gradient.</p>")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QHeaderView, QLabel, QPushButton, QSplitter, QTableView, QTabWidget,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTableView, QTabWidget, QTextBrowser,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from bp_desktop.core import Network, numerical_derivative
 from bp_desktop.core.activations import gradient_from_activation
@@ -19,6 +20,14 @@ from .explain_html import delta_html, gradient_html, input_html
 from .palette import DIVERGING_LUT
 
 SATURATION_SHARE = 0.9  # flag a unit when g′(z) ≈ 0 for this share of the examples
+
+
+def _when(snapshot) -> str:
+    """Which Θ the numbers belong to, in words."""
+    k = snapshot.iteration
+    if getattr(snapshot, "preview", False):
+        return f"Θ after {k} iteration{'s' if k != 1 else ''} (as exported)"
+    return f"iteration {k}: its pass at Θ before update {k}"
 
 
 def _activation_of(snapshot, layer: int) -> str:
@@ -124,13 +133,15 @@ class LayerInspector(QWidget):
 
     selection_described = Signal(str)  # plain text of what is explained (status bar, tests)
 
-    def __init__(self, parent=None):
+    def __init__(self, numerical_action=None, parent=None):
         super().__init__(parent)
         self.setObjectName("layerInspector")
         self._snapshot = None
         self._history = None
         self._selection: tuple = ("unit", 1, 0)
         self._example = 0
+        self._batch_mean = False
+        self._source_rows: np.ndarray | None = None
         self._numerical: float | None = None
 
         self.title = QLabel("Click a unit or an edge on the network.")
@@ -141,18 +152,23 @@ class LayerInspector(QWidget):
         self.saturation.hide()
         self.explanation = QTextBrowser()
         self.explanation.setObjectName("deltaExplanation")
-        self.numerical_button = QPushButton("Numerical estimate of this D")
+        if numerical_action is None:  # standalone use (tests): the inspector owns its action
+            numerical_action = QAction("Numerical estimate of this D", self)
+            numerical_action.setObjectName("actionNumericalEstimate")
+        self.numerical_action = numerical_action
+        numerical_action.triggered.connect(self._on_numerical_clicked)
+        numerical_action.setEnabled(False)
+        self.numerical_button = QToolButton()
         self.numerical_button.setObjectName("numericalEstimateButton")
-        self.numerical_button.setToolTip("(J(Θ + ε) − J(Θ − ε)) / 2ε for the selected edge, "
-                                         "to check backprop's D")
-        self.numerical_button.clicked.connect(self._on_numerical_clicked)
+        self.numerical_button.setDefaultAction(numerical_action)
         self.numerical_button.hide()
 
         self.table_model = LayerTableModel(self)
         self.table = QTableView()
         self.table.setObjectName("layerTable")
         self.table.setModel(self.table_model)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.heatmaps = MatrixHeatmaps()
         self.history_plot = pg.PlotWidget(background="w")
@@ -206,8 +222,23 @@ class LayerInspector(QWidget):
         self._refresh()
 
     def set_example(self, example: int) -> None:
+        """The training example to explain; −1 (the canvas's batch mean of |δ|) explains t = 1."""
+        self._batch_mean = example < 0
         self._example = max(int(example), 0)
         self._refresh()
+
+    def set_source_rows(self, rows: np.ndarray | None) -> None:
+        """Which data row of the file each training example is (the split shuffles them)."""
+        self._source_rows = rows
+        self._refresh()
+
+    def _origin(self, example: int) -> str:
+        text = ""
+        if self._source_rows is not None and example < len(self._source_rows):
+            text = f" (data row {int(self._source_rows[example]) + 1} of the dataset)"
+        if self._batch_mean:
+            text += " — the canvas shows the batch mean of |δ|; δ itself is per example"
+        return text
 
     def explanation_text(self) -> str:
         return self.explanation.toPlainText()
@@ -235,15 +266,17 @@ class LayerInspector(QWidget):
 
     def _show_unit(self, snap, layer: int, unit: int, example: int) -> None:
         self.numerical_button.hide()
-        self.title.setText(f"Layer {layer + 1}, unit {unit + 1} — iteration {snap.iteration}")
+        self.numerical_action.setEnabled(False)
+        self.title.setText(f"Layer {layer + 1}, unit {unit + 1} — {_when(snap)}")
         if layer == 0:
             self.explanation.setHtml(input_html(snap.a_columns[0].shape[0], unit,
-                                                float(snap.a_columns[0][unit, example]), example))
+                                                float(snap.a_columns[0][unit, example]), example,
+                                                self._origin(example)))
             self.saturation.hide()
         else:
             e = explain_delta(snap.thetas, snap.a_columns, snap.z_columns, snap.delta_columns,
                               snap.Y, layer, unit, example, snap.hidden_activation)
-            self.explanation.setHtml(delta_html(e, example))
+            self.explanation.setHtml(delta_html(e, example, self._origin(example)))
             share = saturated_fraction(snap.z_columns[layer][unit], snap.a_columns[layer][unit],
                                        _activation_of(snap, layer))
             self.saturation.setVisible(share >= SATURATION_SHARE and layer < len(snap.a_columns) - 1)
@@ -255,7 +288,8 @@ class LayerInspector(QWidget):
     def _show_edge(self, snap, l: int, i: int, j: int) -> None:
         self.saturation.hide()
         self.numerical_button.show()
-        self.title.setText(f"Edge Θ{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')} — iteration {snap.iteration}")
+        self.numerical_action.setEnabled(True)
+        self.title.setText(f"Edge Θ{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')} — {_when(snap)}")
         e = explain_gradient(snap.thetas, snap.a_columns, snap.delta_columns, snap.gradients,
                              snap.lam, l, i, j)
         self.explanation.setHtml(gradient_html(e, self._numerical))

@@ -26,11 +26,13 @@ def build_window(app, args) -> MainWindow | None:
     window = MainWindow(settings)
     if args.hidden:
         window.controls.hidden.setText(", ".join(str(h) for h in args.hidden))
-    name = args.dataset or (None if args.screenshot else window.settings.value("dataset")) or "spiral"
-    ok = window.load_file_now(name) if Path(name).suffix else window.load_builtin(name)
+    name = args.dataset
+    if name is None:
+        ok = window.load_selected_builtin()  # as remembered, or the default
+    else:
+        ok = window.load_file_now(name) if Path(name).suffix else window.load_builtin(name)
     if not ok:
-        print(f"bp-desktop: could not open dataset {name!r}: {getattr(window, 'last_error', '')}",
-              file=sys.stderr)
+        print(f"bp-desktop: {getattr(window, 'last_error', 'could not start')}", file=sys.stderr)
         return None
     if args.mode:
         window.mode.setCurrentIndex(window.mode.findData(args.mode))
@@ -45,6 +47,12 @@ def take_screenshot(app, window: MainWindow, args) -> int:
         _train_until(window, args.iterations)
     if args.select:
         layer, unit = (int(v) for v in args.select.split(":"))
+        sizes = window.workspace.layer_sizes
+        if not (1 <= layer <= len(sizes) and 1 <= unit <= sizes[layer - 1]):
+            print(f"bp-desktop: --select {args.select}: the network {'-'.join(map(str, sizes))} has "
+                  f"layers 1..{len(sizes)}, and layer {layer} has no unit {unit}", file=sys.stderr)
+            window.shutdown()
+            return 2
         window.canvas.select_unit(layer - 1, unit - 1)
     app.processEvents()
     ok = window.grab().save(args.screenshot)

@@ -6,43 +6,33 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
-                               QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
-                               QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+                               QLabel, QMainWindow, QMessageBox, QProgressBar, QScrollArea,
+                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from bp_desktop.core import Network, gradient_check
 from bp_desktop.data import DatasetError, load_builtin, load_csv
 from bp_desktop.io import WEIGHT_FORMATS, WeightsFileError, load_weights, save_weights
+from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
+from bp_desktop.io.session import SessionFileError, load_session, save_session
 from bp_desktop.training import TrainingRun
-from bp_desktop.training.workspace import Workspace
+from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS, Workspace,
+                                           gradient_check_sample, weights_metadata)
 
 from .about import about_text
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import ControlPanel
 from .cost_plot import CostPlot
 from .decision_view import DecisionBoundaryView
+from .files import PICTURE_FORMATS, RecentFiles, save_picture
 from .inspector import LayerInspector
 from .trainer import TrainerController
 from .weight_images import WeightImagesView
 
-GRADIENT_CHECK_EXAMPLES = 20   # the check runs on a sample: it costs 2 cost evaluations per weight
-GRADIENT_CHECK_PASS = 1e-7
 SIDE_VIEW_INTERVAL = 0.1       # seconds between decision-boundary / weight-image redraws
-
-
-def weights_metadata(run: TrainingRun, ws: Workspace) -> dict:
-    """What makes exported weights usable elsewhere: names, scaling, training settings."""
-    dataset = ws.dataset
-    class_names = list(dataset.class_names)
-    return {"class_names": class_names, "feature_names": list(dataset.feature_names),
-            "scaling": ws.scaler.to_dict(), "hyperparameters": asdict(run.hyper),
-            "iteration": run.iteration,
-            "final_cost": float(run.history.series("cost")[-1]) if len(run.history) else None,
-            "dataset": {"name": Path(dataset.source).name, "source": dataset.source,
-                        "sha256": dataset.sha256}}
+SETTLE_WAIT_MS = 100           # how long the GUI waits for the trainer to park after a step
 
 
 class DatasetLoader(QThread):
@@ -99,6 +89,16 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         a = self._action
         self.actions_by_key = {
+            "builtin": a("actionUseBuiltinDataset", "Use this built-in dataset", "Ctrl+B",
+                         "Generate or load the built-in dataset chosen in the control panel", self._noop),
+            "build": a("actionBuildNetwork", "Build network", "Ctrl+N",
+                       "A new network with the hidden layers, g, ε and seed of the control panel", self._noop),
+            "rescale": a("actionRescaleColours", "Rescale colours", "Ctrl+L",
+                         "Colour scales stay fixed so a colour change means a value change; "
+                         "this fits them to the current values once", self._noop),
+            "numerical": a("actionNumericalEstimate", "Numerical estimate of this D", "Ctrl+D",
+                           "(J(Θ + ε) − J(Θ − ε)) / 2ε for the selected edge, to check backprop's D",
+                           self._noop),
             "open": a("actionOpenDataset", "Open dataset…", "Ctrl+O", "Load a CSV file of features and labels", self.open_dataset),
             "train": a("actionTrain", "Train", "Space", "Train continuously (Space again pauses)", self.toggle_training),
             "pause": a("actionPause", "Pause", "P", "Pause training after the current iteration", self.pause, False),
@@ -107,11 +107,21 @@ class MainWindow(QMainWindow):
             "reset": a("actionReset", "Reset", "Ctrl+R", "Back to iteration 0 with the same initial Θ (same seed)", self.reset),
             "gradcheck": a("actionGradientCheck", "Gradient check", "Ctrl+G",
                            "Compare backprop's D with central differences (the course's checkNNGradients)", self.gradient_check),
-            "export": a("actionExportWeights", "Export weights…", "Ctrl+E", "Save Θ to .mat, .npz, .json or CSV", self.export_weights),
+            "export": a("actionExportWeights", "Export weights…", "Ctrl+E",
+                        "Save Θ to .mat (Octave/MATLAB), .npz, .json or a .zip of CSV files", self.export_weights),
             "import": a("actionImportWeights", "Import weights…", "Ctrl+I", "Load Θ from a weights file", self.import_weights),
+            "save_session": a("actionSaveSession", "Save session…", "Ctrl+S",
+                              "Save data, network, Θ, optimiser state and cost history to continue later", self.save_session),
+            "open_session": a("actionOpenSession", "Open session…", "Ctrl+Shift+O",
+                              "Continue a saved session exactly where it stopped", self.open_session),
+            "export_picture": a("actionExportPicture", "Export picture…", "Ctrl+Shift+E",
+                                "Save the network canvas or the cost plot as PNG or SVG", self.export_picture),
             "quit": a("actionQuit", "Quit", "Ctrl+Q", "Close bp-desktop", self.close),
-            "about": a("actionAbout", "About bp-desktop", "", "Version and licence", self.about),
+            "about": a("actionAbout", "About bp-desktop", "F1", "Version and licence", self.about),
         }
+
+    def _noop(self) -> None:
+        """Actions whose work is connected by the view that owns it."""
 
     def _make_views(self) -> None:
         self.canvas = NetworkCanvas()
@@ -125,7 +135,8 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
-        self.inspector = LayerInspector()
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.inspector = LayerInspector(self.actions_by_key["numerical"])
         self.cost_plot = CostPlot()
         self.decision_view = DecisionBoundaryView()
         self.weight_images = WeightImagesView()
@@ -141,7 +152,7 @@ class MainWindow(QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[key] = dock
-        self.resizeDocks([self.docks["controls"], self.docks["inspector"]], [290, 470], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["controls"], self.docks["inspector"]], [340, 440], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["cost"]], [260], Qt.Orientation.Vertical)
 
     def _canvas_toolbar(self) -> QHBoxLayout:
@@ -159,11 +170,9 @@ class MainWindow(QMainWindow):
         self.edges_per_unit.setSpecialValueText("all")
         self.edges_per_unit.setPrefix("strongest edges per unit: ")
         self.edges_per_unit.setToolTip("For wide layers, draw only each unit's strongest incoming edges")
-        rescale = QPushButton("Rescale colours")
-        rescale.setObjectName("rescaleColours")
-        rescale.setToolTip("Colour scales stay fixed so a colour change means a value change; "
-                           "this fits them to the current values once")
-        rescale.clicked.connect(self.canvas.rescale_colours)
+        rescale = QToolButton()
+        rescale.setDefaultAction(self.actions_by_key["rescale"])
+        self.actions_by_key["rescale"].triggered.connect(self.canvas.rescale_colours)
         row.addWidget(self.mode)
         row.addWidget(self.edges_per_unit)
         row.addStretch(1)
@@ -172,15 +181,22 @@ class MainWindow(QMainWindow):
 
     def _make_menus(self) -> None:
         k = self.actions_by_key
-        menus = (("&File", ["open", None, "import", "export", None, "quit"]),
-                 ("&Train", ["train", "pause", "step", "step10", "reset", None, "gradcheck"]),
+        menus = (("&File", ["open", "builtin", "open_session", "recent", None, "save_session", None,
+                            "import", "export", "export_picture", None, "quit"]),
+                 ("&Train", ["train", "pause", "step", "step10", "reset", None, "build", None,
+                             "gradcheck", "numerical"]),
                  ("&View", []),
                  ("&Help", ["about"]))
         for title, keys in menus:
             menu = self.menuBar().addMenu(title)
             for key in keys:
+                if key == "recent":
+                    self.recent = RecentFiles(self.settings, menu.addMenu("Recent files"), self.open_recent, self)
+                    continue
                 menu.addSeparator() if key is None else menu.addAction(k[key])
             if title == "&View":
+                menu.addAction(k["rescale"])
+                menu.addSeparator()
                 for dock in self.docks.values():
                     menu.addAction(dock.toggleViewAction())
         toolbar = self.addToolBar("Training")
@@ -227,6 +243,11 @@ class MainWindow(QMainWindow):
         self.settings.setValue("dataset", name)
         return True
 
+    def load_selected_builtin(self) -> bool:
+        """The built-in dataset the control panel shows (as remembered from the last launch)."""
+        name, params = self.controls.builtin_request()
+        return self.load_builtin(name, **params)
+
     def _on_dataset_requested(self, name: str, params: dict) -> None:
         self.load_builtin(name, **params)
 
@@ -263,7 +284,8 @@ class MainWindow(QMainWindow):
 
     def _on_file_loaded(self, dataset) -> None:
         self.progress.hide()
-        self.set_dataset(dataset)
+        if self.set_dataset(dataset):
+            self.recent.add("dataset", dataset.source)
 
     def _on_file_failed(self, message: str) -> None:
         self.progress.hide()
@@ -304,12 +326,15 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(self, "bp-desktop", question)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _install(self, workspace: Workspace, network: Network | None = None) -> None:
+    def _install(self, workspace: Workspace, network: Network | None = None,
+                 run: TrainingRun | None = None) -> None:
         self.workspace = workspace
-        network = network or workspace.new_network()
-        run = TrainingRun(network, workspace.X_train, workspace.Y_train, X_val=workspace.X_val,
-                          Y_val=workspace.Y_val, hyper=self.controls.hyperparameters(),
-                          stop=self.controls.stop_criteria())
+        if run is None:
+            network = network or workspace.new_network()
+            run = TrainingRun(network, workspace.X_train, workspace.Y_train, X_val=workspace.X_val,
+                              Y_val=workspace.Y_val, hyper=self.controls.hyperparameters(),
+                              stop=self.controls.stop_criteria())
+        network = run.network
         if self.controller is None:
             self.controller = TrainerController(run, parent=self)
             self.controller.snapshot_ready.connect(self._on_snapshot)
@@ -323,6 +348,7 @@ class MainWindow(QMainWindow):
         dataset = workspace.dataset
         self.canvas.set_architecture(network.layer_sizes, dataset.image_shape)
         self.inspector.set_history(run.history)
+        self.inspector.set_source_rows(workspace.train.original_rows)
         self.cost_plot.clear()
         self.controls.set_example_count(len(workspace.X_train))
         two_d, image = dataset.n == 2, dataset.image_shape is not None
@@ -335,8 +361,11 @@ class MainWindow(QMainWindow):
         self.snapshot = None
         self._show(run.preview())
         self.canvas.select_unit(min(1, len(network.layer_sizes) - 1), 0)
-        self.status_labels["reason"].setText(f"{dataset.name}: m = {dataset.m}, n = {dataset.n}, "
-                                             f"K = {dataset.num_classes}")
+        self.controls.show_current_dataset(dataset, len(workspace.X_train))
+        validation = 0 if workspace.X_val is None else len(workspace.X_val)
+        self.status_labels["reason"].setText(
+            f"{dataset.name}: {dataset.m} examples (m = {len(workspace.X_train)} for training, "
+            f"{validation} for validation), n = {dataset.n}, K = {dataset.num_classes}")
 
     # --- training actions ------------------------------------------------------------------------------
     def toggle_training(self) -> None:
@@ -367,22 +396,37 @@ class MainWindow(QMainWindow):
     def _on_hyperparameters_changed(self, changes: dict) -> None:
         if self.controller is not None:
             self.controller.set_hyperparameters(**changes)
+            if not self.controller.is_running():
+                self.statusBar().showMessage("The new settings take effect at the next iteration; "
+                                             "the numbers shown are those of the last one.", 6000)
 
     def _on_stop_criteria_changed(self, criteria) -> None:
         if self.controller is not None:
-            self.controller.set_stop_criteria(criteria)
+            self.controller.set_stop_criteria(**asdict(criteria))
 
     def _on_speed_changed(self, rate: float) -> None:
         if self.controller is not None:
             self.controller.set_max_rate(rate)
 
     def _on_example_changed(self, example: int) -> None:
+        if self.controller is not None:  # the engine records this example's a and δ per iteration
+            self.controller.run.selected_example = max(example, 0)
         self.canvas.set_example(example)
         self.inspector.set_example(example)
 
     # --- engine signals ------------------------------------------------------------------------------
     def _on_snapshot(self, snapshot) -> None:
         self._show(snapshot)
+        if not self.controller.is_running():
+            self._show_settled()
+
+    def _show_settled(self) -> None:
+        """Once training rests (after Step, Pause or a stop), show the pass at the current Θ:
+        the weights that Export writes, so what the inspector explains can be checked by
+        hand from an exported file. While training runs, each frame shows the pass that
+        the newest iteration made at the Θ before its update."""
+        if self.controller.wait_until_idle(SETTLE_WAIT_MS):
+            self._show(self.controller.run.preview())
 
     def _show(self, snapshot) -> None:
         self.snapshot = snapshot
@@ -409,7 +453,7 @@ class MainWindow(QMainWindow):
                               chunk.series("validation_accuracy"))
         then, done = self._rate
         now, latest = time.monotonic(), int(chunk.series("iteration")[-1])
-        if now - then >= 0.5:
+        if now - then >= 0.5 and self.controller.is_running():
             rate = (latest - done) / (now - then)
             self.status_labels["rate"].setText(f"{rate:,.0f} it/s")
             self._rate = (now, latest)
@@ -425,14 +469,15 @@ class MainWindow(QMainWindow):
 
     def _on_stopped(self, reason: str) -> None:
         self.status_labels["reason"].setText(f"stopped: {reason}")
+        self._show_settled()
 
     def _on_failed(self, message: str) -> None:
         self.status_labels["reason"].setText(message)
+        self._show_settled()
         self._error("Training paused", message)
 
     def _on_state_changed(self, state: str) -> None:
         running = state == "running"
-        self.actions_by_key["train"].setText("Pause" if running else "Train")
         self.actions_by_key["pause"].setEnabled(running)
         if running:
             self._rate = (time.monotonic(), self.snapshot.iteration if self.snapshot else 0)
@@ -445,9 +490,7 @@ class MainWindow(QMainWindow):
         s = self.snapshot
         net = Network([a.shape[0] for a in s.a_columns], thetas=s.thetas,
                       hidden_activation=s.hidden_activation)
-        X, Y = s.a_columns[0].T, s.Y
-        rows = np.random.default_rng(0).permutation(len(X))[:GRADIENT_CHECK_EXAMPLES]
-        return gradient_check(net, X[rows], Y[rows], s.lam)
+        return gradient_check(net, *gradient_check_sample(s.a_columns[0].T, s.Y), s.lam)
 
     def gradient_check(self) -> None:
         if self.snapshot is None:
@@ -491,6 +534,7 @@ class MainWindow(QMainWindow):
             self._error("Export weights", f"Could not write {path}: {error}")
             return False
         self.statusBar().showMessage(f"Θ after {run.iteration} iterations written to {path}", 8000)
+        self.recent.add("weights", path)
         return True
 
     def import_weights(self) -> None:
@@ -528,6 +572,91 @@ class MainWindow(QMainWindow):
             return False
         self._install(Workspace(ws.dataset, ws.preparation, spec), network)
         self.statusBar().showMessage(f"Θ loaded from {path}", 8000)
+        self.recent.add("weights", path)
+        return True
+
+    # --- sessions, recent files, pictures ---------------------------------------------------------------
+    def save_session(self) -> None:
+        if self.controller is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", self.settings.value("last_dir", ""),
+                                              f"bp-desktop sessions (*{SESSION_SUFFIX})")
+        if path:
+            self.save_session_to(path if Path(path).suffix else path + SESSION_SUFFIX)
+
+    def save_session_to(self, path: str) -> bool:
+        """Write everything needed to continue this run exactly (training pauses first)."""
+        if not self.controller.pause_and_wait():
+            self._error("Save session", "Training did not pause in time; nothing was written.")
+            return False
+        run = self.controller.run
+        try:
+            save_session(path, run, self.workspace)
+        except (OSError, ValueError) as error:
+            self._error("Save session", f"Could not write {path}: {error}")
+            return False
+        self.recent.add("session", path)
+        self.statusBar().showMessage(f"Session at iteration {run.iteration} saved to {path}", 8000)
+        return True
+
+    def open_session(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", self.settings.value("last_dir", ""),
+                                              f"bp-desktop sessions (*{SESSION_SUFFIX});;All files (*)")
+        if path:
+            self.load_session_from(path)
+
+    def load_session_from(self, path: str) -> bool:
+        """Restore a saved session: data, network, Θ, optimiser state, settings and cost history.
+        A file that cannot be used changes nothing."""
+        try:
+            session = load_session(path)
+        except SessionFileError as error:
+            self._error("Open session", str(error))
+            return False
+        if not self._confirm_discard("Open the session"):
+            return False
+        workspace, run = session.restore()
+        if workspace.dataset.source.startswith("builtin:"):
+            self.controls.select_builtin(workspace.dataset.source.removeprefix("builtin:"))
+        self.controls.show_network_spec(session.spec)
+        self.controls.show_settings(session.preparation, session.hyper, session.stop)
+        self._install(workspace, run=run)
+        if len(run.history):
+            self._on_history(run.history.as_chunk())
+        self.recent.add("session", path)
+        self.statusBar().showMessage(f"Session {path} opened at iteration {run.iteration}", 8000)
+        return True
+
+    def open_recent(self, kind: str, path: str) -> None:
+        if not Path(path).exists():
+            self.recent.remove(path)
+            self._error("Open recent file", f"{path} no longer exists; it was removed from the list.")
+            return
+        {"dataset": self.load_file, "weights": self.load_weights_from,
+         "session": self.load_session_from}[kind](path)
+
+    def export_picture(self) -> None:
+        views = {"Network canvas": self.canvas, "Cost plot": self.cost_plot.graphics}
+        filters = [f"{name} as {text} (*{suffix})" for name in views for suffix, text in PICTURE_FORMATS.items()]
+        path, chosen = QFileDialog.getSaveFileName(self, "Export picture", self.settings.value("last_dir", ""),
+                                                   ";;".join(filters))
+        if not path:
+            return
+        chosen = chosen if chosen in filters else filters[0]
+        if Path(path).suffix.lower() not in PICTURE_FORMATS:
+            path += chosen[chosen.rindex("*") + 1:-1]
+        self.export_picture_to(path, "canvas" if chosen.startswith("Network") else "cost")
+
+    def export_picture_to(self, path: str, view: str) -> bool:
+        """The canvas ('canvas') or the cost plot ('cost') as PNG or SVG, by the path's suffix."""
+        widget, title = ((self.canvas, "Network canvas") if view == "canvas"
+                         else (self.cost_plot.graphics, "Cost J(Θ)"))
+        try:
+            save_picture(widget, path, title)
+        except (OSError, ValueError) as error:
+            self._error("Export picture", f"Could not write {path}: {error}")
+            return False
+        self.statusBar().showMessage(f"{title} saved to {path}", 8000)
         return True
 
     def about(self) -> None:
@@ -551,6 +680,9 @@ class MainWindow(QMainWindow):
 
     # --- settings and shutdown ----------------------------------------------------------------------------
     def _restore_settings(self) -> None:
+        self.controls.restore_settings(self.settings)
+        mode = self.mode.findData(self.settings.value("canvas/mode", "forward"))
+        self.mode.setCurrentIndex(max(mode, 0))
         geometry = self.settings.value("geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -563,7 +695,8 @@ class MainWindow(QMainWindow):
     def _save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
-        self.settings.setValue("hidden", self.controls.hidden.text())
+        self.settings.setValue("canvas/mode", self.mode.currentData())
+        self.controls.save_settings(self.settings)
         self.settings.sync()
 
     def shutdown(self) -> None:

@@ -67,6 +67,15 @@ def diverging_color(value: float, scale: float) -> QColor:
     return QColor(int(r), int(g), int(b))
 
 
+def diverging_bucket_colors(buckets: int) -> list[QColor]:
+    """Colours for `buckets` equal-width value ranges across [−scale, +scale], taken at
+    each range's centre: build pens from these once, then sort items into buckets."""
+    if buckets < 1:
+        raise ValueError(f"need at least one bucket; got {buckets}")
+    centres = (np.arange(buckets) + 0.5) / buckets * 2.0 - 1.0
+    return [diverging_color(c, 1.0) for c in centres]
+
+
 def class_color(k: int) -> QColor:
     """Marker colour of class k (the scheme repeats after 10 classes)."""
     return QColor(CLASS_COLORS[k % len(CLASS_COLORS)])

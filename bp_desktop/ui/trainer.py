@@ -6,15 +6,18 @@ the GUI thread drains it at most `fps` times a second, emitting the newest
 snapshot and every history row since the last frame. A slow paint delays the
 next tick instead of queueing work.
 
-Call `shutdown()` from the main window's closeEvent (it is also connected to
-QCoreApplication.aboutToQuit): stop -> requestInterruption -> wait, never
-terminate().
+Call `shutdown()` from the main window's closeEvent (the controller also shuts
+itself down on QCoreApplication.aboutToQuit): stop -> requestInterruption ->
+wait, never terminate(). An iteration in progress is never interrupted, so a
+network whose single iteration takes longer than the timeout makes shutdown()
+return False; the thread object is then kept alive until it ends.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
-from bp_desktop.training import STOPPED_BY_USER, Mailbox, RunControl, TrainingRun, run_training
+from bp_desktop.training import (STOPPED_BY_USER, Hyperparameters, Mailbox, RunControl, StopCriteria,
+                                 TrainingRun, run_training)
 
 RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"
 JOIN_TIMEOUT_MS = 5000  # one iteration of a big network (a CG line search) can take a while
@@ -79,7 +82,7 @@ class TrainerController(QObject):
         self._pump.timeout.connect(self._drain)
         app = QCoreApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self.shutdown)
+            app.aboutToQuit.connect(self._on_about_to_quit)
 
     # --- state ------------------------------------------------------------------------
     @property
@@ -125,6 +128,13 @@ class TrainerController(QObject):
             return True
         return self._control.wait_until_idle(timeout_ms / 1000)
 
+    def wait_until_idle(self, timeout_ms: int) -> bool:
+        """True once the loop is parked between iterations with no steps left (or there is
+        no thread), so the run can be read from this thread; False after timeout_ms."""
+        if self._thread is None:
+            return True
+        return self._control.wait_until_idle(timeout_ms / 1000)
+
     def stop(self) -> None:
         """End the training thread (the weights stay; start() goes on from them)."""
         if self._thread is None:
@@ -155,12 +165,18 @@ class TrainerController(QObject):
         self._set_state(STOPPED)
         self.run_replaced.emit(run)
 
-    def set_hyperparameters(self, **changes) -> None:
-        """α, λ, μ, batch size, seed, optimiser: applied at the next iteration."""
-        self._run.set_hyperparameters(**changes)
+    def set_hyperparameters(self, hyper: Hyperparameters | None = None, **changes) -> None:
+        """α, λ, μ, batch size, seed, optimiser (a whole Hyperparameters and/or keyword
+        changes): applied at the next iteration, without a reset."""
+        self._run.set_hyperparameters(hyper, **changes)
 
-    def set_stop_criteria(self, **changes) -> None:
-        self._run.set_stop_criteria(**changes)
+    def set_stop_criteria(self, criteria: StopCriteria | None = None, **changes) -> None:
+        """A whole StopCriteria and/or keyword changes; checked from the next iteration on."""
+        self._run.set_stop_criteria(criteria, **changes)
+
+    def set_selected_example(self, index: int) -> None:
+        """Which training example's a and δ the history records from the next iteration on."""
+        self._run.selected_example = index
 
     def set_max_rate(self, iterations_per_second: float) -> None:
         """Pace training for teaching; 0 means as fast as possible."""
@@ -176,6 +192,12 @@ class TrainerController(QObject):
         if joined and self._state != STOPPED:
             self._set_state(STOPPED)
         return joined
+
+    @Slot()
+    def _on_about_to_quit(self) -> None:
+        # At exit a running QThread would abort the process, so wait as long as one
+        # iteration of a big network may take rather than the window's 0.5 s.
+        self.shutdown(JOIN_TIMEOUT_MS)
 
     # --- the thread ---------------------------------------------------------------------
     def _ensure_thread(self) -> bool:

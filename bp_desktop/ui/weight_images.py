@@ -11,20 +11,32 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtWidgets import (QCheckBox, QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout,
+                               QWidget)
 
 from .palette import DIVERGING_LUT
 
 GAP = 1  # pixels between tiles, as displayData's `pad`
 GAP_COLOR = "#7a7a7a"
+HIGHLIGHT_COLOR = "#000000"
 HOVER_HINT = "hover a tile to see its hidden unit and scale"
+
+
+def _subscript(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def tile_grid(units: int) -> tuple[int, int]:
     """(rows, columns) of tiles for this many units, as displayData lays them out."""
     rows = max(1, math.floor(math.sqrt(units)))
     return rows, math.ceil(units / rows)
+
+
+def _tile_origin(unit: int, tile_shape: tuple[int, int], grid_cols: int) -> tuple[int, int]:
+    """Top-left pixel (row, column) of a unit's tile: tiles fill the grid row by row."""
+    tile_row, tile_col = divmod(unit, grid_cols)
+    return GAP + tile_row * (tile_shape[0] + GAP), GAP + tile_col * (tile_shape[1] + GAP)
 
 
 class WeightImagesView(QWidget):
@@ -34,11 +46,14 @@ class WeightImagesView(QWidget):
     every pattern uses the full colour range), or, with `global_scale`, all tiles by
     the largest |w| of Θ^(1), so tiles can be compared with each other.
 
-    Hovering a tile names its unit and its scale; `unit_hovered` carries the row of
-    Θ^(1) (0-based), i.e. hidden unit a_(row+1)^(2) in the lecture's numbering.
+    Hovering a tile names its unit and its scale; `unit_hovered` and `unit_clicked`
+    carry the row of
+    Θ^(1) (0-based), i.e. hidden unit a_(row+1)^(2) in the lecture's numbering
+    (a_0 is the bias unit, which has no incoming weights).
     """
 
     unit_hovered = Signal(int)
+    unit_clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, *, global_scale: bool = False):
         super().__init__(parent)
@@ -60,6 +75,12 @@ class WeightImagesView(QWidget):
         self.image_item = pg.ImageItem(axisOrder="row-major", lut=DIVERGING_LUT,
                                        levels=(-1.0, 1.0))
         self.view.addItem(self.image_item)
+        # The selected unit's tile is framed (one item, moved; see highlight_unit).
+        self.highlight = QGraphicsRectItem()
+        self.highlight.setPen(pg.mkPen(HIGHLIGHT_COLOR, width=2, cosmetic=True))
+        self.highlight.setVisible(False)
+        self.view.addItem(self.highlight)
+        self._highlighted: int | None = None
 
         self.global_scale_box = QCheckBox("same scale for all units")
         self.global_scale_box.setObjectName("weightImagesGlobalScale")
@@ -70,6 +91,7 @@ class WeightImagesView(QWidget):
         self.readout = QLabel(HOVER_HINT)
         self.readout.setObjectName("weightImagesReadout")
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.caption = QLabel()
         self.caption.setObjectName("weightImagesCaption")
         self.caption.setWordWrap(True)
@@ -115,13 +137,14 @@ class WeightImagesView(QWidget):
         rows, cols = self._shape_for(weights.shape[1])
         self._theta1 = theta1
         tiles = weights.reshape(len(weights), rows, cols, order=self.order)
-        self.tiles = tiles / self._scales(weights)[:, None, None]
         self._tile_scales = self._scales(weights)
+        self.tiles = tiles / self._tile_scales[:, None, None]
         mosaic = self._mosaic(self.tiles)
         reframe = self.image_item.image is None or self.image_item.image.shape != mosaic.shape
         self.image_item.setImage(mosaic, autoLevels=False, levels=(-1.0, 1.0))
         if reframe:  # a new layout: show all of it (and keep the user's zoom otherwise)
             self.view.autoRange(padding=0.02)
+        self.highlight_unit(self._highlighted)
 
     def set_global_scale(self, on: bool) -> None:
         if self.global_scale_box.isChecked() != bool(on):
@@ -131,11 +154,31 @@ class WeightImagesView(QWidget):
         if self._theta1 is not None:
             self.update_thetas(self._theta1)
 
+    def highlight_unit(self, unit: int | None) -> None:
+        """Frame the tile of Θ^(1) row `unit` (e.g. the unit selected on the canvas);
+        None, or a unit this layer does not have, removes the frame."""
+        self._highlighted = unit
+        origin = self.tile_origin(unit) if unit is not None else None
+        if origin is None:
+            self.highlight.setVisible(False)
+            return
+        rows, cols = self.tiles.shape[1:]
+        self.highlight.setRect(QRectF(origin[1] - 0.5, origin[0] - 0.5, cols + 1, rows + 1))
+        self.highlight.setVisible(True)
+
+    def tile_origin(self, unit: int) -> tuple[int, int] | None:
+        """(row, column) of the top-left pixel of the unit's tile in the mosaic."""
+        if self.tiles is None or not 0 <= unit < len(self.tiles):
+            return None
+        units, rows, cols = self.tiles.shape
+        return _tile_origin(unit, (rows, cols), tile_grid(units)[1])
+
     def clear(self) -> None:
         self._theta1 = None
         self.tiles = None
         self.image_item.clear()
         self.readout.setText(HOVER_HINT)
+        self.highlight.setVisible(False)
 
     def unit_at(self, x: float, y: float) -> int | None:
         """The Θ^(1) row whose tile covers image point (x, y) (column, row), or None
@@ -153,12 +196,18 @@ class WeightImagesView(QWidget):
         return unit if unit < units else None
 
     # --- internals ---------------------------------------------------------------------------
+    def _on_mouse_clicked(self, event) -> None:
+        point = self.view.mapSceneToView(event.scenePos())
+        unit = self.unit_at(point.x(), point.y())
+        if unit is not None:
+            self.unit_clicked.emit(unit)
+
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         point = self.view.mapSceneToView(scene_pos)
         unit = self.unit_at(point.x(), point.y())
         if unit is None:
             return
-        self.readout.setText(f"hidden unit a_{unit + 1}^(2), row {unit + 1} of Θ^(1): "
+        self.readout.setText(f"hidden unit a{_subscript(unit + 1)}⁽²⁾, row {unit + 1} of Θ⁽¹⁾: "
                              f"full colour at |Θ| = {self._tile_scales[unit]:.3g}")
         self.unit_hovered.emit(unit)
 
@@ -187,9 +236,8 @@ class WeightImagesView(QWidget):
         grid_rows, grid_cols = tile_grid(units)
         mosaic = np.full((GAP + grid_rows * (rows + GAP), GAP + grid_cols * (cols + GAP)),
                          np.nan, dtype=np.float32)
-        for j, tile in enumerate(tiles):
-            r, c = divmod(j, grid_cols)
-            top, left = GAP + r * (rows + GAP), GAP + c * (cols + GAP)
+        for unit, tile in enumerate(tiles):
+            top, left = _tile_origin(unit, (rows, cols), grid_cols)
             mosaic[top:top + rows, left:left + cols] = tile
         return mosaic
 

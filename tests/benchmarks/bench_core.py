@@ -1,6 +1,9 @@
-"""Benchmark: one full-batch `Network.backprop` against the lecture's per-example loop,
-PyTorch CPU float64 with a hand-written backward (when torch is importable) and the
-matmul ceiling (the same GEMMs alone).
+"""Benchmark: one full-batch `Network.backprop` (the core) against
+- the matmul ceiling: the same GEMMs alone, in the core's layout;
+- the same maths ported to one example per row (numpy, rows layout);
+- the lecture's per-example loop (tests/core/reference.py);
+- PyTorch CPU float64 with a hand-written backward, in rows and in columns layout
+  (only when torch is importable: it is never a project dependency).
 
 Run from the project root:  python tests/benchmarks/bench_core.py   (or `make bench`)
 
@@ -9,10 +12,11 @@ The machine has two shared, noisy cores, so:
   torch.set_num_threads(1)): a fair single-core comparison;
 - repeats are interleaved (round r runs every contender once, in a rotated order), so a
   busy spell on the host slows all contenders alike;
-- we report medians, and ratios taken within this one run.
+- we report medians of thread CPU time (wall clock beside it), and ratios taken within
+  this one run.
 
-Before timing, every contender's gradients are checked against the core's, so the
-numbers below are for code that computes the same thing.
+Before timing, every contender's cost and gradients are checked against the core's, so
+the numbers are for code that computes the same thing.
 """
 from __future__ import annotations
 
@@ -240,21 +244,29 @@ def calls_per_sample(fn) -> int:
     return max(1, int(np.ceil(MIN_SAMPLE_S / max(once, 1e-9))))
 
 
-def time_interleaved(contenders: dict, rounds: int) -> dict[str, list[float]]:
-    """Seconds per call, `rounds` samples per contender, contenders interleaved round by round."""
+# Thread CPU time is the headline: other processes on the two shared cores preempt us, and
+# CPU time leaves out the time spent waiting for a core (every contender runs in this thread:
+# one BLAS thread, one torch thread). Wall-clock time is reported beside it.
+CLOCKS = {"cpu": time.thread_time, "wall": time.perf_counter}
+
+
+def time_interleaved(contenders: dict, rounds: int) -> dict[str, dict[str, list[float]]]:
+    """Seconds per call by each clock, `rounds` samples per contender, contenders interleaved
+    round by round in a rotating order."""
     names = list(contenders)
     calls = {name: calls_per_sample(fn) for name, fn in contenders.items()}
-    samples = {name: [] for name in names}
+    samples = {clock: {name: [] for name in names} for clock in CLOCKS}
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         for r in range(rounds):
             for name in names[r % len(names):] + names[:r % len(names)]:
                 fn, n = contenders[name], calls[name]
-                start = time.perf_counter()
+                start = {clock: read() for clock, read in CLOCKS.items()}
                 for _ in range(n):
                     fn()
-                samples[name].append((time.perf_counter() - start) / n)
+                for clock, read in CLOCKS.items():
+                    samples[clock][name].append((read() - start[clock]) / n)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -271,47 +283,59 @@ def bench_case(case: Case, rounds: int, seed: int) -> dict:
     if torch is not None:
         contenders["torch"] = torch_contender(net, X, Y)
         contenders["torch columns"] = torch_contender(net, X, Y, columns=True)
-    samples = time_interleaved(contenders, rounds)
-    median = {name: statistics.median(s) for name, s in samples.items()}
-    median["loop"] *= case.m / case.loop_subset  # per-example time scaled to all m examples
+    medians = {}
+    for clock, samples in time_interleaved(contenders, rounds).items():
+        medians[clock] = {name: statistics.median(s) for name, s in samples.items()}
+        medians[clock]["loop"] *= case.m / case.loop_subset  # per-example time scaled to all m
     return {"case": case.name, "m": case.m, "loop_subset": case.loop_subset, "rounds": rounds,
-            "median_s": median, "gemm_gflops": gemm_flops(case) / median["gemm"] / 1e9}
+            "median_s": medians, "gemm_gflops": gemm_flops(case) / medians["cpu"]["gemm"] / 1e9}
 
 
 # --- report -----------------------------------------------------------------------------
 
-def machine_description() -> dict:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    blas = [{k: info.get(k) for k in ("internal_api", "version", "architecture", "num_threads",
-                                      "threading_layer", "filepath")}
-            for info in threadpool_info() if info.get("user_api") == "blas"]
-    described = {
-        "nproc": os.cpu_count(), "cpu": model, "python": platform.python_version(),
-        "numpy": np.__version__, "blas (threadpoolctl, inside the 1-thread limit)": blas,
-        "OPENBLAS_* environment": {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")}
-        or "none set",
-    }
-    if torch is not None:
-        described["torch"] = torch.__version__
-        described["torch threads"] = torch.get_num_threads()
-        described["torch blas"] = _torch_blas()
+def machine_description() -> dict[str, str]:
+    """What the numbers depend on. Call inside the one-thread limit, so it shows."""
+    described = {"nproc": str(os.cpu_count()), "cpu": _cpu_model(),
+                 "python": platform.python_version(), "numpy": np.__version__}
+    for i, info in enumerate(i for i in threadpool_info() if i.get("user_api") == "blas"):
+        # `architecture` is the kernel OpenBLAS picked for this processor (OPENBLAS_CORETYPE
+        # overrides the choice, OPENBLAS_L2_SIZE its cache blocking)
+        described[f"numpy BLAS{' ' + str(i + 1) if i else ''}"] = (
+            f"{info.get('internal_api')} {info.get('version')}, kernel {info.get('architecture')}, "
+            f"{info.get('num_threads')} thread(s) ({Path(info.get('filepath', '')).name})")
+    openblas_env = {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")}
+    described["OPENBLAS_* environment"] = str(openblas_env) if openblas_env else "none set"
+    if torch is None:
+        described["torch"] = "not importable: torch columns skipped"
     else:
-        described["torch"] = "not importable: torch column skipped"
+        described["torch"] = (f"{torch.__version__}, {_torch_blas()}, CPU capability "
+                              f"{torch.backends.cpu.get_cpu_capability()}, "
+                              f"{torch.get_num_threads()} thread(s)")
     return described
 
 
+def _load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def _torch_blas() -> str:
-    for line in torch.__config__.show().splitlines():
-        if "BLAS_INFO" in line:
-            return line.strip().rstrip(",")
-    return "MKL" if torch.backends.mkl.is_available() else "unknown"
+    for item in torch.__config__.show().replace("\n", ",").split(","):
+        if "BLAS_INFO" in item:
+            return item.split("BLAS_INFO", 1)[1].strip(" =") + " BLAS"
+    return "BLAS unknown"
 
 
 def _ms(seconds: float) -> str:
@@ -324,12 +348,12 @@ COLUMNS = {"rows": "numpy, rows layout", "loop": "per-example loop*",
            "torch": "torch, rows layout", "torch columns": "torch, columns layout"}
 
 
-def markdown_table(results: list[dict]) -> str:
-    shown = [name for name in COLUMNS if name in results[0]["median_s"]]
+def markdown_table(results: list[dict], clock: str) -> str:
+    shown = [name for name in COLUMNS if name in results[0]["median_s"][clock]]
     head = ["network", "m", "core", "GEMMs alone", "core % of ceiling"] + [COLUMNS[n] for n in shown]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
-        t = r["median_s"]
+        t = r["median_s"][clock]
         cells = [r["case"], str(r["m"]), _ms(t["core"]), _ms(t["gemm"]),
                  f"{100 * t['gemm'] / t['core']:.0f}%"]
         cells += [f"{_ms(t[name])} ({_ratio(t[name] / t['core'])})" for name in shown]
@@ -353,7 +377,7 @@ def footnotes(results: list[dict]) -> str:
         lines.append(f"* The per-example loop ran on a subset of examples and its time is scaled "
                      f"per example to all m ({subsets}).")
     gflops = ", ".join(f"{r['case']}: {r['gemm_gflops']:.1f}" for r in results)
-    lines.append(f"GEMM throughput alone, GFLOP/s: {gflops}.")
+    lines.append(f"GEMMs alone, GFLOP/s of CPU time: {gflops}.")
     return "\n".join(lines)
 
 
@@ -368,6 +392,7 @@ def main(argv=None) -> int:
     cases = [c for c in CASES if not args.only or c.name in args.only]
     if torch is not None:
         torch.set_num_threads(1)
+    load_before = _load_average()
     with threadpool_limits(limits=1, user_api="blas"):
         machine = machine_description()
         for key, value in machine.items():
@@ -377,9 +402,14 @@ def main(argv=None) -> int:
         for case in cases:
             results.append(bench_case(case, args.rounds, args.seed))
             print(f"  done {case.name}", file=sys.stderr, flush=True)
-    print(markdown_table(results))
+    print("Thread CPU time (time waiting for a core left out):")
+    print(markdown_table(results, "cpu"))
+    print()
+    print("Wall-clock time of the same samples:")
+    print(markdown_table(results, "wall"))
     print()
     print(footnotes(results))
+    print(f"Load average before / after: {load_before} / {_load_average()}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=1, default=str))
     return 0

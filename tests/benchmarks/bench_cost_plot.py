@@ -19,11 +19,13 @@ from __future__ import annotations
 import os
 import statistics
 import time
+from contextlib import nullcontext
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 from bp_desktop.core import Network  # noqa: E402
 from bp_desktop.ui.cost_plot import CostPlot  # noqa: E402
@@ -32,7 +34,8 @@ from bp_desktop.ui.weight_images import WeightImagesView  # noqa: E402
 
 SIZES = (10_000, 100_000, 1_000_000)
 FRAME_POINTS = 100
-REPEATS = 9
+REPEATS = 15
+ROUNDS = 3
 
 
 def synthetic_series(start: int, count: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -82,24 +85,28 @@ def bench_cost_plot(app: QApplication) -> None:
     for _ in range(5):  # warm-up: first paints build fonts and caches
         frame()
     print(f"cost plot 800×500, 5 curves; one frame = append {FRAME_POINTS} points + grab(); "
-          f"ms, median of {REPEATS}")
+          f"ms, median of {ROUNDS} interleaved rounds of {REPEATS} frames")
     print(f"{'points':>10} " + " ".join(f"{m:>10}" for m in MODES))
-    fill_seconds = 0.0
+    fill_seconds, fill_points = 0.0, 0
     for size in SIZES:
         t0 = time.perf_counter()
         while filled < size:  # fill in trainer-sized batches, without painting
             count = min(10_000, size - filled)
             plot.append(**synthetic_series(filled + 1, count, rng))
             filled += count
+            fill_points += count
         fill_seconds += time.perf_counter() - t0
-        times = []
-        for mode in MODES:
-            configure(plot, mode)
-            times.append(median_ms(frame))
+        at_start = plot.point_count()  # each measured frame adds FRAME_POINTS more
+        samples: dict[str, list[float]] = {mode: [] for mode in MODES}
+        for _ in range(ROUNDS):  # modes interleaved, so load changes hit all of them alike
+            for mode in MODES:
+                configure(plot, mode)
+                samples[mode].append(median_ms(frame))
+        times = [statistics.median(samples[mode]) for mode in MODES]
         configure(plot, "pyramid")
-        print(f"{plot.point_count():>10,} " + " ".join(f"{t:>10.1f}" for t in times))
-    print(f"appending {filled:,} points in batches of 10,000 (one setData per batch): "
-          f"{fill_seconds:.2f} s in all")
+        print(f"{at_start:>10,} " + " ".join(f"{t:>10.1f}" for t in times))
+    print(f"appending {fill_points:,} points in batches of up to 10,000 (one setData per "
+          f"batch): {fill_seconds:.2f} s in all")
 
     # Zoomed in on the last 1% of the run: few raw points in view.
     last = plot.point_count()
@@ -118,14 +125,16 @@ def bench_decision_view(app: QApplication) -> None:
     view.show()
     view.set_data(X, y, ["class 0", "class 1"])
     app.processEvents()
-    print(f"\ndecision view, {view.grid_size}×{view.grid_size} grid, median of {REPEATS}")
+    print(f"\ndecision view, {view.grid_size}×{view.grid_size} grid, ms, median of {REPEATS}")
     for sizes in ([2, 20, 1], [2, 20, 20, 3]):
         network = Network(sizes, seed=0)
-        update = median_ms(lambda: view.update_network(network))
-        forward = median_ms(lambda: network.forward(view.grid))
-        painted = median_ms(lambda: (view.update_network(network), view.grab()))
-        print(f"  {'-'.join(map(str, sizes)):>10}: update_network {update:.2f} ms "
-              f"(of which forward {forward:.2f} ms); update + grab() {painted:.1f} ms")
+        for threads in ("default", "1 BLAS thread"):
+            with threadpool_limits(1, "blas") if threads != "default" else nullcontext():
+                update = median_ms(lambda: view.update_network(network))
+                forward = median_ms(lambda: network.forward(view.grid))
+                painted = median_ms(lambda: (view.update_network(network), view.grab()))
+            print(f"  {'-'.join(map(str, sizes)):>10} ({threads:>13}): update_network {update:5.2f} "
+                  f"(of which forward {forward:5.2f}); update + grab() {painted:5.1f}")
     view.close()
 
 

@@ -10,7 +10,8 @@ Modes, interleaved within each repeat so that host noise hits them alike
             snapshot and every history chunk (computes what a canvas and a cost
             plot need from them; no pixels)
   gui+paint as gui, and the view also holds the GIL 4 ms per frame (a paint stand-in)
-During 'gui' on 400-25-10 a 10 ms QTimer probe records the gaps between its ticks.
+Then the CPU time per iteration of core vs engine (thread_time: robust to a busy host), and,
+in separate 'gui' runs on 400-25-10, the gaps between the ticks of a 10 ms QTimer probe.
 """
 from __future__ import annotations
 
@@ -138,6 +139,23 @@ def bench_gui(sizes, m, seconds, paint_ms=0.0, probe=None):
     return done / elapsed, frames_per_s
 
 
+def cpu_per_iteration(sizes, m, iterations):
+    """CPU seconds per iteration in the calling thread: core step vs the engine's loop.
+    thread_time ignores time spent waiting for a core, so a busy host hardly moves it."""
+    X, Y = problem(sizes, m)
+    net, opt = Network(sizes, seed=0), make_optimizer("gd", alpha=0.5, track_cost_after=False)
+    start = time.thread_time()  # both timings include entering threadpool_limits (milliseconds)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for _ in range(iterations):
+            opt.step(net, X, Y, 0.0)
+    core = (time.thread_time() - start) / iterations
+    run, control = new_run(sizes, m), RunControl()
+    control.resume()
+    start = time.thread_time()
+    run_training(run, control, Mailbox(), should_abort=lambda: run.iteration >= iterations)
+    return core, (time.thread_time() - start) / iterations
+
+
 def percentile(values, q):
     return float(np.percentile(np.asarray(values), q)) if values else float("nan")
 
@@ -154,31 +172,41 @@ def main(argv=None):
     print("| workload | core it/s | engine it/s | gui it/s | gui+paint it/s | gui / core | gui / engine "
           "| gui+paint / core | frames/s |")
     print("|---|---|---|---|---|---|---|---|---|")
-    gaps: list[float] = []
     for name, (sizes, m) in WORKLOADS.items():
         results = {"core": [], "engine": [], "gui": [], "paint": [], "fps": []}
         for _ in range(args.repeats):
             results["core"].append(bench_core(sizes, m, args.seconds))
             results["engine"].append(bench_engine(sizes, m, args.seconds))
-            probe = Probe() if sizes[0] == 400 else None
-            rate, fps = bench_gui(sizes, m, args.seconds, probe=probe)
+            rate, fps = bench_gui(sizes, m, args.seconds)
             results["gui"].append(rate)
             results["fps"].append(fps)
-            if probe is not None:
-                gaps += probe.gaps
             results["paint"].append(bench_gui(sizes, m, args.seconds, paint_ms=4.0)[0])
         med = {key: statistics.median(values) for key, values in results.items()}
-        ratios = [results["gui"][i] / results["core"][i] for i in range(args.repeats)]
-        ratios_engine = [results["gui"][i] / results["engine"][i] for i in range(args.repeats)]
-        ratios_paint = [results["paint"][i] / results["core"][i] for i in range(args.repeats)]
+
+        def ratio(a, b):
+            return statistics.median(x / y for x, y in zip(results[a], results[b]))
+
         print(f"| {name} | {med['core']:.0f} | {med['engine']:.0f} | {med['gui']:.0f} | "
-              f"{med['paint']:.0f} | {statistics.median(ratios):.2f} | "
-              f"{statistics.median(ratios_engine):.2f} | {statistics.median(ratios_paint):.2f} | "
-              f"{med['fps']:.1f} |", flush=True)
+              f"{med['paint']:.0f} | {ratio('gui', 'core'):.2f} | {ratio('gui', 'engine'):.2f} | "
+              f"{ratio('paint', 'core'):.2f} | {med['fps']:.1f} |", flush=True)
+    print("\nCPU time per iteration in the training thread (median of the repeats):\n")
+    print("| workload | core µs/it | engine µs/it | core / engine |")
+    print("|---|---|---|---|")
+    for name, (sizes, m) in WORKLOADS.items():
+        iterations = 100 if sizes[0] == 400 else 5000
+        pairs = [cpu_per_iteration(sizes, m, iterations) for _ in range(args.repeats)]
+        core = statistics.median(c for c, _ in pairs)
+        engine = statistics.median(e for _, e in pairs)
+        ratio = statistics.median(c / e for c, e in pairs)
+        print(f"| {name} | {core * 1e6:.0f} | {engine * 1e6:.0f} | {ratio:.2f} |", flush=True)
+    gaps: list[float] = []
+    for _ in range(args.repeats):  # a separate run: the probe's own wake-ups are not in the table
+        probe = Probe()
+        bench_gui(*WORKLOADS["400-25-10 (m = 5000)"], args.seconds, probe=probe)
+        gaps += probe.gaps
     print(f"\nGUI responsiveness during full-speed 400-25-10 training (10 ms QTimer probe, "
           f"{len(gaps)} gaps): p50 {percentile(gaps, 50):.1f} ms, p99 {percentile(gaps, 99):.1f} ms, "
           f"max {max(gaps):.1f} ms")
-
 
 if __name__ == "__main__":
     main()

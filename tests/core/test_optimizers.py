@@ -101,6 +101,22 @@ def test_optimizer_state_round_trip_continues_bit_for_bit():
         assert a == b, kind
 
 
+def test_cg_state_remembers_lambda_so_a_new_lambda_restarts_after_a_load_too():
+    """The search direction belongs to J with one λ: with another λ, fmincg restarts along −∇J,
+    whether or not the state went through state()/load_state() (a saved session) in between."""
+    X, Y = spiral_problem(80)
+    net = Network([2, 4, 1], seed=2)
+    opt = make_optimizer("cg")
+    for _ in range(4):
+        opt.step(net, X, Y, 0.1)
+    twin_net, twin_opt = net.copy(), make_optimizer("cg")
+    twin_opt.load_state(opt.state())
+    assert opt.state()["lam"] == 0.1
+    a = [opt.step(net, X, Y, 1.0).cost_after for _ in range(4)]
+    b = [twin_opt.step(twin_net, X, Y, 1.0).cost_after for _ in range(4)]
+    assert a == b
+
+
 def test_unknown_optimizer():
     with pytest.raises(ValueError, match="unknown optimiser"):
         make_optimizer("adam")

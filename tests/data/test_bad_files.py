@@ -13,7 +13,7 @@ BAD = Path(__file__).parent / "bad"
 # file name -> (keyword arguments for load_csv, the exact message)
 EXPECTED = {
     "empty.csv": ({}, "empty.csv: the file is empty"),
-    "blank_lines_only.csv": ({}, "blank_lines_only.csv: the file has only blank lines"),
+    "blank_lines_only.csv": ({}, "blank_lines_only.csv: the file has only blank or comment lines"),
     "header_only.csv": ({}, "header_only.csv, line 1: there is only a header row, no data rows below it"),
     "header_only_after_blank_lines.csv": (
         {}, "header_only_after_blank_lines.csv, line 3: there is only a header row, no data rows below it"),
@@ -70,6 +70,9 @@ EXPECTED = {
         {}, 'too_many_classes.csv, column "id": 1001 different labels; is this really the label column? '
             "(at most 1000 classes)"),
     "empty_label.csv": ({}, 'empty_label.csv, line 3, column "y": the label is empty'),
+    "label_too_long.csv": (
+        {}, 'label_too_long.csv, line 3, column "y": the label "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" '
+            "is 300 characters long; class names may have at most 200"),
     "trailing_delimiter.csv": (
         {}, "trailing_delimiter.csv, line 2, column 4: the label is empty "
             "(does every line end with a delimiter?)"),

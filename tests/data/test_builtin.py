@@ -91,7 +91,8 @@ def test_class_count_parameters(name, params, classes):
     (lambda: load_builtin("moons", seed=-1), "moons: seed must lie between 0 and 9223372036854775807; got -1"),
     (lambda: load_builtin("spiral", arms=1), "spiral: arms must lie between 2 and 8; got 1"),
     (lambda: load_builtin("blobs", classes=11), "blobs: classes must lie between 2 and 10; got 11"),
-    (lambda: load_builtin("blobs", classes=5, m=9), "the blobs dataset needs m ≥ 10 (two examples per class); got m = 9"),
+    (lambda: load_builtin("blobs", classes=5, m=9),
+     "the blobs dataset needs m ≥ 10 (two examples per class); got m = 9"),
     (lambda: load_builtin("xor", m=100_001), "xor: m must lie between 4 and 100000; got 100001"),
 ])
 def test_bad_requests_are_explained(call, message):
@@ -153,3 +154,13 @@ def test_shipped_files_match_their_provenance_readme():
     for name in ("iris", "digits"):
         digest = load_builtin(name).sha256
         assert f"## {name}.csv" in readme and f"sha256: `{digest}`" in readme
+
+
+def test_parameter_limits_for_spin_boxes():
+    infos = {info.name: info for info in list_datasets()}
+    assert infos["spiral"].limits == {"m": (4, 100_000), "noise": (0.0, 1.0), "seed": (0, 2**63 - 1),
+                                      "arms": (2, 8)}
+    assert infos["iris"].limits == {}
+    for info in infos.values():
+        for name, (low, high) in info.limits.items():
+            assert low <= info.parameters[name] <= high

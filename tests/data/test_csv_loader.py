@@ -179,3 +179,121 @@ def test_bad_options_are_dataset_errors(tmp_path, options, message):
     with pytest.raises(DatasetError) as caught:
         load_csv(write(tmp_path, "1,2,0\n3,4,1\n"), **options)
     assert str(caught.value) == message
+
+
+def test_excel_separator_line(tmp_path):
+    data = load_csv(write(tmp_path, "sep=;\na;b;y\n1,5;2;0\n3;4;1\n"))
+    assert data.feature_names == ["a", "b"]
+    np.testing.assert_array_equal(data.X, [[1.5, 2], [3, 4]])
+    with pytest.raises(DatasetError, match=r"^data.csv, line 4, column \"b\": \"x\" is not a number$"):
+        load_csv(write(tmp_path, "sep=;\na;b;y\n1;2;0\n3;x;1\n"))
+
+
+def test_header_cell_with_a_line_break_keeps_line_numbers(tmp_path):
+    path = write(tmp_path, 'a,"b\n(mm)",y\n1,2,0\n3,x,1\n')
+    with pytest.raises(DatasetError) as caught:
+        load_csv(path)
+    assert str(caught.value) == 'data.csv, line 4, column "b (mm)": "x" is not a number'
+    data = load_csv(write(tmp_path, 'a,"b\n(mm)",y\n1,2,0\n3,4,1\n'))
+    assert data.feature_names == ["a", "b (mm)"] and data.m == 2
+
+
+def test_many_blocks_give_the_same_array_as_loadtxt(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_loader, "_BLOCK_CHARS", 500)
+    rng = np.random.default_rng(1)
+    X = np.round(rng.normal(size=(997, 5)), 4)
+    labels = rng.integers(0, 3, size=997)
+    path = write(tmp_path, "".join(",".join(map(str, row)) + f",{k}\n\n" for row, k in zip(X, labels)))
+    data = load_csv(path)
+    np.testing.assert_array_equal(data.X, np.loadtxt(path, delimiter=",")[:, :-1])
+    np.testing.assert_array_equal(data.y, labels)
+
+
+def test_mostly_blank_lines_do_not_reserve_rows_for_them(tmp_path):
+    # 200 columns, then a million blank lines: reserving a row per line would take 1.6 GB
+    header = ",".join(f"f{j}" for j in range(200)) + ",y\n"
+    rows = ",".join(["1"] * 200) + ",a\n" + ",".join(["2"] * 200) + ",b\n"
+    data = load_csv(write(tmp_path, header + rows + "\n" * 1_000_000))
+    assert data.X.shape == (2, 200)
+    assert data.X.base is None or data.X.base.nbytes <= 3 * 200 * 8
+
+
+def test_octave_text_format_with_comment_lines(tmp_path):
+    content = ("# Created by Octave 8.4.0, Sat Nov 28 02:20:00 2026 UTC <student@laptop>\n"
+               "# name: data\n# type: matrix\n# rows: 3\n# columns: 3\n"
+               " 1 2 1\n 3 4 2\n 5 6 1\n\n\n")
+    data = load_csv(write(tmp_path, content))
+    np.testing.assert_array_equal(data.X, [[1, 2], [3, 4], [5, 6]])
+    assert data.class_names == ["1", "2"]
+    with pytest.raises(DatasetError, match=r"^data.csv, line 8, column 2: \"x\" is not a number$"):
+        load_csv(write(tmp_path, content.replace(" 5 6 1", " 5 x 1")))
+
+
+def test_comment_lines_between_rows_keep_line_numbers(tmp_path):
+    content = "a,b,y\n# a note\n1,2,0\n  # another\n3,4,1\n"
+    assert load_csv(write(tmp_path, content)).m == 2
+    with pytest.raises(DatasetError, match=r"^data.csv, line 6, column \"a\": \"z\" is not a number$"):
+        load_csv(write(tmp_path, content + "z,1,0\n"))
+
+
+def test_an_exception_from_progress_cancels_the_load(tmp_path):
+    class Cancelled(Exception):
+        pass
+
+    def cancel(fraction):
+        raise Cancelled
+
+    with pytest.raises(Cancelled):
+        load_csv(write(tmp_path, "1,2,0\n3,4,1\n"), progress=cancel)
+
+
+def test_a_huge_one_hot_Y_is_refused_before_it_is_built(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_loader, "MAX_ONE_HOT_BYTES", 1000)
+    rows = "".join(f"{k},{k % 10}\n" for k in range(20))  # 20 × 10 × 8 = 1600 bytes
+    with pytest.raises(DatasetError) as caught:
+        load_csv(write(tmp_path, rows))
+    assert str(caught.value) == ("data.csv, column 2: 20 examples × 10 classes need 1.6 kB for the one-hot Y "
+                                 "(limit 1.0 kB); is this really the label column?")
+
+
+def test_source_is_an_absolute_path(tmp_path, monkeypatch):
+    write(tmp_path, "1,2,0\n3,4,1\n")
+    monkeypatch.chdir(tmp_path)
+    assert load_csv("data.csv").source == str(tmp_path / "data.csv")
+
+
+@pytest.mark.parametrize("content, label_column, features", [
+    ("1,2,3\n4,5,6\n", "0", ["x2", "x3"]),              # digits from a command line: an index
+    ("1,2,3\n4,5,6\n", "-2", ["x1", "x3"]),
+    ("a,b,c\n1,2,3\n4,5,6\n", "1", ["a", "c"]),
+    ("0,1,y\n1,a,2\n4,b,5\n", "1", ["0", "y"]),         # unless the header has a column "1"
+])
+def test_label_column_as_a_string_of_digits(tmp_path, content, label_column, features):
+    data = load_csv(write(tmp_path, content), label_column=label_column)
+    assert data.feature_names == features
+
+
+@pytest.mark.parametrize("content, message", [
+    ("sep=;", "data.csv, line 1: there is only a header row, no data rows below it"),
+    ("sep=;\n", "data.csv: the file has only blank or comment lines"),
+    ("# only a comment\n\n", "data.csv: the file has only blank or comment lines"),
+    ("sep=1\n1,2,0\n3,4,1\n", 'data.csv, line 1: only one column found ("sep=1"); a CSV file needs '
+                              "feature columns and a label column, separated by commas, semicolons, "
+                              "tabs or spaces"),
+])
+def test_degenerate_first_lines(tmp_path, content, message):
+    with pytest.raises(DatasetError) as caught:
+        load_csv(write(tmp_path, content))
+    assert str(caught.value) == message
+
+
+def test_too_many_columns(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_loader, "MAX_COLUMNS", 5)
+    with pytest.raises(DatasetError) as caught:
+        load_csv(write(tmp_path, "\n1,2,3,4,5,6\n7,8,9,10,11,12\n"))
+    assert str(caught.value) == "data.csv, line 2: 6 columns; at most 5 are supported"
+
+
+def test_a_very_long_quoted_cell_is_a_dataset_error(tmp_path):
+    with pytest.raises(DatasetError, match=r"^data.csv, line 2: a cell is longer than 131072 characters$"):
+        load_csv(write(tmp_path, 'a,b,y\n"' + "1" * 200_000 + '",2,0\n3,4,1\n'))

@@ -54,12 +54,27 @@ def test_arbitrary_text(tmp_path, content):
     check_outcome(path)
 
 
+# How real files start: the special first lines the loader gives a meaning to.
+PREFIX = st.sampled_from(["", "sep=;", "sep=;\n", "sep=,\n", "sep=\t\r\n", "sep= \n", "sep=\"\n",
+                          "\ufeff", "# Created by Octave\n", "#", '"', 'a,"b\n', "\n\n"])
+
+
+@SETTINGS
+@given(prefix=PREFIX, content=st.text(alphabet="0123456789.,;\t \n\r\"#abex", max_size=120))
+def test_special_first_lines_then_anything(tmp_path, prefix, content):
+    path = tmp_path / "prefixed.csv"
+    path.write_bytes((prefix + content).encode("utf-8"))
+    check_outcome(path)
+
+
 @SETTINGS
 @given(rows=st.lists(ROW, min_size=0, max_size=8), delimiter=DELIMITER, line_end=LINE_END,
-       label_column=st.sampled_from([None, 0, -2, 3, "a", "x1"]), has_header=st.sampled_from([None, True, False]))
-def test_csv_like_text(tmp_path, rows, delimiter, line_end, label_column, has_header):
+       label_column=st.sampled_from([None, 0, -2, 3, "a", "x1", "1", "-1"]),
+       has_header=st.sampled_from([None, True, False]), prefix=PREFIX)
+def test_csv_like_text(tmp_path, rows, delimiter, line_end, label_column, has_header, prefix):
     path = tmp_path / "rows.csv"
-    path.write_bytes(line_end.join(delimiter.join(row) for row in rows).encode("utf-8", "surrogatepass"))
+    text = prefix + line_end.join(delimiter.join(row) for row in rows)
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
     check_outcome(path, label_column=label_column, has_header=has_header)
 
 

@@ -185,7 +185,8 @@ def test_all_training():
 
 @settings(max_examples=200, deadline=None)
 @given(sizes=st.lists(st.integers(1, 40), min_size=2, max_size=6),
-       held_out=st.integers(0, 19).flatmap(lambda v: st.tuples(st.just(v), st.integers(0, 19 - v))), seed=st.integers(0, 2**32))
+       held_out=st.integers(0, 19).flatmap(lambda v: st.tuples(st.just(v), st.integers(0, 19 - v))),
+       seed=st.integers(0, 2**32))
 def test_split_properties(sizes, held_out, seed):
     validation, test = held_out[0] / 20, held_out[1] / 20
     train = 1.0 - validation - test
@@ -204,3 +205,9 @@ def test_split_properties(sizes, held_out, seed):
             assert fraction == 0
         else:  # near the asked size; only tiny classes keeping their last example pull it down
             assert abs(part.m - fraction * data.m) <= len(sizes) + 1
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_bad_seed_is_explained(seed):
+    with pytest.raises(DatasetError, match="the split seed must be a whole number"):
+        split(dataset_with_classes([5, 5]), seed=seed)

@@ -1,4 +1,5 @@
 """Whatever a file holds, loading it either works or raises WeightsFileError naming the file."""
+import functools
 import io
 import json
 import pickle
@@ -49,6 +50,11 @@ def valid_files(fmt, network=SMALL, metadata=None):
         if path.is_dir():
             return {p.name: p.read_bytes() for p in path.iterdir()}
         return {path.name: path.read_bytes()}
+
+
+@functools.lru_cache(maxsize=None)
+def small_files(fmt):
+    return valid_files(fmt)
 
 
 def write_files(folder: Path, fmt, files: dict) -> Path:
@@ -107,7 +113,7 @@ def test_every_prefix_of_a_small_file_is_refused(fmt, tmp_path):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_corrupted_bytes_in_valid_files_load_or_are_refused(fmt, data):
-    files = valid_files(fmt)
+    files = small_files(fmt)
     name = data.draw(st.sampled_from(sorted(files)), label="file")
     content = bytearray(files[name])
     positions = data.draw(st.lists(st.integers(0, len(content) - 1), min_size=1, max_size=8))

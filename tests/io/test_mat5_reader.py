@@ -1,6 +1,7 @@
 """The strict MAT-file reader agrees with scipy.io.loadmat on every file scipy writes, and
 refuses (instead of crashing on) the corrupted files that crash scipy's reader."""
 import io
+import zlib
 
 import numpy as np
 import pytest
@@ -87,3 +88,62 @@ def test_a_compressed_bomb_is_refused(monkeypatch):
     scipy.io.savemat(stream, {"Theta1": np.zeros((100, 100))}, do_compression=True)
     with pytest.raises(ValueError, match="larger than 1000 bytes"):
         read_mat5(stream.getvalue())
+
+
+def matrix_element(order, name, array_class, shape, data_type, raw):
+    """One miMATRIX element built by hand, as MATLAB lays it out, in byte order `order`."""
+    def element(kind, payload):
+        padded = payload + b"\0" * (-len(payload) % 8)
+        return np.array([kind, len(payload)], dtype=order + "u4").tobytes() + padded
+    body = (element(6, np.array([array_class, 0], dtype=order + "u4").tobytes())
+            + element(5, np.array(shape, dtype=order + "i4").tobytes())
+            + element(1, name.encode())
+            + element(data_type, raw))
+    return element(14, body)
+
+
+def mat_file(order, *elements):
+    header = b"MATLAB 5.0 MAT-file, written by hand".ljust(116) + b"\0" * 8
+    header += np.array([0x0100], dtype=order + "u2").tobytes() + (b"IM" if order == "<" else b"MI")
+    return header + b"".join(elements)
+
+
+@pytest.mark.parametrize("order", ["<", ">"])
+def test_both_byte_orders_and_doubles_stored_in_small_types(order):
+    # MATLAB stores a double matrix whose values all fit in uint8 as uint8 data (type 2)
+    theta = np.array([[1.5, -2.0, 0.25], [4.0, 5.0, 6.0]])
+    data = mat_file(order,
+                    matrix_element(order, "Theta1", 6, (2, 3), 9,
+                                   theta.astype(order + "f8").tobytes(order="F")),
+                    matrix_element(order, "layer_sizes", 6, (1, 2), 2, bytes([2, 2])))
+    variables = read_mat5(data)
+    assert variables["Theta1"].tolist() == theta.tolist()
+    assert variables["Theta1"].dtype == np.float64
+    assert variables["layer_sizes"].tolist() == [[2.0, 2.0]]
+    assert variables["layer_sizes"].dtype == np.float64
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.binary(max_size=600), order=st.sampled_from(["<", ">"]), compressed=st.booleans())
+def test_random_variables_after_a_valid_header_raise_only_value_error(body, order, compressed):
+    if compressed:  # also reach the code behind the decompression
+        body = np.array([15, len(zlib.compress(body))], dtype=order + "u4").tobytes() + zlib.compress(body)
+    try:
+        read_mat5(mat_file(order) + body)
+    except ValueError:
+        pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_random_matrix_elements_raise_only_value_error(data):
+    # well-formed tags around random flags, dimensions, names and data: the inner parser
+    order = data.draw(st.sampled_from(["<", ">"]))
+    element = matrix_element(order, data.draw(st.text(max_size=8)),
+                             data.draw(st.integers(0, 20) | st.integers(0, 0xFFFF)),  # class | flags << 8
+                             data.draw(st.lists(st.integers(-2, 6), min_size=0, max_size=4)),
+                             data.draw(st.integers(0, 20)), data.draw(st.binary(max_size=64)))
+    try:
+        read_mat5(mat_file(order, element))
+    except ValueError:
+        pass

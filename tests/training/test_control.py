@@ -3,6 +3,8 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bp_desktop.training import HistoryChunk, Mailbox, RowLayout, RunControl
 
@@ -198,3 +200,41 @@ def test_events_are_queued_in_order_and_clear_forgets_everything():
     mailbox.post("stopped", "c")
     mailbox.clear()
     assert mailbox.drain() == (None, None) and mailbox.take_events() == []
+
+
+def test_raising_the_rate_shortens_a_pacing_wait_already_under_way():
+    control = RunControl()
+    control.set_max_rate(0.001)  # the second iteration would start in 1000 s
+    counter = []
+
+    def loop():
+        while control.acquire_iteration():
+            counter.append(1)
+            if len(counter) == 1:
+                control.set_max_rate(1e6)  # ... now in a microsecond
+            if len(counter) == 3:
+                control.pause()
+        control.loop_finished()
+
+    thread = threading.Thread(target=loop)
+    thread.start()
+    control.resume()
+    assert control.wait_until_idle(timeout=5) and len(counter) == 3
+    control.stop()
+    thread.join(timeout=5)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 20), min_size=1, max_size=8))
+def test_any_sequence_of_steps_runs_exactly_their_sum(steps):
+    control, counter = RunControl(), []
+    thread = threading.Thread(target=counting_loop, args=(control, counter))
+    thread.start()
+    try:
+        for n in steps:
+            control.step(n)
+        assert control.wait_until_idle(timeout=5)
+        assert len(counter) == sum(steps)
+    finally:
+        control.stop()
+        thread.join(timeout=5)

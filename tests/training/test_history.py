@@ -99,3 +99,15 @@ def test_chunks_and_history_read_the_same_columns():
 def test_rows_of_the_wrong_width_are_refused():
     with pytest.raises(ValueError, match="columns"):
         History((2, 3, 1)).append(np.zeros(5))
+
+
+def test_unit_stats_reads_one_unit_consistently():
+    history = History((2, 3, 1))
+    rows = np.arange(4 * history.layout.ncols, dtype=float).reshape(4, -1)
+    rows[:, 0] = [1, 2, 3, 4]
+    history.append(rows)
+    stats = history.unit_stats(1, 2)
+    assert set(stats) == {"iteration", *UNIT_STATS}
+    np.testing.assert_array_equal(stats["iteration"], [1, 2, 3, 4])
+    for stat in UNIT_STATS:
+        np.testing.assert_array_equal(stats[stat], history.unit_series(1, 2, stat))

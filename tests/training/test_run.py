@@ -47,8 +47,9 @@ def test_snapshot_internals_belong_to_its_thetas():
     assert s.layer_sizes == (4, 5, 3)
 
 
-def test_snapshots_own_their_arrays_and_share_only_the_inputs():
-    run = make_run((2, 5, 1), optimizer="momentum", alpha=2.0)
+@pytest.mark.parametrize("kind", ["gd", "momentum", "sgd", "cg"])
+def test_snapshots_own_their_arrays_and_share_only_the_inputs(kind):
+    run = make_run((2, 5, 1), optimizer=kind, alpha=2.0, batch_size=8)
     first = run.step()
     frozen = {name: [None if a is None else a.copy() for a in getattr(first, name)]
               for name in ("thetas", "a_columns", "z_columns", "delta_columns", "gradients")}
@@ -257,3 +258,26 @@ def test_conjugate_gradient_convergence_is_a_stop_reason():
     reasons = [run.check_stop_criteria(run.step()) for _ in range(200)]
     found = [r for r in reasons if r]
     assert found and found[0].startswith("conjugate gradient converged")
+
+
+def test_preview_shows_the_current_weights_without_training():
+    run = make_run((2, 4, 1), validation=True, lam=0.2)
+    before = run.network.params.copy()
+    preview = run.preview()
+    assert preview.iteration == 0 and len(run.history) == 0
+    np.testing.assert_array_equal(run.network.params, before)
+    first = run.step()
+    assert first.cost == preview.cost and first.validation_cost == preview.validation_cost
+    np.testing.assert_array_equal(first.delta_columns[1], preview.delta_columns[1])
+    assert run.preview().iteration == 1
+
+
+def test_whole_settings_objects_can_be_applied_at_once():
+    from bp_desktop.training import Hyperparameters
+    run = make_run()
+    run.set_hyperparameters(Hyperparameters(optimizer="momentum", alpha=0.3), lam=0.5)
+    assert run.hyper == Hyperparameters(optimizer="momentum", alpha=0.3, lam=0.5)
+    run.set_stop_criteria(StopCriteria(max_iterations=2, target_cost=0.1))
+    assert run.stop_criteria == StopCriteria(max_iterations=2, target_cost=0.1)
+    with pytest.raises(ValueError, match="max_iterations"):
+        run.set_stop_criteria(StopCriteria(max_iterations=-1))

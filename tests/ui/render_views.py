@@ -17,12 +17,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
+from PySide6.QtCore import QPointF  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bp_desktop.core import Network, make_optimizer, one_hot  # noqa: E402
 from bp_desktop.ui.cost_plot import CostPlot  # noqa: E402
 from bp_desktop.ui.decision_view import DecisionBoundaryView  # noqa: E402
-from bp_desktop.ui.weight_images import WeightImagesView  # noqa: E402
+from bp_desktop.ui.weight_images import GAP, WeightImagesView  # noqa: E402
 
 EX4_WEIGHTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "ex4weights.mat"
 
@@ -88,6 +90,9 @@ def render_decision(out: Path, classes: int) -> None:
     view.set_data(X, y, [f"class {k}" for k in range(classes)])
     view.update_network(network)
     view.show()
+    QApplication.processEvents()
+    pos = view.graphics.mapFromScene(view.axes.vb.mapViewToScene(QPointF(0.5, 0.0)))
+    QTest.mouseMove(view.graphics.viewport(), pos)  # the hover readout, as a user sees it
     view.grab().save(str(out / f"views-decision-{classes}-classes.png"))
 
 
@@ -102,6 +107,12 @@ def render_weights(out: Path) -> None:
     view.set_image_shape((20, 20), order="F")  # MATLAB stores the digits column by column
     view.update_thetas(theta1)
     view.show()
+    QApplication.processEvents()
+    # Hover unit 7's tile (row 1, column 1 of the 5 × 5 grid), as a user would.
+    tile_centre = QPointF(GAP + 1 * (20 + GAP) + 10, GAP + 1 * (20 + GAP) + 10)
+    pos = view.graphics.mapFromScene(view.view.mapViewToScene(tile_centre))
+    QTest.mouseMove(view.graphics.viewport(), pos)
+    view.highlight_unit(6)  # as if unit a₇⁽²⁾ were selected on the canvas
     view.grab().save(str(out / "views-weights-ex4.png"))
 
 

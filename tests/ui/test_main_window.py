@@ -48,8 +48,12 @@ def test_stable_object_names_and_actions(window):
     for name in OBJECT_NAMES:
         assert window.findChild(object, name) is not None, name
     for name in ACTION_NAMES:
-        a = action(window, name)
-        assert a.toolTip() and not a.shortcut().isEmpty(), name
+        action(window, name)
+    for a in window.actions_by_key.values():  # every user action: name, shortcut, tooltip
+        assert a.objectName().startswith("action") and a.toolTip(), a.text()
+        assert not a.shortcut().isEmpty(), a.objectName()
+    shortcuts = [a.shortcut().toString() for a in window.actions_by_key.values()]
+    assert len(shortcuts) == len(set(shortcuts))
 
 
 def test_clicking_a_unit_shows_the_cores_delta(qtbot, window):
@@ -224,3 +228,62 @@ def test_unusable_weights_file_changes_nothing(qtbot, window, tmp_path):
     assert not window.load_weights_from(str(wrong_inputs))
     assert "64 inputs" in window.last_error
     np.testing.assert_array_equal(window.controller.run.network.params, before)
+
+
+def test_settings_are_remembered_between_launches(qtbot, tmp_path):
+    path = str(tmp_path / "remember.ini")
+    first = MainWindow(QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(first)
+    first.controls.select_builtin("moons")
+    first.controls.hidden.setText("5, 4")
+    first.controls.lam.setValue(0.5)
+    first.mode.setCurrentIndex(first.mode.findData("backward"))
+    first.close()
+    second = MainWindow(QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(second)
+    assert second.controls.builtin.currentData() == "moons"
+    assert second.controls.hidden.text() == "5, 4"
+    assert second.controls.lam.value() == 0.5
+    assert second.mode.currentData() == "backward"
+    assert second.load_selected_builtin()
+    assert second.workspace.dataset.name.lower().startswith("moons") or "moon" in second.workspace.dataset.source
+    assert list(second.workspace.layer_sizes) == [2, 5, 4, 1]
+    second.shutdown()
+
+
+def test_after_steps_the_inspector_explains_the_exported_weights(qtbot, window, tmp_path):
+    """A student checks δ by hand from exported Θ: the numbers must be the same ones."""
+    for _ in range(4):
+        step_once(qtbot, window)
+    qtbot.waitUntil(lambda: window.snapshot.preview, timeout=5000)
+    assert window.snapshot.iteration == 4
+    path = tmp_path / "w.npz"
+    assert window.save_weights_to(str(path))
+    from bp_desktop.io import load_weights
+    net, metadata = load_weights(path)
+    assert metadata["iteration"] == 4
+    ws = window.workspace
+    expected = net.backprop(ws.X_train, ws.Y_train, window.snapshot.lam).deltas[1][0, 1]
+    window.canvas.select_unit(1, 1)
+    assert window.snapshot.deltas[1][0, 1] == expected
+    assert fmt(expected) in window.inspector.explanation_text()
+    assert "after 4 iterations" in window.inspector.title.text()
+
+
+def test_screenshot_mode_refuses_a_unit_that_does_not_exist(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "bp_desktop", "--screenshot", str(tmp_path / "x.png"),
+                             "--dataset", "xor", "--select", "5:9"], capture_output=True, text=True,
+                            timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 2
+    assert "layer 5 has no unit 9" in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_the_data_box_names_the_dataset_in_use(qtbot, window, tmp_path):
+    path = tmp_path / "heights.csv"
+    rows = "\n".join(f"{h},{w},{'tall' if h > 170 else 'short'}" for h, w in
+                     [(150 + 3 * k, 50 + k) for k in range(20)])
+    path.write_text("height,weight,label\n" + rows + "\n")
+    assert window.load_file_now(str(path))
+    assert "heights" in window.controls.current_dataset.text()
+    assert window.controls.current_dataset.toolTip() == str(path)

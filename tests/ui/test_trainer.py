@@ -277,3 +277,51 @@ def test_bad_hyperparameters_raise_in_the_callers_thread(make_controller):
         controller.set_hyperparameters(alpha=-1)
     with pytest.raises(ValueError, match="fps"):
         TrainerController(make_run(), fps=0)
+
+
+def test_stop_criteria_can_be_replaced_whole_while_paused(qtbot, make_controller):
+    controller = make_controller()
+    controller.set_stop_criteria(StopCriteria(max_iterations=3))
+    with qtbot.waitSignal(controller.stopped, timeout=5000) as blocker:
+        controller.start()
+    assert blocker.args == ["reached the maximum of 3 iterations"]
+    assert controller.run.iteration == 3
+
+
+def test_the_application_quitting_shuts_the_trainer_down(qtbot, make_controller):
+    controller = make_controller()
+    recorder = Recorder(controller)
+    controller.start()
+    qtbot.waitUntil(lambda: len(recorder.snapshots) >= 1, timeout=5000)
+    controller._on_about_to_quit()  # what QCoreApplication.aboutToQuit triggers
+    assert not controller.thread_alive() and controller.state == "stopped"
+
+
+def test_the_selected_example_of_the_history_can_change_between_steps(qtbot, make_controller):
+    controller = make_controller()
+    with qtbot.waitSignal(controller.history_appended, timeout=5000):
+        controller.step()
+    controller.set_selected_example(9)
+    with qtbot.waitSignal(controller.snapshot_ready, timeout=5000) as blocker:
+        controller.step()
+    snapshot = blocker.args[0]
+    qtbot.waitUntil(lambda: len(controller.run.history) == 2, timeout=5000)
+    assert controller.run.history.unit_series(1, 0, "selected_a")[-1] == snapshot.activations[1][9, 0]
+    with pytest.raises(ValueError, match="selected example"):
+        controller.set_selected_example(10**6)
+
+
+def test_pause_and_wait_returns_with_the_loop_parked_between_iterations(qtbot, make_controller):
+    controller = make_controller()
+    recorder = Recorder(controller)
+    assert controller.pause_and_wait()  # no thread yet: nothing to wait for
+    controller.start()
+    qtbot.waitUntil(lambda: len(recorder.snapshots) >= 1, timeout=5000)
+    assert controller.pause_and_wait()
+    parked_at = controller.run.iteration
+    params = controller.run.network.params.copy()  # safe to read now
+    with qtbot.waitSignal(controller.snapshot_ready, timeout=5000,
+                          check_params_cb=lambda s: s.iteration == parked_at + 1) as blocker:
+        controller.step()
+    np.testing.assert_array_equal(np.concatenate([t.ravel(order="F") for t in blocker.args[0].thetas]),
+                                  params)

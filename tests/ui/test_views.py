@@ -16,7 +16,8 @@ from bp_desktop.ui.cost_plot import CostAxis, CostPlot, GrowingSeries
 from bp_desktop.ui.decimation import PeakPyramid
 from bp_desktop.ui.decision_view import DecisionBoundaryView
 from bp_desktop.ui.palette import (CLASS_COLORS, CLASS_COLORS_LIGHT, DIVERGING_LUT, class_rgb,
-                                   diverging_color, diverging_index, two_class_lut)
+                                   diverging_bucket_colors, diverging_color, diverging_index,
+                                   two_class_lut)
 from bp_desktop.ui.weight_images import GAP, WeightImagesView, tile_grid
 
 
@@ -31,10 +32,20 @@ def test_diverging_lut_runs_from_orange_through_white_to_purple():
     assert diverging_color(50.0, 2.0) == positive
 
 
+@settings(deadline=None)
 @given(st.floats(1e-6, 1e6), st.floats(-1.0, 1.0).filter(lambda u: abs(u) > 1e-3))
 def test_diverging_index_keeps_the_sign_of_the_value(scale, fraction):
     index = int(diverging_index(fraction * scale, scale))
     assert (index >= 128) == (fraction > 0)
+
+
+def test_bucket_colours_run_symmetrically_from_orange_to_purple():
+    colors = diverging_bucket_colors(16)
+    assert len(colors) == 16
+    assert colors[0] == diverging_color(-15 / 16, 1.0) and colors[-1] == diverging_color(15 / 16, 1.0)
+    assert colors[0].red() > colors[0].blue() and colors[-1].blue() > colors[-1].red()
+    with pytest.raises(ValueError, match="at least one bucket"):
+        diverging_bucket_colors(0)
 
 
 def test_diverging_color_rejects_a_non_positive_scale():
@@ -194,6 +205,16 @@ def test_mismatched_arrays_are_refused_and_nothing_is_stored(cost_plot):
     assert cost_plot.point_count() == 10
 
 
+def test_iterations_must_keep_increasing_until_clear(cost_plot):
+    cost_plot.append(**_series(1, 10))
+    with pytest.raises(ValueError, match="increasing iteration numbers; call clear"):
+        cost_plot.append(**_series(1, 10))  # a new run without clear()
+    assert cost_plot.point_count() == 10
+    cost_plot.clear()
+    cost_plot.append(**_series(1, 10))
+    assert cost_plot.point_count() == 10
+
+
 def test_non_finite_costs_turn_the_finite_check_back_on(cost_plot):
     cost_plot.append(**_series(1, 10))
     assert cost_plot.train_curve.opts["skipFiniteCheck"]
@@ -217,7 +238,7 @@ def test_curves_downsample_by_peak_and_clip_to_view(cost_plot):
         assert curve.opts["clipToView"]
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(st.lists(st.integers(0, 3000), min_size=1, max_size=12))
 def test_growing_series_holds_exactly_what_was_appended(chunk_sizes):
     series = GrowingSeries(("a", "b"), capacity=4)
@@ -533,5 +554,94 @@ def test_hovering_a_tile_names_its_unit_and_scale(weight_view, qtbot):
         qtbot.mouseMove(weight_view.graphics.viewport(), widget_pos)
     assert hovered.args == [4]
     scale = np.abs(theta1[4, 1:]).max()
-    assert weight_view.readout.text() == (f"hidden unit a_5^(2), row 5 of Θ^(1): "
+    assert weight_view.readout.text() == (f"hidden unit a₅⁽²⁾, row 5 of Θ⁽¹⁾: "
                                           f"full colour at |Θ| = {scale:.3g}")
+
+
+def test_hover_reads_the_output_at_the_nearest_grid_point(decision_view, qtbot):
+    network = Network([2, 1], thetas=[np.array([[0.5, 2.0, -1.0]])])
+    decision_view.set_data(X_DEMO, Y_DEMO, ["no", "yes"])
+    decision_view.update_network(network)
+    decision_view.show()
+    qtbot.waitExposed(decision_view)
+    i, j = 40, 70
+    x1, x2 = decision_view.grid[i * 100 + j]
+    h = sigmoid(0.5 + 2 * x1 - x2)
+    expected = f"x = ({x1:.2f}, {x2:.2f})   h_Θ(x) = {h:.3f}, the estimated probability of yes"
+    assert decision_view.readout_at(x1 + 0.001, x2 - 0.001) == expected
+    widget_pos = decision_view.graphics.mapFromScene(
+        decision_view.axes.vb.mapViewToScene(QPointF(x1, x2)))
+    qtbot.mouseMove(decision_view.graphics.viewport(), widget_pos)
+    qtbot.waitUntil(lambda: decision_view.readout.text().startswith("x = "))
+    assert decision_view.readout.text() == expected
+
+
+def test_hover_names_the_winning_class_for_several_outputs(decision_view):
+    thetas = [np.array([[-3.0, -8.0, 0.0], [-3.0, 8.0, 0.0], [-8.0, 0.0, 8.0]])]
+    network = Network([2, 3], thetas=thetas)
+    decision_view.set_data(X_DEMO, np.array([0, 1, 2, 0]), ["a", "b", "c"])
+    decision_view.update_network(network)
+    assert "is largest for a: " in decision_view.readout_at(-1.4, -2.4)
+    assert "is largest for b: " in decision_view.readout_at(3.4, -2.4)
+
+
+def test_clicking_a_tile_reports_its_unit_and_highlight_frames_it(weight_view, qtbot):
+    theta1 = _theta1(5, 6)
+    weight_view.set_image_shape((2, 3))
+    weight_view.update_thetas(theta1)
+    weight_view.show()
+    qtbot.waitExposed(weight_view)
+    top, left = weight_view.tile_origin(3)  # tile row 1, column 0
+    assert (top, left) == (GAP + 2 + GAP, GAP)
+    centre = QPointF(left + 1.5, top + 1.0)
+    widget_pos = weight_view.graphics.mapFromScene(weight_view.view.mapViewToScene(centre))
+    with qtbot.waitSignal(weight_view.unit_clicked) as clicked:
+        qtbot.mouseClick(weight_view.graphics.viewport(), Qt.MouseButton.LeftButton, pos=widget_pos)
+    assert clicked.args == [3]
+
+    weight_view.highlight_unit(3)
+    assert weight_view.highlight.isVisible()
+    frame = weight_view.highlight.rect()
+    assert (frame.left(), frame.top(), frame.width(), frame.height()) == (left - 0.5, top - 0.5, 4, 3)
+    weight_view.update_thetas(_theta1(5, 6, seed=1))  # new weights keep the selection
+    assert weight_view.highlight.isVisible()
+    weight_view.highlight_unit(99)  # not in this layer
+    assert not weight_view.highlight.isVisible()
+    weight_view.highlight_unit(2)
+    weight_view.clear()
+    assert not weight_view.highlight.isVisible()
+
+
+def test_memory_stays_bounded_by_thinning_the_older_points(qtbot):
+    plot = CostPlot(max_points=1000)
+    qtbot.addWidget(plot)
+    rng = np.random.default_rng(5)
+    for start in range(1, 20_001, 500):
+        data = _series(start, 500)
+        data["cost"] = rng.random(500)
+        plot.append(**data)
+    assert plot.point_count() <= 1000
+    x, y = plot.train_curve.getOriginalDataset()
+    held = plot._series.column("iteration")
+    assert held[0] == 1 and held[-1] == 20_000 and np.all(np.diff(held) > 0)
+    assert np.array_equal(held[-500:], np.arange(19_501, 20_001))  # the newest stay whole
+    assert x[0] == 1 and x[-1] == 20_000
+    held_cost = plot._series.column("cost")
+    assert y.min() == held_cost.min() and y.max() == held_cost.max()
+    assert plot.readout_at(20_000).startswith("iteration 20000 ")
+    with pytest.raises(ValueError, match="max_points"):
+        CostPlot(max_points=3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 300), st.integers(0, 300))
+def test_thinning_keeps_the_first_and_newest_rows_in_order(length, target):
+    series = GrowingSeries(("iteration",), capacity=4)
+    series.append(iteration=np.arange(1, length + 1, dtype=float))
+    series.thin_to(target)
+    held = series.column("iteration")
+    assert len(held) <= length and len(held) <= max(target, 2)
+    if length:
+        assert held[0] == 1 and held[-1] == length and np.all(np.diff(held) > 0)
+        newest = min(length, max(target, 2)) // 2  # at least the newest half of what remains
+        assert np.array_equal(held[len(held) - newest:], np.arange(length - newest + 1, length + 1))

