@@ -65,13 +65,15 @@ package: $(PACKAGE_STAMP)
 		--workpath build/pyinstaller packaging/bp-desktop.spec
 	@du -sh $(DIST)
 
-## package-smoke: the standalone build checks itself and draws a screenshot, offscreen, outside the checkout
+## package-smoke: the standalone build checks itself, trains headless and draws a screenshot offscreen, outside the checkout
 package-smoke: $(STAMP)
 	@test -x $(DIST)/bp-desktop || { echo "no $(DIST)/bp-desktop: run 'make package' first" >&2; exit 1; }
 	@mkdir -p build
 	d="$$(mktemp -d)"; trap 'rm -rf "$$d"' EXIT; cd "$$d" && export QT_QPA_PLATFORM=offscreen \
 		&& "$(abspath $(DIST))/bp-desktop" --version \
 		&& "$(abspath $(DIST))/bp-desktop" --self-check \
+		&& "$(abspath $(DIST))/bp-desktop" train --builtin xor --iterations 20 --export weights.mat \
+		&& test -s weights.mat \
 		&& "$(abspath $(DIST))/bp-desktop" --screenshot "$(abspath build/package-smoke.png)" \
 			--dataset iris --iterations 3 --size 800x600
 	$(BIN)/python packaging/check_screenshot.py build/package-smoke.png 800x600
