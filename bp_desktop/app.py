@@ -17,8 +17,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                     "inspector that explains every δ. Headless commands: "
                     + ", ".join(HEADLESS_COMMANDS) + " (see 'bp-desktop train --help').")
     parser.add_argument("--dataset", default=None,
-                        help=f"built-in dataset name (e.g. xor, spiral, iris, digits) or a CSV path; "
-                             f"default: the last one used, else the two-arm spiral")
+                        help="built-in dataset name (e.g. xor, spiral, iris, digits) or a CSV path; "
+                             "default: the last one used, else the two-arm spiral")
     parser.add_argument("--hidden", type=int, action="append",
                         help="units of a hidden layer (repeat for more layers), e.g. --hidden 8 --hidden 8")
     parser.add_argument("--screenshot", metavar="PNG",

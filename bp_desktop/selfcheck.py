@@ -66,7 +66,7 @@ def check_icon() -> None:
     from bp_desktop.ui.icon import app_icon, svg_supported
 
     # a QApplication, not a QGuiApplication: an instance outlives this check, and widgets need it
-    app = QApplication.instance() or QApplication([])
+    QApplication.instance() or QApplication([])
     if not svg_supported():
         raise ValueError("Qt has no SVG image-format plugin (imageformats/libqsvg)")
     if app_icon().pixmap(48, 48).isNull():

@@ -35,16 +35,9 @@ def one_hot(y: Sequence[int] | np.ndarray, num_classes: int) -> np.ndarray:
     return Y
 
 
-@dataclass(frozen=True)
-class ForwardPass:
-    """a^(l) and z^(l) for every layer. `activations[0]` is X; `z[0]` is None.
-
-    `a_columns[l]` / `z_columns[l]` hold the same numbers as units × examples
-    (the layout backprop computes in); `activations[l]` is `a_columns[l].T`.
-    """
-
-    a_columns: list[np.ndarray]
-    z_columns: list[np.ndarray | None]
+class PerExampleViews:
+    """Row views (one row per example, shape (m, s_l)) of arrays kept as units × examples
+    in `a_columns`, `z_columns` and, where there are deltas, `delta_columns`."""
 
     @property
     def activations(self) -> list[np.ndarray]:
@@ -55,9 +48,25 @@ class ForwardPass:
         return [None if z is None else z.T for z in self.z_columns]
 
     @property
+    def deltas(self) -> list[np.ndarray | None]:
+        return [None if d is None else d.T for d in self.delta_columns]
+
+    @property
     def output(self) -> np.ndarray:
         """h_Θ(x) for every example, shape (m, K)."""
         return self.a_columns[-1].T
+
+
+@dataclass(frozen=True)
+class ForwardPass(PerExampleViews):
+    """a^(l) and z^(l) for every layer. `activations[0]` is X; `z[0]` is None.
+
+    `a_columns[l]` / `z_columns[l]` hold the same numbers as units × examples
+    (the layout backprop computes in); `activations[l]` is `a_columns[l].T`.
+    """
+
+    a_columns: list[np.ndarray]
+    z_columns: list[np.ndarray | None]
 
 
 @dataclass(frozen=True)
@@ -81,10 +90,6 @@ class BackpropResult(ForwardPass):
     def regularisation(self) -> float:
         """λ/(2m) Σ Θ² over the non-bias columns."""
         return self.cost - self.data_cost
-
-    @property
-    def deltas(self) -> list[np.ndarray | None]:
-        return [None if d is None else d.T for d in self.delta_columns]
 
 
 class Network:

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from .metadata import metadata_block, parse_json
-from .thetas import THETA_NAME, WeightsContent, checked_theta, theta_count, theta_name
+from .thetas import WeightsContent, checked_theta, theta_count, theta_name
 
 FORMAT_NAME = "bp-desktop-weights-csv"
 FORMAT_VERSION = 1

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from bp_desktop.core import OPTIMIZERS, BackpropResult, Network, make_optimizer
-from bp_desktop.core.network import cross_entropy
+from bp_desktop.core.network import PerExampleViews, cross_entropy
 from bp_desktop.core.optimizers import Optimizer, StepReport
 from bp_desktop.core.params import theta_views
 
@@ -83,7 +83,7 @@ def _is_whole(value: Any) -> bool:
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class Snapshot(PerExampleViews):
     """Everything iteration `iteration` computed, at the weights `thetas` it started from
     (Θ before its update), so δ and Θ shown together belong together.
 
@@ -116,24 +116,6 @@ class Snapshot:
     @property
     def layer_sizes(self) -> tuple[int, ...]:
         return tuple(a.shape[0] for a in self.a_columns)
-
-    @property
-    def activations(self) -> list[np.ndarray]:
-        """a^(l) per example, shape (m, s_l), like BackpropResult."""
-        return [a.T for a in self.a_columns]
-
-    @property
-    def z(self) -> list[np.ndarray | None]:
-        return [None if z is None else z.T for z in self.z_columns]
-
-    @property
-    def deltas(self) -> list[np.ndarray | None]:
-        return [None if d is None else d.T for d in self.delta_columns]
-
-    @property
-    def output(self) -> np.ndarray:
-        """h_Θ(x) for every example, shape (m, K)."""
-        return self.a_columns[-1].T
 
     @property
     def regularisation(self) -> float:

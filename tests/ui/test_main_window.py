@@ -5,12 +5,13 @@ import sys
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
 from bp_desktop.core import Network
 from bp_desktop.ui.canvas.notation import fmt
 from bp_desktop.ui.main_window import MainWindow
+
+from .windows import action, open_window
 
 OBJECT_NAMES = ["networkCanvas", "costPlot", "layerInspector"]
 ACTION_NAMES = ["actionOpenDataset", "actionTrain", "actionPause", "actionStep", "actionReset",
@@ -19,21 +20,9 @@ ACTION_NAMES = ["actionOpenDataset", "actionTrain", "actionPause", "actionStep",
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
-    assert w.load_builtin("xor", m=120, noise=0.1, seed=0)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(qtbot, tmp_path, "xor", m=120, noise=0.1, seed=0)
     yield w
     w.shutdown()
-
-
-def action(window, name) -> QAction:
-    found = window.findChild(QAction, name)
-    assert found is not None, name
-    return found
 
 
 def step_once(qtbot, window):

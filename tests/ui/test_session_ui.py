@@ -4,12 +4,13 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QImage
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from bp_desktop.io.session import load_session
 from bp_desktop.ui.files import MAX_RECENT, RecentFiles
-from bp_desktop.ui.main_window import MainWindow
+
+from .windows import action, open_window
 
 
 @pytest.fixture
@@ -18,22 +19,11 @@ def settings(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, settings, monkeypatch):
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
+def window(qtbot, tmp_path, monkeypatch):
+    w = open_window(qtbot, tmp_path, "moons", m=80, noise=0.1, seed=0)
     monkeypatch.setattr(w, "ask", lambda question: True)
-    assert w.load_builtin("moons", m=80, noise=0.1, seed=0)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
     yield w
     w.shutdown()
-
-
-def action(window, name) -> QAction:
-    found = window.findChild(QAction, name)
-    assert found is not None, name
-    return found
 
 
 def step(qtbot, window, n=1):

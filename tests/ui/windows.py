@@ -1,0 +1,24 @@
+"""Shared helpers for the tests that drive the main window."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
+
+from bp_desktop.ui.main_window import MainWindow
+
+
+def open_window(qtbot, tmp_path, dataset: str, **params) -> MainWindow:
+    """A shown main window on a built-in dataset, with its settings in tmp_path."""
+    window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    assert window.load_builtin(dataset, **params)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def action(window, name) -> QAction:
+    found = window.findChild(QAction, name)
+    assert found is not None, name
+    return found
