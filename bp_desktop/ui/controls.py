@@ -113,7 +113,7 @@ class ControlPanel(QWidget):
         self.current_dataset = QLabel()
         self.current_dataset.setObjectName("currentDataset")
         self.current_dataset.setWordWrap(True)
-        form.addRow("In use", self.current_dataset)
+        form.addRow(self.current_dataset)
         form.addRow(self.load_builtin)
         form.addRow("Or a file", open_file)
         self.scaling = _combo("scaling")
@@ -143,7 +143,7 @@ class ControlPanel(QWidget):
         """Name the dataset being trained on (a file's name, or the built-in's)."""
         source = dataset.source
         where = source.split(":", 1)[1] if source.startswith("builtin:") else source
-        self.current_dataset.setText(f"<b>{dataset.name}</b>, {dataset.m} examples "
+        self.current_dataset.setText(f"In use: <b>{dataset.name}</b>, {dataset.m} examples "
                                      f"({m_train} for training)")
         self.current_dataset.setToolTip(where)
 

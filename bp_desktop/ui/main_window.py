@@ -120,6 +120,11 @@ class MainWindow(QMainWindow):
             "about": a("actionAbout", "About bp-desktop", "F1", "Version and licence", self.about),
         }
 
+    def _rescale_heatmaps(self) -> None:
+        self.inspector.heatmaps.reset_levels()
+        if self.snapshot is not None:
+            self.inspector.show_snapshot(self.snapshot)
+
     def _noop(self) -> None:
         """Actions whose work is connected by the view that owns it."""
 
@@ -173,6 +178,7 @@ class MainWindow(QMainWindow):
         rescale = QToolButton()
         rescale.setDefaultAction(self.actions_by_key["rescale"])
         self.actions_by_key["rescale"].triggered.connect(self.canvas.rescale_colours)
+        self.actions_by_key["rescale"].triggered.connect(self._rescale_heatmaps)
         row.addWidget(self.mode)
         row.addWidget(self.edges_per_unit)
         row.addStretch(1)
@@ -355,7 +361,9 @@ class MainWindow(QMainWindow):
         self.docks["decision"].setVisible(two_d)
         self.docks["weights"].setVisible(image)
         if two_d:
-            self.decision_view.set_data(workspace.X_train, workspace.train.y, dataset.class_names)
+            scaled = workspace.preparation.scaling != "none"
+            axes = tuple(f"{name} (scaled)" if scaled else name for name in dataset.feature_names)
+            self.decision_view.set_data(workspace.X_train, workspace.train.y, dataset.class_names, axes)
         if image:
             self.weight_images.set_image_shape(dataset.image_shape)
         self.snapshot = None
@@ -383,6 +391,7 @@ class MainWindow(QMainWindow):
 
     def step(self, n: int = 1) -> None:
         if self.controller is not None:
+            self.status_labels["reason"].setText("")  # an old stop reason no longer applies
             self.controller.step(n)
 
     def reset(self) -> None:
