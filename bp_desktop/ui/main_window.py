@@ -370,6 +370,8 @@ class MainWindow(QMainWindow):
         self._show(run.preview())
         self.canvas.select_unit(min(1, len(network.layer_sizes) - 1), 0)
         self.controls.show_current_dataset(dataset, len(workspace.X_train))
+        self.setWindowTitle(f"bp-desktop — {dataset.name}, network "
+                            f"{'-'.join(map(str, network.layer_sizes))}")
         validation = 0 if workspace.X_val is None else len(workspace.X_val)
         self.status_labels["reason"].setText(
             f"{dataset.name}: {dataset.m} examples (m = {len(workspace.X_train)} for training, "
