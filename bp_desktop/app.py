@@ -17,7 +17,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                     "inspector that explains every δ. Headless commands: "
                     + ", ".join(HEADLESS_COMMANDS) + " (see 'bp-desktop train --help').")
     parser.add_argument("--dataset", default=None,
-                        help="built-in dataset name (e.g. xor, spiral, iris, digits) or a CSV path; "
+                        help="built-in dataset name (e.g. xor, spiral, iris, digits), or the path of a "
+                             "CSV file or a MAT-file with X and y (the course's ex4data1.mat); "
                              "default: the last one used, else the two-arm spiral")
     parser.add_argument("--hidden", type=int, action="append",
                         help="units of a hidden layer (repeat for more layers), e.g. --hidden 8 --hidden 8")

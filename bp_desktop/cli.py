@@ -20,7 +20,9 @@ import numpy as np
 from bp_desktop.core import ACTIVATIONS, OPTIMIZERS, Network, gradient_check
 from bp_desktop.data import SCALER_KINDS, Dataset, DatasetError, Scaler, load_builtin, load_csv
 from bp_desktop.data.builtin import list_datasets
-from bp_desktop.io import WEIGHT_FORMATS, WeightsFileError, load_weights, save_weights, weights_format
+from bp_desktop.io import (WEIGHT_FORMATS, WeightsFileError, load_dataset, load_mat_dataset,
+                           load_weights, save_weights, weights_format)
+from bp_desktop.io.dataset_files import MAT_SUFFIXES
 from bp_desktop.training import Diverged, Hyperparameters, StopCriteria, TrainingRun
 from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS,
                                            DataPreparation, NetworkSpec, Workspace,
@@ -85,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "(the last, or --label-column) holds labels and the accuracy goes to stderr.")
     predict.add_argument("weights", metavar="WEIGHTS",
                          help="weights file (" + ", ".join(WEIGHT_FORMATS) + " or a folder of CSV files)")
-    predict.add_argument("data", metavar="DATA.csv", help="CSV file of examples, with or without labels")
+    predict.add_argument("data", metavar="DATA.csv",
+                         help="CSV file of examples, with or without labels, or a MAT-file with X "
+                              "and y (the course's ex4data1.mat)")
     predict.add_argument("--label-column", type=_column, metavar="COLUMN",
                          help="the label column, 0-based index or header name (default: the last)")
     return parser
@@ -94,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _data_arguments(parser: argparse.ArgumentParser) -> None:
     builtins = ", ".join(info.name for info in list_datasets())
     parser.add_argument("data", nargs="?", metavar="DATA.csv",
-                        help="CSV file: one example per row, the label in the last column")
+                        help="CSV file: one example per row, the label in the last column; or a "
+                             "MAT-file with X (m × n) and y (m × 1), as the course's ex4data1.mat")
     parser.add_argument("--builtin", metavar="NAME", help=f"a built-in dataset instead of a file: {builtins}")
     parser.add_argument("--label-column", type=_column, metavar="COLUMN",
                         help="the label column, 0-based index or header name (default: the last)")
@@ -240,12 +245,12 @@ def _workspace(args: argparse.Namespace) -> Workspace:
 
 def _dataset(args: argparse.Namespace) -> Dataset:
     if (args.data is None) == (args.builtin is None):
-        raise BadInput("give a CSV file or --builtin NAME (one of them)")
+        raise BadInput("give a data file (CSV or .mat) or --builtin NAME (one of them)")
     if args.builtin is not None:
         if args.label_column is not None:
             raise BadInput("--label-column applies to CSV files, not to built-in datasets")
         return load_builtin(args.builtin)
-    return load_csv(args.data, label_column=args.label_column)
+    return load_dataset(args.data, label_column=args.label_column)
 
 
 def _checked(make):
@@ -303,14 +308,14 @@ def gradcheck(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # --- predict --------------------------------------------------------------------------------------
 def predict(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     network, metadata = load_weights(args.weights)
-    X, true_names = _examples(args.data, network.layer_sizes[0], args.label_column)
+    X, true_names, data_classes = _examples(args.data, network.layer_sizes[0], args.label_column)
     if metadata.get("scaling") is not None:
         scaler = Scaler.from_dict(metadata["scaling"])
         if scaler.n != X.shape[1]:
             raise BadInput(f"{args.weights}: the stored feature scaling is for {scaler.n} features; "
                            f"the network has {X.shape[1]} inputs")
         X = scaler.transform(X)
-    names = _class_names(metadata, network)
+    names = _class_names(metadata, network, data_classes)
     predicted = [names[k] for k in network.predict(X)]
     out.write("".join(f"{name}\n" for name in predicted))
     if true_names is not None:
@@ -319,28 +324,48 @@ def predict(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _class_names(metadata: dict, network: Network) -> list[str]:
+def _class_names(metadata: dict, network: Network, data_classes: list[str] | None) -> list[str]:
+    """The weights' class names; else the labelled data's classes when there are as many
+    (the course's ex4weights.mat with ex4data1.mat: unit k is label k); else 0..K−1."""
     names = metadata.get("class_names")
     if names:
         return [str(name) for name in names]
     K = network.layer_sizes[-1]
-    return [str(k) for k in range(2 if K == 1 else K)]
+    default = [str(k) for k in range(2 if K == 1 else K)]
+    return data_classes if data_classes is not None and len(data_classes) == len(default) else default
 
 
-def _examples(path: str, n: int, label_column) -> tuple[np.ndarray, list[str] | None]:
-    """(X, label names or None): with n + 1 columns the file is labelled, with n it is not."""
+def _examples(path: str, n: int, label_column) -> tuple[np.ndarray, list[str] | None, list[str] | None]:
+    """(X, each example's label, the classes), the last two None for unlabelled data: with
+    n + 1 columns a CSV file is labelled, with n it is not; a MAT-file has X and y."""
+    if Path(path).suffix.lower() in MAT_SUFFIXES:
+        return _labelled(_mat_dataset(path, n, label_column))
     columns = _column_count(path)
     if columns == n + 1:
-        dataset = load_csv(path, label_column=label_column)
-        return dataset.X, [dataset.class_names[k] for k in dataset.y]
+        return _labelled(load_csv(path, label_column=label_column))
     if columns == n:
         if label_column is not None:
             raise BadInput(f"{Path(path).name}: {n} columns, as many as the network has inputs, "
                            "so there is no label column to choose")
-        return _unlabelled(path, n), None
+        return _unlabelled(path, n), None, None
     raise BadInput(f"{Path(path).name}: {columns} column{'s' * (columns != 1)}; the network takes {n} "
                    f"input{'s' * (n != 1)}, so give "
                    f"{n} feature columns, optionally with one label column")
+
+
+def _labelled(dataset: Dataset) -> tuple[np.ndarray, list[str], list[str]]:
+    return dataset.X, [dataset.class_names[k] for k in dataset.y], dataset.class_names
+
+
+def _mat_dataset(path: str, n: int, label_column) -> Dataset:
+    if label_column is not None:
+        raise BadInput(f"{Path(path).name}: --label-column applies to CSV files; a MAT-file's "
+                       "labels are its variable y")
+    dataset = load_mat_dataset(path)
+    if dataset.n != n:
+        raise BadInput(f"{Path(path).name}: X has {dataset.n} columns; the network takes {n} "
+                       f"input{'s' * (n != 1)}")
+    return dataset
 
 
 def _rows(path: str) -> list[tuple[int, list[str]]]:

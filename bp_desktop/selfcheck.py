@@ -42,6 +42,23 @@ def check_datasets() -> None:
     for info in list_datasets():
         if load_builtin(info.name).X.shape[0] == 0:
             raise ValueError(f"built-in dataset {info.name} is empty")
+    check_mat_dataset()
+
+
+def check_mat_dataset() -> None:
+    """A compressed MAT-file in the course's layout (ex4data1.mat) opens as a dataset."""
+    import scipy.io
+
+    from bp_desktop.io import load_dataset
+
+    X, y = np.arange(128.0).reshape(2, 64), np.array([[10.0], [1.0]])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ex4data1.mat"
+        scipy.io.savemat(path, {"X": X, "y": y}, do_compression=True)
+        dataset = load_dataset(path)
+    if not (np.array_equal(dataset.X, X) and dataset.class_names == ["1", "10"]
+            and dataset.image_order == "F"):
+        raise ValueError("a course-layout .mat dataset changed on the way through the file")
 
 
 def check_weight_formats() -> None:

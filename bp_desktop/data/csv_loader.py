@@ -71,7 +71,7 @@ def load_csv(path: str | os.PathLike, *, label_column: int | str | None = None,
     X.setflags(write=False)
     return make_dataset(X, y, class_names=class_names, feature_names=layout.feature_names,
                         source=str(path.absolute()), name=path.stem, sha256=sha256,
-                        image_shape=_square_image_shape(X.shape[1]))
+                        image_shape=square_image_shape(X.shape[1]))
 
 
 # ---------------------------------------------------------------- messages
@@ -572,27 +572,32 @@ def _cell_value(cell: str, line: int, j: int, layout: _Layout) -> float:
 # ---------------------------------------------------------------- classes
 
 def _classes(labels: np.ndarray, layout: _Layout) -> tuple[list[str], np.ndarray]:
-    """Class names in a stable order (numbers numerically, words alphabetically) and y."""
+    return label_classes(labels, layout.file, layout.column_name(layout.label))
+
+
+def label_classes(labels: np.ndarray, file: str, column: str) -> tuple[list[str], np.ndarray]:
+    """Class names in a stable order (numbers numerically, words alphabetically) and the
+    0-based class of each label. Shared by every loader, so a label column and a MAT-file's
+    y give the same classes; `column` names the labels in messages."""
     spellings, inverse = np.unique(labels, return_inverse=True)
     spellings = [str(s) for s in spellings]
-    column = layout.column_name(layout.label)
     if len(spellings) > MAX_CLASSES:
-        raise _fail(layout.file, f"{len(spellings)} different labels; is this really the label "
-                                 f"column? (at most {MAX_CLASSES} classes)", column=column)
+        raise _fail(file, f"{len(spellings)} different labels; is this really the label "
+                          f"column? (at most {MAX_CLASSES} classes)", column=column)
     if all(_NUMBER.fullmatch(s) for s in spellings):
         keys = [float(s) for s in spellings]
     else:
         keys = spellings
     distinct = sorted(set(keys))
     if len(distinct) < 2:
-        raise _fail(layout.file, f"every row has the label {_quote(labels[0])}; "
-                                 "a classifier needs at least two classes", column=column)
+        raise _fail(file, f"every row has the label {_quote(str(labels[0]))}; "
+                          "a classifier needs at least two classes", column=column)
     one_hot_bytes = labels.size * len(distinct) * 8
     if one_hot_bytes > MAX_ONE_HOT_BYTES:
-        raise _fail(layout.file, f"{labels.size} examples × {len(distinct)} classes need "
-                                 f"{_size(one_hot_bytes)} "
-                                 f"for the one-hot Y (limit {_size(MAX_ONE_HOT_BYTES)}); is this really "
-                                 "the label column?", column=column)
+        raise _fail(file, f"{labels.size} examples × {len(distinct)} classes need "
+                          f"{_size(one_hot_bytes)} "
+                          f"for the one-hot Y (limit {_size(MAX_ONE_HOT_BYTES)}); is this really "
+                          "the label column?", column=column)
     position = {key: k for k, key in enumerate(distinct)}
     names: dict[int, str] = {}
     for spelling, key in zip(spellings, keys):
@@ -601,7 +606,7 @@ def _classes(labels: np.ndarray, layout: _Layout) -> tuple[list[str], np.ndarray
     return [names[k] for k in range(len(distinct))], y
 
 
-def _square_image_shape(n: int) -> tuple[int, int] | None:
+def square_image_shape(n: int) -> tuple[int, int] | None:
     """Pixel images: 64 → 8 × 8, 400 → 20 × 20, 784 → 28 × 28. Small n is rarely an image."""
     side = math.isqrt(n)
     return (side, side) if n >= 64 and side * side == n else None

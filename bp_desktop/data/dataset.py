@@ -9,6 +9,9 @@ import numpy as np
 from bp_desktop.core import one_hot
 
 
+IMAGE_ORDERS = ("C", "F")
+
+
 class DatasetError(ValueError):
     """Bad data or a bad request for data. The message is meant for the user as it is."""
 
@@ -33,6 +36,9 @@ class Dataset:
     # each example's 0-based row in the original data (the file's data rows), kept through
     # subsets and splits so a view can say which row of the file "example t" is
     source_rows: np.ndarray | None = field(default=None)
+    # how a row of X fills an image: "C" row by row (CSV files, the shipped digits), "F"
+    # column by column (MATLAB's reshape, as in the course's ex4data1.mat)
+    image_order: str = field(default="C")
 
     def __post_init__(self) -> None:
         X = _read_only(np.asarray(self.X, dtype=np.float64))
@@ -44,6 +50,9 @@ class Dataset:
             if len(shape) != 2 or shape[0] * shape[1] != n:
                 raise DatasetError(f"image shape {self.image_shape} does not hold {n} features")
             object.__setattr__(self, "image_shape", shape)
+        if self.image_order not in IMAGE_ORDERS:
+            raise DatasetError(f"image_order must be 'C' (row by row) or 'F' (column by column); "
+                               f"got {self.image_order!r}")
         if self.source_rows is not None:
             rows = _read_only(np.asarray(self.source_rows, dtype=np.int64))
             if rows.shape != (m,):
@@ -77,13 +86,15 @@ class Dataset:
         return Dataset(X=self.X[rows], y=self.y[rows], Y=self.Y[rows],
                        class_names=self.class_names, feature_names=self.feature_names,
                        source=self.source, sha256=self.sha256, name=name or self.name,
-                       image_shape=self.image_shape, source_rows=self.original_rows[rows])
+                       image_shape=self.image_shape, source_rows=self.original_rows[rows],
+                       image_order=self.image_order)
 
     def with_features(self, X: np.ndarray) -> Dataset:
         """The same examples with new feature values (e.g. after scaling)."""
         return Dataset(X=X, y=self.y, Y=self.Y, class_names=self.class_names,
                        feature_names=self.feature_names, source=self.source, sha256=self.sha256,
-                       name=self.name, image_shape=self.image_shape, source_rows=self.source_rows)
+                       name=self.name, image_shape=self.image_shape, source_rows=self.source_rows,
+                       image_order=self.image_order)
 
     @property
     def original_rows(self) -> np.ndarray:
@@ -97,7 +108,7 @@ class Dataset:
 
 def make_dataset(X: np.ndarray, y: np.ndarray, *, class_names: list[str],
                  feature_names: list[str], source: str, name: str, sha256: str | None = None,
-                 image_shape: tuple[int, int] | None = None) -> Dataset:
+                 image_shape: tuple[int, int] | None = None, image_order: str = "C") -> Dataset:
     """A Dataset from features and 0-based classes; Y is derived, sha256 defaults to the arrays'."""
     X = np.ascontiguousarray(X, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.int64)
@@ -110,7 +121,7 @@ def make_dataset(X: np.ndarray, y: np.ndarray, *, class_names: list[str],
     Y.setflags(write=False)  # ours alone: Dataset need not copy it
     return Dataset(X=X, y=y, Y=Y, class_names=class_names,
                    feature_names=feature_names, source=source, sha256=sha256, name=name,
-                   image_shape=image_shape)
+                   image_shape=image_shape, image_order=image_order)
 
 
 def arrays_sha256(X: np.ndarray, y: np.ndarray) -> str:

@@ -157,10 +157,11 @@ def _read_matrix(cursor: _Cursor) -> tuple[str, np.ndarray]:
         raise ValueError("the file is corrupt: a variable name is not text")
     name = _name(name_bytes)
     if array_class in _REFUSED_CLASSES:
-        raise ValueError(f"variable {name} is {_REFUSED_CLASSES[array_class]}; a weights file "
-                         "holds numeric matrices and text only")
+        raise ValueError(f"variable {name} is {_REFUSED_CLASSES[array_class]}; bp-desktop "
+                         "reads numeric matrices and text only")
     if flag_bits & _COMPLEX:
-        raise ValueError(f"variable {name} holds complex numbers; weights must be real")
+        raise ValueError(f"variable {name} holds complex numbers; bp-desktop reads real "
+                         "numbers only")
     if array_class == _CHAR_CLASS:
         return name, _char_array(cursor, name, shape)
     if array_class not in _NUMERIC_CLASSES:

@@ -36,11 +36,12 @@ import numpy as np
 
 from .. import __version__
 from ..core import ACTIVATIONS, OPTIMIZERS, Network
-from ..data import SCALER_KINDS, Dataset, DatasetError, load_csv, make_dataset
+from ..data import SCALER_KINDS, Dataset, DatasetError, make_dataset
 from ..training import Hyperparameters, StopCriteria, TrainingRun
 from ..training.history import RowLayout
 from ..training.workspace import DataPreparation, NetworkSpec, Workspace
 from .atomic import atomic_write
+from .dataset_files import load_dataset
 from .npz_format import _read_member
 
 FORMAT = "bp-desktop session"
@@ -135,6 +136,7 @@ def _dataset_json(dataset: Dataset, embed: bool) -> dict[str, Any]:
              "sha256": dataset.sha256, "class_names": list(dataset.class_names),
              "feature_names": list(dataset.feature_names),
              "image_shape": None if dataset.image_shape is None else list(dataset.image_shape),
+             "image_order": dataset.image_order,
              "m": dataset.m, "n": dataset.n}
     if not embed:
         entry["path"] = str(Path(dataset.source).resolve())
@@ -375,10 +377,11 @@ def _embedded_dataset(info: _Fields, arrays, class_names, feature_names, sha256)
     if shape is not None and (not isinstance(shape, list) or len(shape) != 2
                               or not all(isinstance(s, int) and not isinstance(s, bool) for s in shape)):
         raise ValueError("session.json: dataset.image_shape must be null or [height, width]")
+    order = info.data.get("image_order", "C")  # sessions saved before .mat datasets lack it
     try:
         return make_dataset(X, y, class_names=class_names, feature_names=feature_names,
                             source=info.text("source"), name=info.text("name"), sha256=sha256,
-                            image_shape=None if shape is None else tuple(shape))
+                            image_shape=None if shape is None else tuple(shape), image_order=order)
     except DatasetError as error:
         raise ValueError(f"the embedded dataset is invalid: {error}") from error
 
@@ -389,7 +392,7 @@ def _referenced_dataset(info: _Fields, session: Path, sha256: str) -> Dataset:
         raise SessionFileError(session, f"the session's dataset {data_path} was not found (it is not "
                                         "embedded, being large); put the file back at that path")
     try:
-        dataset = load_csv(data_path)
+        dataset = load_dataset(data_path)
     except DatasetError as error:
         raise SessionFileError(session, f"the session's dataset cannot be loaded: {error}") from error
     if dataset.sha256 != sha256:

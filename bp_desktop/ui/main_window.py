@@ -13,8 +13,9 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog
                                QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from bp_desktop.core import Network, gradient_check
-from bp_desktop.data import DatasetError, load_builtin, load_csv
-from bp_desktop.io import WEIGHT_FORMATS, WeightsFileError, load_weights, save_weights
+from bp_desktop.data import DatasetError, load_builtin
+from bp_desktop.io import (DATASET_FILE_FILTER, WEIGHT_FORMATS, WeightsFileError, load_dataset,
+                           load_weights, save_weights)
 from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
 from bp_desktop.io.session import SessionFileError, load_session, save_session
 from bp_desktop.training import TrainingRun
@@ -36,7 +37,8 @@ SETTLE_WAIT_MS = 100           # how long the GUI waits for the trainer to park 
 
 
 class DatasetLoader(QThread):
-    """Loads a CSV off the GUI thread; reports progress and the result as signals."""
+    """Loads a dataset file (CSV or MAT) off the GUI thread; reports progress and the result
+    as signals."""
 
     progressed = Signal(float)
     loaded = Signal(object)
@@ -48,7 +50,7 @@ class DatasetLoader(QThread):
 
     def run(self):
         try:
-            dataset = load_csv(self.path, progress=self.progressed.emit)
+            dataset = load_dataset(self.path, progress=self.progressed.emit)
         except DatasetError as error:
             self.failed.emit(str(error))
         else:
@@ -99,7 +101,9 @@ class MainWindow(QMainWindow):
             "numerical": a("actionNumericalEstimate", "Numerical estimate of this D", "Ctrl+D",
                            "(J(Θ + ε) − J(Θ − ε)) / 2ε for the selected edge, to check backprop's D",
                            self._noop),
-            "open": a("actionOpenDataset", "Open dataset…", "Ctrl+O", "Load a CSV file of features and labels", self.open_dataset),
+            "open": a("actionOpenDataset", "Open dataset…", "Ctrl+O",
+                      "Load a CSV file, or a MAT-file with X and y (the course's ex4data1.mat)",
+                      self.open_dataset),
             "train": a("actionTrain", "Train", "Space", "Train continuously (Space again pauses)", self.toggle_training),
             "pause": a("actionPause", "Pause", "P", "Pause training after the current iteration", self.pause, False),
             "step": a("actionStep", "Step", "S", "Run exactly one iteration and show it", lambda: self.step(1)),
@@ -259,12 +263,12 @@ class MainWindow(QMainWindow):
 
     def open_dataset(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open dataset", self.settings.value("last_dir", ""),
-                                              "CSV files (*.csv *.txt *.tsv);;All files (*)")
+                                              f"{DATASET_FILE_FILTER};;All files (*)")
         if path:
             self.load_file(path)
 
     def load_file(self, path: str) -> None:
-        """Load a CSV in the background; the current dataset stays until it has loaded."""
+        """Load a CSV or MAT-file in the background; the current dataset stays until it has loaded."""
         if self._loader is not None and self._loader.isRunning():
             return
         self.settings.setValue("last_dir", str(path).rsplit("/", 1)[0])
@@ -277,9 +281,9 @@ class MainWindow(QMainWindow):
         self._loader.start()
 
     def load_file_now(self, path: str) -> bool:
-        """Load a CSV on this thread (command-line start-up, where nothing else is shown yet)."""
+        """Load a dataset file on this thread (command-line start-up, where nothing else is shown yet)."""
         try:
-            dataset = load_csv(path)
+            dataset = load_dataset(path)
         except DatasetError as error:
             self._error("Could not load the dataset", str(error))
             return False
@@ -352,7 +356,7 @@ class MainWindow(QMainWindow):
             self.controller.set_run(run)
         self.controller.set_max_rate(float(self.controls.speed.value()))
         dataset = workspace.dataset
-        self.canvas.set_architecture(network.layer_sizes, dataset.image_shape)
+        self.canvas.set_architecture(network.layer_sizes, dataset.image_shape, dataset.image_order)
         self.inspector.set_history(run.history)
         self.inspector.set_source_rows(workspace.train.original_rows)
         self.cost_plot.clear()
@@ -365,7 +369,7 @@ class MainWindow(QMainWindow):
             axes = tuple(f"{name} (scaled)" if scaled else name for name in dataset.feature_names)
             self.decision_view.set_data(workspace.X_train, workspace.train.y, dataset.class_names, axes)
         if image:
-            self.weight_images.set_image_shape(dataset.image_shape)
+            self.weight_images.set_image_shape(dataset.image_shape, dataset.image_order)
         self.snapshot = None
         self._show(run.preview())
         self.canvas.select_unit(min(1, len(network.layer_sizes) - 1), 0)

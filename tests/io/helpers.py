@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import scipy.io
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -66,3 +67,15 @@ def same_bits(thetas_a, thetas_b) -> bool:
 def listing(folder: Path) -> list[str]:
     """Every path under a folder, relative, sorted: to see that nothing was left behind."""
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def write_course_mat(path: Path, m: int = 30, n: int = 400, K: int = 10, *, seed: int = 0,
+                     row_labels: bool = False, compress: bool = False, **extra) -> tuple[np.ndarray, np.ndarray]:
+    """A MAT-file in the layout of the course's ex4data1.mat: X m × n double, y m × 1 double
+    labels 1..K (10 for the digit 0). Returns (X, labels as stored)."""
+    rng = np.random.default_rng(seed)
+    X = rng.random((m, n))
+    labels = rng.permutation(np.arange(m) % K + 1).astype(np.float64)
+    y = labels.reshape(1, -1) if row_labels else labels.reshape(-1, 1)
+    scipy.io.savemat(path, {"X": X, "y": y, **extra}, format="5", do_compression=compress)
+    return X, labels

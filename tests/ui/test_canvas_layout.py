@@ -63,3 +63,22 @@ def test_nearest_segment():
 @pytest.mark.parametrize("value, expected", [(0.3, 0.5), (1.0, 1.0), (1.2, 2.0), (7, 10), (0, 1.0)])
 def test_nice_scale(value, expected):
     assert nice_scale(value) == expected
+
+
+def test_column_major_image_input_fills_the_grid_column_by_column():
+    """The course's 20×20 digits come from MATLAB's reshape: pixel k at row k mod 20, column k div 20."""
+    layout = compute_layout([400, 25, 10], image_shape=(20, 20), image_order="F")
+    centres = layout.layers[0].centres
+    assert centres[1, 0] == centres[0, 0] and centres[1, 1] > centres[0, 1]    # 1 below 0
+    assert centres[20, 1] == centres[0, 1] and centres[20, 0] > centres[0, 0]  # 20 right of 0
+    row_major = compute_layout([400, 25, 10], image_shape=(20, 20)).layers[0].centres
+    k = np.arange(400)
+    np.testing.assert_array_equal(centres[k], row_major[(k % 20) * 20 + k // 20])
+    # only the image is column-major: a wide hidden layer is still a row-major grid
+    wide = compute_layout([400, 64, 10], image_shape=(20, 20), image_order="F").layers[1].centres
+    assert wide[1, 1] == wide[0, 1] and wide[1, 0] > wide[0, 0]
+
+
+def test_image_order_is_checked():
+    with pytest.raises(ValueError, match="image_order"):
+        compute_layout([4, 2], image_shape=(2, 2), image_order="R")

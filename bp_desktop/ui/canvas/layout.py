@@ -55,9 +55,14 @@ class NetworkLayout:
         return None
 
 
-def compute_layout(layer_sizes, *, image_shape=None, width: float = 900.0,
+def compute_layout(layer_sizes, *, image_shape=None, image_order: str = "C", width: float = 900.0,
                    height: float = 560.0) -> NetworkLayout:
-    """Layers as evenly spaced columns; wide layers (and image inputs) as compact grids."""
+    """Layers as evenly spaced columns; wide layers (and image inputs) as compact grids.
+
+    image_order says how the inputs fill the image: "C" row by row, "F" column by column
+    (MATLAB's reshape: input k at row k mod rows, column k div rows)."""
+    if image_order not in ("C", "F"):
+        raise ValueError(f"image_order must be 'C' or 'F'; got {image_order!r}")
     sizes = tuple(int(s) for s in layer_sizes)
     margin_x, top, bottom = 100.0, 70.0, 30.0
     usable = height - top - bottom
@@ -66,10 +71,11 @@ def compute_layout(layer_sizes, *, image_shape=None, width: float = 900.0,
     for l, (s, x) in enumerate(zip(sizes, xs)):
         has_bias = l < len(sizes) - 1
         grid = _grid_shape(s, image_shape if l == 0 else None)
+        is_image = l == 0 and image_shape is not None and grid == tuple(int(v) for v in image_shape)
         if grid is None:
             layers.append(_column(s, x, top, usable, has_bias))
         else:
-            layers.append(_grid(s, grid, x, top, usable, has_bias))
+            layers.append(_grid(s, grid, x, top, usable, has_bias, image_order if is_image else "C"))
     return NetworkLayout(sizes, tuple(layers), width, height)
 
 
@@ -96,7 +102,7 @@ def _column(s: int, x: float, top: float, usable: float, has_bias: bool) -> Laye
 
 
 def _grid(s: int, grid: tuple[int, int], x: float, top: float, usable: float,
-          has_bias: bool) -> LayerGeometry:
+          has_bias: bool, order: str) -> LayerGeometry:
     rows, cols = grid
     cell = min(usable / (rows + 2), 160.0 / cols, 22.0)
     radius = cell * 0.45
@@ -104,7 +110,8 @@ def _grid(s: int, grid: tuple[int, int], x: float, top: float, usable: float,
     y0 = top + (usable - block_h) / 2 + cell / 2
     x0 = x - (cols - 1) * cell / 2
     k = np.arange(s)
-    centres = np.column_stack([x0 + (k % cols) * cell, y0 + (k // cols) * cell])
+    row, col = (k % rows, k // rows) if order == "F" else (k // cols, k % cols)
+    centres = np.column_stack([x0 + col * cell, y0 + row * cell])
     bias = np.array([x, y0 - 1.6 * cell - radius]) if has_bias else None
     bias_radius_top = (bias[1] - max(radius, 9.0)) if has_bias else y0 - radius
     return LayerGeometry(centres, bias, radius, True, float(bias_radius_top))

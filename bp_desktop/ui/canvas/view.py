@@ -64,11 +64,12 @@ class NetworkCanvas(QGraphicsView):
         self._segment_ids = np.empty((0, 3), dtype=np.int64)
 
     # --- building ----------------------------------------------------------------------------
-    def set_architecture(self, layer_sizes, image_shape=None) -> None:
-        """Lay out a network of these sizes (forgetting the old drawing and selection)."""
+    def set_architecture(self, layer_sizes, image_shape=None, image_order: str = "C") -> None:
+        """Lay out a network of these sizes (forgetting the old drawing and selection);
+        image inputs fill their grid row by row ("C") or column by column ("F")."""
         scene = self.scene()
         scene.clear()
-        self._layout = compute_layout(layer_sizes, image_shape=image_shape)
+        self._layout = compute_layout(layer_sizes, image_shape=image_shape, image_order=image_order)
         scene.setSceneRect(QRectF(0, 0, self._layout.width, self._layout.height))
         self._snapshot, self._scales, self._selected, self._selected_edge = None, {}, None, None
         self._edge_items = [self._path_item(pen, z=0) for pen in self._edge_pens]

@@ -1,0 +1,24 @@
+"""Opening a dataset file of any supported kind: the one place that decides by suffix."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from ..data import Dataset, DatasetError, load_csv
+from .mat_dataset import load_mat_dataset
+
+MAT_SUFFIXES = (".mat",)
+DATASET_FILE_FILTER = "Datasets (*.csv *.txt *.tsv *.mat)"
+
+
+def load_dataset(path: str | os.PathLike, progress: Callable[[float], None] | None = None, *,
+                 label_column: int | str | None = None) -> Dataset:
+    """A Dataset from a MAT-file (X and y, as the course's ex4data1.mat) or, for any other
+    suffix, a CSV text file. label_column applies to CSV files only. Raises DatasetError."""
+    if Path(path).suffix.lower() in MAT_SUFFIXES:
+        if label_column is not None:
+            raise DatasetError(f"{Path(path).name}: a label column applies to CSV files; a "
+                               "MAT-file's labels are its variable y")
+        return load_mat_dataset(path, progress=progress)
+    return load_csv(path, label_column=label_column, progress=progress)
