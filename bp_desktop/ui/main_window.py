@@ -585,7 +585,14 @@ class MainWindow(QMainWindow):
             self.controls.show_network_spec(spec)
         elif not self._confirm_discard("Replace the weights"):
             return False
-        self._install(Workspace(ws.dataset, ws.preparation, spec), network)
+        preparation = ws.preparation
+        if "scaling" not in metadata and preparation.scaling != "none" and self.ask(
+                "This file records no feature scaling: it was trained on the raw feature values, "
+                "as the course's ex4weights.mat was. Use the raw values too (Scaling: none), so "
+                "the inputs are the ones these weights expect?"):
+            preparation = replace(preparation, scaling="none")
+            self.controls.scaling.setCurrentIndex(self.controls.scaling.findData("none"))
+        self._install(Workspace(ws.dataset, preparation, spec), network)
         self.statusBar().showMessage(f"Θ loaded from {path}", 8000)
         self.recent.add("weights", path)
         return True

@@ -276,3 +276,18 @@ def test_the_data_box_names_the_dataset_in_use(qtbot, window, tmp_path):
     assert window.load_file_now(str(path))
     assert "heights" in window.controls.current_dataset.text()
     assert window.controls.current_dataset.toolTip() == str(path)
+
+
+def test_weights_without_recorded_scaling_offer_raw_inputs(qtbot, window, tmp_path):
+    """The course's ex4weights.mat holds only Theta1, Theta2: trained on raw pixel values."""
+    import scipy.io
+    net = Network(window.workspace.layer_sizes, seed=9)
+    path = tmp_path / "course_style.mat"
+    scipy.io.savemat(path, {f"Theta{l + 1}": t for l, t in enumerate(net.thetas)})
+    questions = []
+    window.ask = lambda question: questions.append(question) or True
+    assert window.load_weights_from(str(path))
+    assert any("no feature scaling" in q for q in questions)
+    assert window.workspace.preparation.scaling == "none"
+    assert window.controls.scaling.currentData() == "none"
+    np.testing.assert_array_equal(window.workspace.X_train, window.workspace.train.X)
