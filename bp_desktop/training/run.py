@@ -269,6 +269,7 @@ class TrainingRun:
         self._stat_slices = [(layer, *(self._layout.stat_columns(layer, stat) for stat in UNIT_STATS))
                              for layer in range(1, network.L)]
         self._scratch = np.empty((max(network.layer_sizes[1:]), len(self.X)))  # one layer's |δ|
+        self._ones = np.ones(len(self.X))
         # mean_a and mean_abs_delta are adjacent blocks: one slice covers both
         self._sums = slice(self._layout.stat_columns(1, "mean_a").start,
                            self._layout.stat_columns(1, "mean_abs_delta").start + self._layout.units)
@@ -551,10 +552,13 @@ class TrainingRun:
                      nan if r.validation_accuracy is None else r.validation_accuracy,
                      r.gradient_norm)
         a_columns, delta_columns, i = r.result.a_columns, r.result.delta_columns, r.selected
+        ones = self._ones
         for layer, mean_a, mean_abs_delta, selected_a, selected_delta, scratch in layers:
             a, delta = a_columns[layer], delta_columns[layer]
-            np.add.reduce(a, axis=1, out=mean_a)
-            np.add.reduce(np.abs(delta, out=scratch), axis=1, out=mean_abs_delta)
+            # the sums over the examples as products with a vector of ones: BLAS does them in
+            # half the time of np.add.reduce here (measured), equal to within a few ulps
+            np.dot(a, ones, out=mean_a)
+            np.dot(np.abs(delta, out=scratch), ones, out=mean_abs_delta)
             selected_a[...] = a[:, i]
             selected_delta[...] = delta[:, i]
         sums *= 1.0 / self.m  # sums over the examples -> means
