@@ -12,7 +12,7 @@ from .loop import INTERRUPTED, STOPPED_BY_USER, run_training
 from .run import Diverged, Hyperparameters, IterationRecord, Snapshot, StopCriteria, TrainingRun
 
 __all__ = [
-    "DEFAULT_HISTORY_BYTES", "INTERRUPTED", "SERIES", "STOPPED_BY_USER", "UNIT_STATS", "Diverged", "IterationRecord",
-    "History", "HistoryChunk", "Hyperparameters", "Mailbox", "RowLayout", "RunControl", "Snapshot",
-    "StopCriteria", "TrainingRun", "run_training",
+    "DEFAULT_HISTORY_BYTES", "INTERRUPTED", "SERIES", "STOPPED_BY_USER", "UNIT_STATS", "Diverged",
+    "History", "HistoryChunk", "Hyperparameters", "IterationRecord", "Mailbox", "RowLayout",
+    "RunControl", "Snapshot", "StopCriteria", "TrainingRun", "run_training",
 ]
