@@ -9,10 +9,10 @@
 from .control import Mailbox, RunControl
 from .history import DEFAULT_HISTORY_BYTES, SERIES, UNIT_STATS, History, HistoryChunk, RowLayout
 from .loop import INTERRUPTED, STOPPED_BY_USER, run_training
-from .run import Diverged, Hyperparameters, Snapshot, StopCriteria, TrainingRun
+from .run import Diverged, Hyperparameters, IterationRecord, Snapshot, StopCriteria, TrainingRun
 
 __all__ = [
     "DEFAULT_HISTORY_BYTES", "INTERRUPTED", "SERIES", "STOPPED_BY_USER", "UNIT_STATS", "Diverged",
-    "History", "HistoryChunk", "Hyperparameters", "Mailbox", "RowLayout", "RunControl", "Snapshot",
-    "StopCriteria", "TrainingRun", "run_training",
+    "History", "HistoryChunk", "Hyperparameters", "IterationRecord", "Mailbox", "RowLayout",
+    "RunControl", "Snapshot", "StopCriteria", "TrainingRun", "run_training",
 ]

@@ -16,8 +16,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .history import HistoryChunk, RowBuffer, RowLayout
+from .run import IterationRecord
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .run import Snapshot
 
 
@@ -181,6 +184,11 @@ class Mailbox:
     (up to `max_stepped` of them, oldest first), so pressing Step several times
     within one frame still shows each stepped iteration. Events (a stop criterion
     met, a divergence) are queued too and taken with take_events().
+
+    The loop puts IterationRecords rather than Snapshots: a snapshot is built only for
+    the record drain() hands out, not for the thousands replaced unseen. Its history
+    rows come from a row source (the run's pending rows, see set_row_source), which
+    drain() flushes first, so a chunk always holds the drained snapshot's row.
     """
 
     def __init__(self, max_pending_bytes: int = MAX_PENDING_BYTES,
@@ -192,9 +200,15 @@ class Mailbox:
         self._layout: RowLayout | None = None
         self._rows: RowBuffer | None = None
         self._events: list[tuple[str, str]] = []
+        self._row_source: Callable[[], None] | None = None
 
-    def put(self, snapshot: Snapshot | None, history_rows: HistoryChunk | None,
+    def set_row_source(self, flush: Callable[[], None]) -> None:
+        """`flush` hands over pending rows through put(); drain() calls it first."""
+        self._row_source = flush
+
+    def put(self, snapshot: Snapshot | IterationRecord | None, history_rows: HistoryChunk | None,
             *, stepped: bool = False) -> None:
+        """The newest snapshot (or the record to build it from when drained) and rows."""
         with self._lock:
             if snapshot is not None:
                 if stepped:
@@ -220,14 +234,18 @@ class Mailbox:
         """The next snapshot to show (None if nothing new) and every row since the last drain."""
         with self._lock:
             if self._stepped:
-                snapshot = self._stepped.popleft()
+                item = self._stepped.popleft()
             else:
-                snapshot, self._latest = self._latest, None
+                item, self._latest = self._latest, None
+        if self._row_source is not None:
+            self._row_source()  # outside our lock: it put()s the rows, up to item's and beyond
+        with self._lock:
             chunk = None
             if self._rows is not None and self._rows.n:
                 decimated = self._rows.decimations > 0
                 chunk = HistoryChunk(self._layout, self._rows.take(), decimated=decimated)
-            return snapshot, chunk
+        snapshot = item.snapshot() if isinstance(item, IterationRecord) else item
+        return snapshot, chunk
 
     def has_snapshot(self) -> bool:
         with self._lock:

@@ -13,7 +13,7 @@ stay sorted by iteration, so a plot against the `iteration` column is correct.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -243,13 +243,21 @@ class History(_RowView):
     """Every iteration's series of one run, within `max_bytes` (default 32 MiB).
 
     Thread-safe: the training thread appends while the GUI thread reads; every
-    read returns a copy.
+    read returns a copy. `before_read`, if set, is called before every read: the
+    training run computes rows in batches, and hands over the ones still pending
+    there, so a reader always sees every iteration run so far.
     """
 
     def __init__(self, layer_sizes: Sequence[int], max_bytes: int = DEFAULT_HISTORY_BYTES):
         self.layout = RowLayout(layer_sizes)
         self._buffer = RowBuffer(self.layout.ncols, max_bytes)
         self._lock = threading.Lock()
+        self.before_read: Callable[[], None] | None = None
+
+    def _settle(self) -> None:
+        # outside self._lock: before_read appends, which takes it
+        if self.before_read is not None:
+            self.before_read()
 
     @property
     def capacity(self) -> int:
@@ -263,12 +271,14 @@ class History(_RowView):
 
     @property
     def nbytes(self) -> int:
+        self._settle()
         with self._lock:
             return self._buffer.nbytes
 
     @property
     def decimations(self) -> int:
         """How many times the older half was thinned."""
+        self._settle()
         return self._buffer.decimations
 
     def append(self, rows: np.ndarray) -> None:
@@ -284,6 +294,7 @@ class History(_RowView):
 
     def unit_history(self, layer: int, unit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(iteration, mean |δ|, mean a) of one unit, read together under the lock."""
+        self._settle()
         columns = [self.layout.series_column("iteration"),
                    self.layout.unit_column(layer, unit, "mean_abs_delta"),
                    self.layout.unit_column(layer, unit, "mean_a")]
@@ -293,30 +304,36 @@ class History(_RowView):
 
     def as_chunk(self) -> HistoryChunk:
         """Everything held, as one chunk (for a view that opens mid-run)."""
+        self._settle()
         with self._lock:
             return HistoryChunk(self.layout, self._buffer.rows.copy(),
                                 decimated=self._buffer.decimations > 0)
 
     def __len__(self) -> int:
+        self._settle()
         return self._buffer.n
 
     def _rows(self) -> np.ndarray:
+        self._settle()
         # a copy under the lock: the training thread may decimate at any time
         with self._lock:
             return self._buffer.rows.copy()
 
     def series(self, name: str) -> np.ndarray:
+        self._settle()
         column = self.layout.series_column(name)
         with self._lock:
             values = self._buffer.rows[:, column].copy()
         return values.astype(np.int64) if name == "iteration" else values
 
     def unit_series(self, layer: int, unit: int, stat: str) -> np.ndarray:
+        self._settle()
         column = self.layout.unit_column(layer, unit, stat)
         with self._lock:
             return self._buffer.rows[:, column].copy()
 
     def layer_stats(self, layer: int, stat: str) -> np.ndarray:
+        self._settle()
         columns = self.layout.stat_columns(layer, stat)
         with self._lock:
             return self._buffer.rows[:, columns].copy()
@@ -324,6 +341,7 @@ class History(_RowView):
     def unit_stats(self, layer: int, unit: int) -> dict[str, np.ndarray]:
         """'iteration' and the four statistics of one unit, read together: separate
         series() / unit_series() calls during training may differ by a row or two."""
+        self._settle()
         columns = [self.layout.unit_column(layer, unit, stat) for stat in UNIT_STATS]
         with self._lock:
             rows = self._buffer.rows

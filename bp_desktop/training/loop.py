@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .control import Mailbox, RunControl
-from .run import Diverged, TrainingRun
+from .run import QUIET, Diverged, TrainingRun
 
 STOPPED_BY_USER = "stopped by the user"
 INTERRUPTED = "interrupted"
@@ -22,14 +23,16 @@ def run_training(run: TrainingRun, control: RunControl, mailbox: Mailbox,
     other core belongs to the GUI (measured: two BLAS threads are 2–20× slower
     on a busy host).
     """
+    run.deliver_rows_to(mailbox)
     try:
-        with threadpool_limits(limits=1, user_api="blas"):
+        with threadpool_limits(limits=1, user_api="blas"), np.errstate(**QUIET):
             while control.acquire_iteration():
                 _one_iteration(run, control, mailbox)
                 if should_abort():
                     return INTERRUPTED
         return INTERRUPTED if should_abort() else STOPPED_BY_USER
     finally:
+        run.flush_rows()
         control.loop_finished()
 
 
@@ -37,26 +40,29 @@ def _one_iteration(run: TrainingRun, control: RunControl, mailbox: Mailbox) -> N
     stepped = control.last_grant_ends_step
     reason = run.limit_reached()
     if reason:
-        _pause(control, mailbox, "stopped", reason)
+        _pause(run, control, mailbox, "stopped", reason)
         return
     try:
-        snapshot, rows = run.step_with_rows()
+        record = run.advance()
     except Diverged as diverged:
-        if diverged.snapshot is not None:
-            mailbox.put(diverged.snapshot, diverged.rows, stepped=stepped)
+        if diverged.record is not None:
+            mailbox.put(diverged.record, None, stepped=stepped)
         run.stop_reason = str(diverged)
-        _pause(control, mailbox, "failed", str(diverged))
+        _pause(run, control, mailbox, "failed", str(diverged))
         return
     except Exception as error:  # a bug or bad state must not kill the thread silently
         run.stop_reason = f"{type(error).__name__}: {error}"
-        _pause(control, mailbox, "failed", run.stop_reason)
+        _pause(run, control, mailbox, "failed", run.stop_reason)
         return
-    mailbox.put(snapshot, rows, stepped=stepped)
-    reason = run.check_stop_criteria(snapshot)
+    mailbox.put(record, None, stepped=stepped)
+    reason = run.check_stop_criteria(record)
     if reason:
-        _pause(control, mailbox, "stopped", reason)
+        _pause(run, control, mailbox, "stopped", reason)
+    elif stepped:
+        run.flush_rows()  # the loop parks now: leave no row pending
 
 
-def _pause(control: RunControl, mailbox: Mailbox, kind: str, message: str) -> None:
+def _pause(run: TrainingRun, control: RunControl, mailbox: Mailbox, kind: str, message: str) -> None:
+    run.flush_rows()  # the loop parks now: leave no row pending
     control.pause()
     mailbox.post(kind, message)

@@ -130,7 +130,7 @@ def test_divergence_pauses_reports_and_restores_weights():
 
 def test_an_exception_in_an_iteration_is_reported_and_the_loop_survives():
     run = make_run()
-    real_step, calls = run.step_with_rows, []
+    real_step, calls = run.advance, []
 
     def failing_once():
         calls.append(1)
@@ -138,7 +138,7 @@ def test_an_exception_in_an_iteration_is_reported_and_the_loop_survives():
             raise RuntimeError("boom")
         return real_step()
 
-    run.step_with_rows = failing_once
+    run.advance = failing_once  # the loop's way to run an iteration
     with running_loop(run) as loop:
         loop.control.resume()
         assert loop.control.wait_until_idle(timeout=10)
