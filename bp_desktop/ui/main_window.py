@@ -145,6 +145,9 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # never narrower than the panel: without a horizontal scroll bar it would be clipped
+        scroll.setMinimumWidth(self.controls.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 4)
         self.inspector = LayerInspector(self.actions_by_key["numerical"])
         self.cost_plot = CostPlot()
         self.decision_view = DecisionBoundaryView()

@@ -291,3 +291,13 @@ def test_weights_without_recorded_scaling_offer_raw_inputs(qtbot, window, tmp_pa
     assert window.workspace.preparation.scaling == "none"
     assert window.controls.scaling.currentData() == "none"
     np.testing.assert_array_equal(window.workspace.X_train, window.workspace.train.X)
+
+
+def test_backward_mode_gives_each_layer_its_own_delta_scale(qtbot, window):
+    step_once(qtbot, window)
+    window.mode.setCurrentIndex(window.mode.findData("backward"))
+    labels = [label.text() for label in window.canvas._scale_labels]
+    assert labels[0] == ""                       # inputs have no δ
+    assert all(text.startswith("δ: ±") for text in labels[1:])
+    window.mode.setCurrentIndex(window.mode.findData("forward"))
+    assert all(label.text() == "" for label in window.canvas._scale_labels)

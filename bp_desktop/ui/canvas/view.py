@@ -74,7 +74,7 @@ class NetworkCanvas(QGraphicsView):
         self._snapshot, self._scales, self._selected, self._selected_edge = None, {}, None, None
         self._edge_items = [self._path_item(pen, z=0) for pen in self._edge_pens]
         self._highlight_items = [self._path_item(QPen(diverging_color(s, 1.0), 3.0), z=1) for s in (-1, 1)]
-        self._unit_items, self._unit_level = [], []
+        self._unit_items, self._unit_level, self._scale_labels = [], [], []
         for l, geometry in enumerate(self._layout.layers):
             items = []
             for centre in geometry.centres:
@@ -133,6 +133,12 @@ class NetworkCanvas(QGraphicsView):
         bounds = label.boundingRect()
         x = geometry.centres[:, 0].mean()
         label.setPos(x - bounds.width() / 2, min(geometry.top - 14, 40) - bounds.height())
+        # the colour scale of this layer's units when each layer has its own (δ)
+        scale_label = self.scene().addSimpleText("")
+        scale_label.setFont(font)
+        scale_label.setBrush(QBrush(QColor("#555555")))
+        scale_label.setPos(x - bounds.width() / 2, min(geometry.top - 14, 40) + 2)
+        self._scale_labels.append(scale_label)
 
     # --- state --------------------------------------------------------------------------------
     @property
@@ -261,7 +267,10 @@ class NetworkCanvas(QGraphicsView):
             if v is None:
                 new = np.full(len(items), -1)
             else:
-                scale = self._scale(name, [vv for vv, nn in values if nn == name])
+                # δ shrinks by orders of magnitude from layer to layer: one scale per layer keeps
+                # the hidden layers readable (each layer's scale is printed under its header)
+                key = f"{name}{l}" if name == "δ" else name
+                scale = self._scale(key, [v] if name == "δ" else [vv for vv, nn in values if nn == name])
                 t = np.clip(v / scale, -1.0, 1.0)
                 new = np.rint((t + 1) / 2 * (UNIT_LEVELS - 1)).astype(np.int64)
             changed = np.flatnonzero(new != levels)
@@ -301,14 +310,23 @@ class NetworkCanvas(QGraphicsView):
         self._highlight_items[0].setPath(_pairs_path(segments[(signs < 0) & strong]))
         self._highlight_items[1].setPath(_pairs_path(segments[(signs >= 0) & strong]))
 
+    def _update_layer_scales(self) -> None:
+        for l, label in enumerate(self._scale_labels):
+            scale = self._scales.get(f"δ{l}") if self._mode != "forward" else None
+            label.setText(f"δ: ±{fmt(scale)}" if scale else "")
+
     def _update_legend(self) -> None:
+        self._update_layer_scales()
         name = "D" if self._mode == "gradient" else "Θ"
         unit_name = {"forward": "a", "backward": "δ", "gradient": "δ"}[self._mode]
         if self._mode == "backward" and self._example < 0:
             unit_name = "mean |δ|"
         edge_scale = self._scales.get(name)
-        unit_scale = self._scales.get("δ" if unit_name != "a" else "a")
-        self.legend.set_scales(f"edges: {name}{sub('ij')}", edge_scale, f"units: {unit_name}", unit_scale)
+        if unit_name == "a":
+            self.legend.set_scales(f"edges: {name}{sub('ij')}", edge_scale, "units: a", self._scales.get("a"))
+        else:  # each layer's δ scale is printed under its header
+            self.legend.set_scales(f"edges: {name}{sub('ij')}", edge_scale,
+                                   f"units: {unit_name}, scale per layer", None)
         self.legend.move(8, self.viewport().height() - self.legend.height() - 8)
 
     # --- interaction -------------------------------------------------------------------------------
