@@ -144,10 +144,8 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # never narrower than the panel: without a horizontal scroll bar it would be clipped
-        scroll.setMinimumWidth(self.controls.minimumSizeHint().width()
-                               + scroll.verticalScrollBar().sizeHint().width() + 4)
+        self._controls_width = (self.controls.minimumSizeHint().width()
+                                + scroll.verticalScrollBar().sizeHint().width() + 4)
         self.inspector = LayerInspector(self.actions_by_key["numerical"])
         self.cost_plot = CostPlot()
         self.decision_view = DecisionBoundaryView()
@@ -164,7 +162,8 @@ class MainWindow(QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[key] = dock
-        self.resizeDocks([self.docks["controls"], self.docks["inspector"]], [340, 440], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["controls"], self.docks["inspector"]], [self._controls_width, 440],
+                         Qt.Orientation.Horizontal)  # wide enough to show the panel unclipped
         self.resizeDocks([self.docks["cost"]], [260], Qt.Orientation.Vertical)
 
     def _canvas_toolbar(self) -> QHBoxLayout:
