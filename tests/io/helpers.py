@@ -79,3 +79,17 @@ def write_course_mat(path: Path, m: int = 30, n: int = 400, K: int = 10, *, seed
     y = labels.reshape(1, -1) if row_labels else labels.reshape(-1, 1)
     scipy.io.savemat(path, {"X": X, "y": y, **extra}, format="5", do_compression=compress)
     return X, labels
+
+
+# Damage for hostile-file tests: cut the file at a fraction of its length, then overwrite a few
+# bytes at fractional positions (fractions keep hypothesis's examples valid for any length).
+damage_cuts = st.floats(0, 1)
+damage_flips = st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=4)
+
+
+def damaged(original: bytes, cut: float, flips) -> bytes:
+    data = bytearray(original[:int(cut * len(original))] if cut < 1 else original)
+    for where, value in flips:
+        if data:
+            data[min(int(where * len(data)), len(data) - 1)] = value
+    return bytes(data)

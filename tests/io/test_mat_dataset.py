@@ -15,7 +15,7 @@ from bp_desktop.io.session import load_session, save_session
 from bp_desktop.training import TrainingRun
 from bp_desktop.training.workspace import DataPreparation, NetworkSpec, Workspace
 
-from .helpers import write_course_mat
+from .helpers import damage_cuts, damage_flips, damaged, write_course_mat
 
 
 def refused(path, *fragments, **options):
@@ -226,14 +226,8 @@ def test_random_bytes_are_refused_cleanly(tmp_path, data):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(which=st.integers(0, 1), cut=st.floats(0, 1),
-       flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=4))
+@given(which=st.integers(0, 1), cut=damage_cuts, flips=damage_flips)
 def test_truncated_or_corrupted_files_are_refused_cleanly(tmp_path, valid_bytes, which, cut, flips):
-    original = valid_bytes[which]
-    data = bytearray(original[:int(cut * len(original))] if cut < 1 else original)
-    for where, value in flips:
-        if data:
-            data[min(int(where * len(data)), len(data) - 1)] = value
     path = tmp_path / "damaged.mat"
-    path.write_bytes(bytes(data))
+    path.write_bytes(damaged(valid_bytes[which], cut, flips))
     loads_or_refuses(path)

@@ -14,6 +14,8 @@ from bp_desktop.io.session import SessionFileError, load_session, save_session
 from bp_desktop.training import Hyperparameters, StopCriteria, TrainingRun
 from bp_desktop.training.workspace import DataPreparation, NetworkSpec, Workspace
 
+from .helpers import damage_cuts, damage_flips, damaged
+
 OPTIMIZER_SETTINGS = {
     "gd": dict(alpha=0.5, lam=0.1),
     "momentum": dict(alpha=0.3, momentum=0.8, lam=0.1),
@@ -186,14 +188,10 @@ def test_random_bytes_are_refused_cleanly(tmp_path, data):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(cut=st.floats(0, 1), flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=4))
+@given(cut=damage_cuts, flips=damage_flips)
 def test_truncated_or_corrupted_sessions_are_refused_cleanly(tmp_path, valid_bytes, cut, flips):
-    data = bytearray(valid_bytes[:int(cut * len(valid_bytes))] if cut < 1 else valid_bytes)
-    for where, value in flips:
-        if data:
-            data[min(int(where * len(data)), len(data) - 1)] = value
     path = tmp_path / "damaged.bpsession"
-    path.write_bytes(bytes(data))
+    path.write_bytes(damaged(valid_bytes, cut, flips))
     loads_or_refuses(path)
 
 
