@@ -67,6 +67,11 @@ class ForwardPass(PerExampleViews):
 
     a_columns: list[np.ndarray]
     z_columns: list[np.ndarray | None]
+    # a, z (and in a BackpropResult δ) of layers 2..L in one (2 or 3, s_2 + … + s_L, m) array:
+    # stacked[0] holds a, one row per unit, layer after layer; stacked[1] z; stacked[2] δ.
+    # a_columns[1:], z_columns[1:] and delta_columns[1:] are views into it, so a statistic
+    # over every unit is one numpy call on it rather than one per layer.
+    stacked: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,8 @@ class Network:
                  hidden_activation: str = "sigmoid", seed: int | None = None,
                  epsilon_init: float | None = None):
         self.layer_sizes = _checked_layer_sizes(layer_sizes)
+        ends = np.cumsum(self.layer_sizes[1:]).tolist()
+        self._stacked_rows = [slice(end - size, end) for end, size in zip(ends, self.layer_sizes[1:])]
         if hidden_activation not in ACTIVATIONS:
             raise ValueError(f"unknown hidden activation {hidden_activation!r}; "
                              f"choose one of {sorted(ACTIVATIONS)}")
@@ -156,13 +163,13 @@ class Network:
     # --- the maths -----------------------------------------------------------------
     def forward(self, X: np.ndarray) -> ForwardPass:
         """Forward propagation: a^(1) = x, z^(l+1) = Θ^(l) a^(l), a^(l+1) = g(z^(l+1))."""
-        a_cols, z_cols, _, _ = self._forward_pass(self._checked_X(X), with_deltas=False)
-        return ForwardPass(a_cols, z_cols)
+        block, a_cols, z_cols, _, _ = self._forward_pass(self._checked_X(X), with_deltas=False)
+        return ForwardPass(a_cols, z_cols, block)
 
     def cost(self, X: np.ndarray, Y: np.ndarray, lam: float = 0.0) -> float:
         """J(Θ), the regularised cross-entropy cost of the course."""
         X, Y = self._checked_X(X), self._checked_Y(Y, len(X))
-        _, z_cols, _, scratch = self._forward_pass(X, with_deltas=False)
+        _, _, z_cols, _, scratch = self._forward_pass(X, with_deltas=False)
         return self._data_cost(z_cols[-1], Y, scratch) + self._regularisation(lam, len(X))
 
     def backprop(self, X: np.ndarray, Y: np.ndarray, lam: float = 0.0) -> BackpropResult:
@@ -170,7 +177,7 @@ class Network:
         X = self._checked_X(X)
         Y = self._checked_Y(Y, len(X))
         m = len(X)
-        a_cols, z_cols, deltas, scratch = self._forward_pass(X, with_deltas=True)
+        block, a_cols, z_cols, deltas, scratch = self._forward_pass(X, with_deltas=True)
         # δ^(L) = a^(L) − y
         np.subtract(a_cols[-1], Y.T, out=deltas[-1])
         # δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g'(z^(l)), the bias row dropped (no δ for a_0)
@@ -190,7 +197,7 @@ class Network:
             if lam:
                 D[:, 1:] += (lam / m) * self._thetas[l][:, 1:]
         data_cost = self._data_cost(z_cols[-1], Y, scratch)
-        return BackpropResult(a_cols, z_cols, cost=data_cost + self._regularisation(lam, m),
+        return BackpropResult(a_cols, z_cols, block, cost=data_cost + self._regularisation(lam, m),
                               data_cost=data_cost, delta_columns=deltas, gradients=gradients,
                               gradient_vector=gradient_vector)
 
@@ -205,7 +212,7 @@ class Network:
     def _forward_pass(self, X: np.ndarray, *, with_deltas: bool):
         """The arrays of one pass (see `_pass_arrays`), with a^(l) and z^(l) filled in."""
         arrays = self._pass_arrays(X, with_deltas=with_deltas)
-        self._forward_into(*arrays[:2])
+        self._forward_into(*arrays[1:3])
         return arrays
 
     def _forward_into(self, a_cols: list[np.ndarray], z_cols: list[np.ndarray | None]) -> None:
@@ -218,22 +225,24 @@ class Network:
             g(z_cols[l + 1], out=a_cols[l + 1])
 
     def _pass_arrays(self, X: np.ndarray, *, with_deltas: bool
-                     ) -> tuple[list[np.ndarray], list[np.ndarray | None], list[np.ndarray | None],
-                                np.ndarray]:
-        """a^(l), z^(l), δ^(l) (if asked for) and a scratch layer, units × examples, for one pass.
+                     ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray | None],
+                                list[np.ndarray | None], np.ndarray]:
+        """The stacked block, a^(l), z^(l), δ^(l) (if asked for) and a scratch layer, units ×
+        examples, for one pass.
 
-        Each layer's a, z and δ are three views of one fresh array, so results never share
-        memory. Fewer, larger allocations because fresh memory costs a page fault per 4 KiB
-        on first touch: one array each, plus the temporaries this code now avoids, made
-        backprop twice as slow for 64-32-10, m = 1797 (measured). a^(1) is X itself, seen as
-        units × examples. The scratch holds a layer's g'(z), or the output layer's cost terms."""
-        m, sizes = len(X), self.layer_sizes[1:]
-        per_layer = [np.empty((3 if with_deltas else 2, units, m)) for units in sizes]
-        a_cols = [X.T, *(layer[0] for layer in per_layer)]
-        z_cols = [None, *(layer[1] for layer in per_layer)]
-        deltas = [None, *(layer[2] for layer in per_layer)] if with_deltas else []
-        scratch = np.empty((max(sizes) if with_deltas else sizes[-1], m))
-        return a_cols, z_cols, deltas, scratch
+        a, z and δ are views of one fresh block (ForwardPass.stacked), so one pass never shares
+        memory with another. One allocation because fresh memory costs a page fault per
+        4 KiB on first touch: one array each, plus the temporaries this code now avoids,
+        made backprop twice as slow for 64-32-10, m = 1797 (measured). a^(1) is X itself,
+        seen as units × examples. The scratch holds a layer's g'(z), or the output layer's
+        cost terms."""
+        m, rows = len(X), self._stacked_rows
+        block = np.empty((3 if with_deltas else 2, rows[-1].stop, m))
+        a_cols = [X.T, *(block[0, layer] for layer in rows)]
+        z_cols = [None, *(block[1, layer] for layer in rows)]
+        deltas = [None, *(block[2, layer] for layer in rows)] if with_deltas else []
+        scratch = np.empty((max(self.layer_sizes[1:]) if with_deltas else self.layer_sizes[-1], m))
+        return block, a_cols, z_cols, deltas, scratch
 
     @staticmethod
     def _data_cost(z_out: np.ndarray, Y: np.ndarray, scratch: np.ndarray) -> float:

@@ -229,7 +229,7 @@ class _PendingRows:
     def _flush_locked(self) -> None:
         if not self._n:
             return
-        rows, self._n = self._rows[:self._n].copy(), 0
+        rows, self._n = self._rows[:self._n], 0  # both receivers copy them
         self._history.append(rows)
         if self.sink is not None:
             self.sink.put(None, HistoryChunk(self._history.layout, rows))
@@ -266,13 +266,8 @@ class TrainingRun:
         self.selected_example = selected_example
         self.history = History(network.layer_sizes, history_bytes)
         self._layout = self.history.layout
-        self._stat_slices = [(layer, *(self._layout.stat_columns(layer, stat) for stat in UNIT_STATS))
-                             for layer in range(1, network.L)]
-        self._scratch = np.empty((max(network.layer_sizes[1:]), len(self.X)))  # one layer's |δ|
-        self._ones = np.ones(len(self.X))
-        # mean_a and mean_abs_delta are adjacent blocks: one slice covers both
-        self._sums = slice(self._layout.stat_columns(1, "mean_a").start,
-                           self._layout.stat_columns(1, "mean_abs_delta").start + self._layout.units)
+        self._abs_delta = np.empty((self._layout.units, len(self.X)))  # |δ| of every unit
+        self._mean_weights = np.full(len(self.X), 1.0 / len(self.X))
         self._pending_rows = _PendingRows(self._row_views, self._fill_row, self.history)
         self.history.before_read = self._pending_rows.flush
         self._initial_params = network.params.copy()
@@ -532,36 +527,34 @@ class TrainingRun:
             gradient_norm=float(gradient_norm),
             hidden_activation=self.network.hidden_activation)
 
-    def _row_views(self, row: np.ndarray) -> tuple:
+    def _row_views(self, row: np.ndarray) -> tuple[np.ndarray, ...]:
         """The views of one history row that _fill_row writes through: the scalar series,
-        the sums to turn into means, and per layer its four statistics and a scratch for |δ|
-        (shared by all rows: filling happens under the pending-rows lock)."""
-        layers = [(layer, row[mean_a], row[mean_abs_delta], row[selected_a], row[selected_delta],
-                   self._scratch[:selected_a.stop - selected_a.start])
-                  for layer, mean_a, mean_abs_delta, selected_a, selected_delta in self._stat_slices]
-        return row[:len(SERIES)], row[self._sums], layers
+        every unit's mean a, every unit's mean |δ|, and the selected example's a and δ as
+        two rows. The row's layout (each statistic for layers 2..L, unit after unit) matches
+        BackpropResult.stacked, so each statistic is one numpy call for all layers."""
+        units, first = self._layout.units, len(SERIES)
+        mean_a, mean_abs_delta, selected = (self._layout.stat_columns(1, stat).start
+                                            for stat in UNIT_STATS[:3])
+        return (row[:first], row[mean_a:mean_a + units],
+                row[mean_abs_delta:mean_abs_delta + units],
+                row[selected:selected + 2 * units].reshape(2, units))
 
-    def _fill_row(self, r: IterationRecord, views: tuple) -> None:
+    def _fill_row(self, r: IterationRecord, views: tuple[np.ndarray, ...]) -> None:
         """The record's history row, through views from _row_views. The loop's own cost on
-        small networks, so no copies and few numpy calls: sums go straight into the row."""
-        series, sums, layers = views
+        small networks, so no copies and few numpy calls: results go straight into the row."""
+        series, mean_a, mean_abs_delta, selected = views
         nan = math.nan
         series[:] = (r.iteration, r.cost, r.result.data_cost,
                      nan if r.validation_cost is None else r.validation_cost,
                      _accuracy(r.result.a_columns[-1], self._labels),
                      nan if r.validation_accuracy is None else r.validation_accuracy,
                      r.gradient_norm)
-        a_columns, delta_columns, i = r.result.a_columns, r.result.delta_columns, r.selected
-        ones = self._ones
-        for layer, mean_a, mean_abs_delta, selected_a, selected_delta, scratch in layers:
-            a, delta = a_columns[layer], delta_columns[layer]
-            # the sums over the examples as products with a vector of ones: BLAS does them in
-            # half the time of np.add.reduce here (measured), equal to within a few ulps
-            np.dot(a, ones, out=mean_a)
-            np.dot(np.abs(delta, out=scratch), ones, out=mean_abs_delta)
-            selected_a[...] = a[:, i]
-            selected_delta[...] = delta[:, i]
-        sums *= 1.0 / self.m  # sums over the examples -> means
+        stacked = r.result.stacked  # a, z, δ of layers 2..L (see BackpropResult)
+        # means over the examples as products with a vector of 1/m: BLAS does them in half
+        # the time of np.mean here (measured), equal to within a few ulps
+        np.dot(stacked[0], self._mean_weights, out=mean_a)
+        np.dot(np.abs(stacked[2], out=self._abs_delta), self._mean_weights, out=mean_abs_delta)
+        selected[...] = stacked[::2, :, r.selected]  # a and δ of the selected example
 
     # --- stop criteria -----------------------------------------------------------------
     def limit_reached(self) -> str | None:
