@@ -10,7 +10,8 @@ Modes, interleaved within each repeat so that host noise hits them alike
             snapshot and every history chunk (computes what a canvas and a cost
             plot need from them; no pixels)
   gui+paint as gui, and the view also holds the GIL 4 ms per frame (a paint stand-in)
-Then the CPU time per iteration of core vs engine (thread_time: robust to a busy host), and,
+Then the CPU time per iteration of core, floor (core step + the history row alone) and engine
+(thread_time: robust to a busy host), and,
 in separate 'gui' runs on 400-25-10, the gaps between the ticks of a 10 ms QTimer probe.
 """
 from __future__ import annotations
@@ -31,6 +32,7 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 
 from bp_desktop.core import Network, make_optimizer, one_hot  # noqa: E402
 from bp_desktop.training import Hyperparameters, Mailbox, RunControl, TrainingRun, run_training  # noqa: E402
+from bp_desktop.training.run import IterationRecord  # noqa: E402
 from bp_desktop.ui.trainer import TrainerController  # noqa: E402
 
 WORKLOADS = {"400-25-10 (m = 5000)": ((400, 25, 10), 5000), "2-8-8-1 (m = 500)": ((2, 8, 8, 1), 500)}
@@ -140,20 +142,32 @@ def bench_gui(sizes, m, seconds, paint_ms=0.0, probe=None):
 
 
 def cpu_per_iteration(sizes, m, iterations):
-    """CPU seconds per iteration in the calling thread: core step vs the engine's loop.
-    thread_time ignores time spent waiting for a core, so a busy host hardly moves it."""
+    """CPU seconds per iteration in the calling thread: the core step; the floor (the core
+    step plus only the history row every iteration must record, with nothing else of the
+    loop); and the engine's loop. thread_time ignores time spent waiting for a core, so a
+    busy host hardly moves it."""
     X, Y = problem(sizes, m)
     net, opt = Network(sizes, seed=0), make_optimizer("gd", alpha=0.5, track_cost_after=False)
-    start = time.thread_time()  # both timings include entering threadpool_limits (milliseconds)
+    start = time.thread_time()  # all timings include entering threadpool_limits (milliseconds)
     with threadpool_limits(limits=1, user_api="blas"):
         for _ in range(iterations):
             opt.step(net, X, Y, 0.0)
     core = (time.thread_time() - start) / iterations
+    run, opt = new_run(sizes, m), make_optimizer("gd", alpha=0.5, track_cost_after=False)
+    row = run._row_views(np.empty(run.history.layout.ncols))
+    start = time.thread_time()
+    with threadpool_limits(limits=1, user_api="blas"):
+        for k in range(iterations):
+            report = opt.step(run.network, run.X, run.Y, 0.0)
+            record = IterationRecord(run, k, run.network.params, report.result,
+                                     report.gradient_norm, (None, None), 0.0)
+            run._fill_row(record, row)
+    floor = (time.thread_time() - start) / iterations
     run, control = new_run(sizes, m), RunControl()
     control.resume()
     start = time.thread_time()
     run_training(run, control, Mailbox(), should_abort=lambda: run.iteration >= iterations)
-    return core, (time.thread_time() - start) / iterations
+    return core, floor, (time.thread_time() - start) / iterations
 
 
 def percentile(values, q):
@@ -189,16 +203,18 @@ def main(argv=None):
         print(f"| {name} | {med['core']:.0f} | {med['engine']:.0f} | {med['gui']:.0f} | "
               f"{med['paint']:.0f} | {ratio('gui', 'core'):.2f} | {ratio('gui', 'engine'):.2f} | "
               f"{ratio('paint', 'core'):.2f} | {med['fps']:.1f} |", flush=True)
-    print("\nCPU time per iteration in the training thread (median of the repeats):\n")
-    print("| workload | core µs/it | engine µs/it | core / engine |")
-    print("|---|---|---|---|")
+    print("\nCPU time per iteration in the training thread (median of the repeats); floor = the "
+          "core step plus only each iteration's history row:\n")
+    print("| workload | core µs/it | floor µs/it | engine µs/it | core / floor | core / engine |")
+    print("|---|---|---|---|---|---|")
     for name, (sizes, m) in WORKLOADS.items():
         iterations = 100 if sizes[0] == 400 else 5000
-        pairs = [cpu_per_iteration(sizes, m, iterations) for _ in range(args.repeats)]
-        core = statistics.median(c for c, _ in pairs)
-        engine = statistics.median(e for _, e in pairs)
-        ratio = statistics.median(c / e for c, e in pairs)
-        print(f"| {name} | {core * 1e6:.0f} | {engine * 1e6:.0f} | {ratio:.2f} |", flush=True)
+        times = [cpu_per_iteration(sizes, m, iterations) for _ in range(args.repeats)]
+        core, floor, engine = (statistics.median(t[i] for t in times) for i in range(3))
+        to_floor = statistics.median(c / f for c, f, _ in times)
+        to_engine = statistics.median(c / e for c, _, e in times)
+        print(f"| {name} | {core * 1e6:.0f} | {floor * 1e6:.0f} | {engine * 1e6:.0f} | "
+              f"{to_floor:.2f} | {to_engine:.2f} |", flush=True)
     gaps: list[float] = []
     for _ in range(args.repeats):  # a separate run: the probe's own wake-ups are not in the table
         probe = Probe()

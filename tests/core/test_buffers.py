@@ -42,6 +42,21 @@ def test_forward_and_backprop_agree_on_activations_and_z():
         np.testing.assert_array_equal(a, b)
 
 
+
+def test_stacked_holds_every_layer_unit_after_unit():
+    """stacked[0] / [1] / [2] are a, z, δ of layers 2..L, one row per unit, layer after layer:
+    the order of a history row, which the training loop's statistics rely on."""
+    net = Network([3, 4, 2, 2], seed=5)
+    X = np.random.default_rng(2).normal(size=(6, 3))
+    result = net.backprop(X, one_hot([0, 1, 1, 0, 1, 0], 2))
+    assert result.stacked.shape == (3, 4 + 2 + 2, 6)
+    for kind, columns in enumerate((result.a_columns, result.z_columns, result.delta_columns)):
+        np.testing.assert_array_equal(result.stacked[kind], np.vstack(columns[1:]))
+        assert all(np.shares_memory(layer, result.stacked) for layer in columns[1:])
+    forward = net.forward(X)
+    assert forward.stacked.shape == (2, 8, 6)
+    np.testing.assert_array_equal(forward.stacked[0], result.stacked[0])
+
 @settings(max_examples=50, deadline=None)
 @given(finite_z, st.sampled_from(sorted(ACTIVATIONS)))
 def test_gradient_from_activation_into_out_equals_the_allocating_form(z, activation):
