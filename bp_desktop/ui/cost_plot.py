@@ -28,6 +28,10 @@ REGULARISATION_COLOR = "#222222"
 # that the older half is thinned, so a fast run (10^5 iterations/s) cannot exhaust memory.
 MAX_POINTS = 1 << 20
 
+# The legend's names, without and with a λ term in J train (see _show_optional_curves)
+TRAIN_NAMES = {False: "J train", True: "J train (with λ term)"}
+VALIDATION_NAMES = {False: "J validation", True: "J validation (no λ term)"}
+
 _COLUMNS = ("iteration", "cost", "regularisation", "validation_cost",
             "train_accuracy", "validation_accuracy")
 
@@ -162,8 +166,12 @@ class CostPlot(QWidget):
         self.accuracy_axes.getAxis("left").setTicks([[(v, str(v)) for v in (0, 25, 50, 75, 100)]])
         self.accuracy_axes.enableAutoRange(axis="y", enable=False)
 
-        self.cost_legend = self.cost_axes.addLegend(offset=(-10, 10), labelTextColor="k")
-        self.accuracy_legend = self.accuracy_axes.addLegend(offset=(-10, -10), labelTextColor="k")
+        # Each legend on one row, in the corner the curves usually leave free (J falls, accuracy
+        # rises); stacked entries covered the curves of the short docked plot. Translucent, so
+        # a curve passing under it stays visible.
+        legend_style = {"labelTextColor": "k", "colCount": 3, "brush": (255, 255, 255, 200)}
+        self.cost_legend = self.cost_axes.addLegend(offset=(-10, 10), **legend_style)
+        self.accuracy_legend = self.accuracy_axes.addLegend(offset=(-10, -10), **legend_style)
         self.train_curve = self._curve(self.cost_axes, TRAIN_COLOR, "J train")
         self.validation_curve = self._curve(self.cost_axes, VALIDATION_COLOR, "J validation")
         self.regularisation_curve = self._curve(self.cost_axes, REGULARISATION_COLOR, "λ/(2m) ΣΘ²")
@@ -354,9 +362,12 @@ class CostPlot(QWidget):
         self.regularisation_curve.setVisible(regularisation)
         # Rebuilt rather than patched, so the entries keep their order.
         self.cost_legend.clear()
-        self.cost_legend.addItem(self.train_curve, "J train")
+        # With λ > 0 the two J differ in kind: the training curve is the J(Θ) gradient
+        # descent minimises (ex4's cost, λ term included), the validation curve is J_cv
+        # (ex5's, without it). The legend says so, or the gap between them misleads.
+        self.cost_legend.addItem(self.train_curve, TRAIN_NAMES[regularisation])
         if validation:
-            self.cost_legend.addItem(self.validation_curve, "J validation")
+            self.cost_legend.addItem(self.validation_curve, VALIDATION_NAMES[regularisation])
         if regularisation:
             self.cost_legend.addItem(self.regularisation_curve, "λ/(2m) ΣΘ²")
         self.accuracy_legend.clear()
