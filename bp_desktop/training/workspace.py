@@ -2,6 +2,7 @@
 scaling fitted on the training split) and a network shaped to fit it."""
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -91,6 +92,13 @@ def weights_metadata(run: TrainingRun, ws: Workspace) -> dict:
     return {"class_names": list(dataset.class_names), "feature_names": list(dataset.feature_names),
             "scaling": ws.scaler.to_dict(), "hyperparameters": asdict(run.hyper),
             "iteration": run.iteration,
-            "final_cost": float(run.history.series("cost")[-1]) if len(run.history) else None,
+            "final_cost": _cost_of_written_weights(run),
             "dataset": {"name": Path(dataset.source).name, "source": dataset.source,
                         "sha256": dataset.sha256}}
+
+
+def _cost_of_written_weights(run: TrainingRun) -> float | None:
+    """J (λ term included) at the Θ being written: the history's last cost is J at the Θ
+    before the last update, which a reader checking the file would not find."""
+    cost = run.network.cost(run.X, run.Y, run.hyper.lam)
+    return cost if math.isfinite(cost) else None

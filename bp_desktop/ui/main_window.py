@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QLabel, QMainWindow, QMessageBox, QProgressBar, QScrollArea,
@@ -68,6 +68,8 @@ class MainWindow(QMainWindow):
         self._loader: DatasetLoader | None = None
         self._rate = (time.monotonic(), 0)
         self._side_views_drawn = 0.0
+        self._side_views_due = None  # the newest snapshot the side views have not drawn yet
+        self._side_views_timer = QTimer(self, singleShot=True, timeout=self._draw_side_views)
         self._make_actions()
         self._make_views()
         self._make_menus()
@@ -165,6 +167,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["controls"], self.docks["inspector"]], [self._controls_width, 440],
                          Qt.Orientation.Horizontal)  # wide enough to show the panel unclipped
         self.resizeDocks([self.docks["cost"]], [260], Qt.Orientation.Vertical)
+        for key in ("decision", "weights"):  # a side view shown again catches up at once
+            self.docks[key].visibilityChanged.connect(self._on_side_view_shown)
 
     def _canvas_toolbar(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -341,6 +345,7 @@ class MainWindow(QMainWindow):
     def _install(self, workspace: Workspace, network: Network | None = None,
                  run: TrainingRun | None = None) -> None:
         self.workspace = workspace
+        self.snapshot = None  # the old network's: no view may draw it from here on
         if run is None:
             network = network or workspace.new_network()
             run = TrainingRun(network, workspace.X_train, workspace.Y_train, X_val=workspace.X_val,
@@ -372,7 +377,6 @@ class MainWindow(QMainWindow):
             self.decision_view.set_data(workspace.X_train, workspace.train.y, dataset.class_names, axes)
         if image:
             self.weight_images.set_image_shape(dataset.image_shape, dataset.image_order)
-        self.snapshot = None
         self._show(run.preview())
         self.canvas.select_unit(min(1, len(network.layer_sizes) - 1), 0)
         self.controls.show_current_dataset(dataset, len(workspace.X_train))
@@ -452,11 +456,29 @@ class MainWindow(QMainWindow):
         self._update_side_views(snapshot)
         self._update_status(snapshot)
 
-    def _update_side_views(self, snapshot, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._side_views_drawn < SIDE_VIEW_INTERVAL:
+    def _update_side_views(self, snapshot) -> None:
+        """The decision boundary and the weight images redraw at most every
+        SIDE_VIEW_INTERVAL while training, but always end on the newest snapshot: one that
+        arrives too soon is drawn when the interval is over. The pass at rest (a preview:
+        after Step, Pause, Reset, a new network) is drawn at once."""
+        self._side_views_due = snapshot
+        wait = SIDE_VIEW_INTERVAL - (time.monotonic() - self._side_views_drawn)
+        if snapshot.preview or wait <= 0:
+            self._draw_side_views()
+        elif not self._side_views_timer.isActive():
+            self._side_views_timer.start(max(1, round(wait * 1000)))
+
+    def _on_side_view_shown(self, visible: bool) -> None:
+        if visible and self.snapshot is not None:
+            self._side_views_due = self.snapshot
+            self._draw_side_views()
+
+    def _draw_side_views(self) -> None:
+        self._side_views_timer.stop()
+        snapshot, self._side_views_due = self._side_views_due, None
+        if snapshot is None:
             return
-        self._side_views_drawn = now
+        self._side_views_drawn = time.monotonic()
         if self.docks["decision"].isVisibleTo(self):
             net = Network([a.shape[0] for a in snapshot.a_columns], thetas=snapshot.thetas,
                           hidden_activation=snapshot.hidden_activation)

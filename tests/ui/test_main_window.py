@@ -252,6 +252,9 @@ def test_after_steps_the_inspector_explains_the_exported_weights(qtbot, window, 
     net, metadata = load_weights(path)
     assert metadata["iteration"] == 4
     ws = window.workspace
+    # the recorded J is the file's own, and the one the status bar shows at rest
+    assert metadata["final_cost"] == net.cost(ws.X_train, ws.Y_train, window.snapshot.lam)
+    assert metadata["final_cost"] == window.snapshot.cost
     expected = net.backprop(ws.X_train, ws.Y_train, window.snapshot.lam).deltas[1][0, 1]
     window.canvas.select_unit(1, 1)
     assert window.snapshot.deltas[1][0, 1] == expected
@@ -301,3 +304,30 @@ def test_backward_mode_gives_each_layer_its_own_delta_scale(qtbot, window):
     assert all(text.startswith("δ: ±") for text in labels[1:])
     window.mode.setCurrentIndex(window.mode.findData("forward"))
     assert all(label.text() == "" for label in window.canvas._scale_labels)
+
+
+def _boundary_is_drawn_for(window, thetas) -> bool:
+    net = Network(window.workspace.layer_sizes, thetas=thetas)
+    expected = np.asarray(net.forward(window.decision_view.grid).output, dtype=np.float32)
+    return np.array_equal(window.decision_view._output, expected)
+
+
+def test_the_decision_boundary_ends_on_the_weights_shown(qtbot, window):
+    """Steps and Reset come faster than the side views' redraw interval; the boundary must
+    still show h_Θ for the Θ the rest of the window shows, not an older one."""
+    for _ in range(4):
+        step_once(qtbot, window)
+        qtbot.waitUntil(lambda: window.snapshot.preview, timeout=5000)
+        assert _boundary_is_drawn_for(window, window.snapshot.thetas)
+    action(window, "actionReset").trigger()
+    assert window.snapshot.iteration == 0
+    assert _boundary_is_drawn_for(window, window.snapshot.thetas)
+
+
+def test_a_snapshot_too_soon_for_the_side_views_is_drawn_a_little_later(qtbot, window):
+    run = window.controller.run
+    first = run.step()
+    second = run.step()
+    window._update_side_views(first)
+    window._update_side_views(second)  # within the interval: not drawn yet, but due
+    qtbot.waitUntil(lambda: _boundary_is_drawn_for(window, second.thetas), timeout=2000)
