@@ -219,7 +219,8 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         while run.iteration < args.iterations:
             snapshot = run.step()
             reason = run.check_stop_criteria(snapshot)
-            if not args.quiet and (snapshot.iteration % every == 0 or reason):
+            # the final line below gives J after the last iteration
+            if not args.quiet and snapshot.theta_iteration % every == 0:
                 print(_progress_line(snapshot), file=out)
             if reason:
                 break
@@ -273,7 +274,9 @@ def _describe(ws: Workspace, run: TrainingRun) -> str:
 
 
 def _progress_line(s) -> str:
-    line = f"iteration {s.iteration:>6}  J = {s.cost:<12.6g} training accuracy {100 * s.train_accuracy:5.1f}%"
+    # counted as the course's print-outs count: J of Θ after that many iterations
+    line = (f"iteration {s.theta_iteration:>6}  J = {s.cost:<12.6g} "
+            f"training accuracy {100 * s.train_accuracy:5.1f}%")
     if s.validation_accuracy is not None:
         line += f"  validation accuracy {100 * s.validation_accuracy:5.1f}%"
     return line

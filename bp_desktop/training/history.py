@@ -74,10 +74,20 @@ class RowLayout:
         return hash(self.layer_sizes)
 
 
+def theta_iterations(iterations: np.ndarray) -> np.ndarray:
+    """For rows of these iterations, how many iterations Θ had had when their numbers were
+    computed (see Snapshot.theta_iteration): an iteration's pass runs before its update."""
+    return iterations - 1
+
+
 class _RowView:
     """Read access shared by History and HistoryChunk: `rows` is (n, ncols)."""
 
     layout: RowLayout
+
+    def theta_iteration(self) -> np.ndarray:
+        """theta_iterations() of the rows: the x of a plot against Θ's age."""
+        return theta_iterations(self.series("iteration"))
 
     def _rows(self) -> np.ndarray:
         raise NotImplementedError

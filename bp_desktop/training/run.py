@@ -124,6 +124,14 @@ class Snapshot(PerExampleViews):
     def regularisation(self) -> float:
         return self.cost - self.data_cost
 
+    @property
+    def theta_iteration(self) -> int:
+        """How many iterations Θ had had when these numbers were computed: iteration − 1 for
+        an iteration's own pass (made before its update), iteration for a preview. The
+        window labels everything by it, as the course's print-outs do ("Iteration 50 |
+        Cost ..." is J after 50 iterations)."""
+        return self.iteration if self.preview else self.iteration - 1
+
 
 class Diverged(ArithmeticError):
     """An iteration produced a non-finite cost, gradient or weight; the weights were restored.

@@ -10,6 +10,8 @@ clip-to-view stay on for the rest (tests/benchmarks/bench_cost_plot.py).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
@@ -109,6 +111,18 @@ class CostAxis(pg.AxisItem):
                 for value, text in zip(values, strings)]
 
 
+class IterationAxis(pg.AxisItem):
+    """An iteration axis: whole numbers only (with a point or two, pyqtgraph would mark
+    −0.4 … 0.4)."""
+
+    def tickValues(self, minVal, maxVal, size):
+        levels = [(spacing, values) for spacing, values in super().tickValues(minVal, maxVal, size)
+                  if spacing >= 1]
+        if not levels:
+            levels = [(1.0, [float(v) for v in range(int(np.ceil(minVal)), int(np.floor(maxVal)) + 1)])]
+        return levels
+
+
 def _mantissa(log10_value: float) -> int:
     return round(10 ** (log10_value - np.floor(log10_value + 1e-9)))
 
@@ -146,8 +160,9 @@ class CostPlot(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.cost_axes: pg.PlotItem = self.graphics.addPlot(
-            row=0, col=0, axisItems={"left": CostAxis("left")})
-        self.accuracy_axes: pg.PlotItem = self.graphics.addPlot(row=1, col=0)
+            row=0, col=0, axisItems={"left": CostAxis("left"), "bottom": IterationAxis("bottom")})
+        self.accuracy_axes: pg.PlotItem = self.graphics.addPlot(
+            row=1, col=0, axisItems={"bottom": IterationAxis("bottom")})
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
         self.graphics.ci.layout.setRowStretchFactor(1, 1)
         self.accuracy_axes.setXLink(self.cost_axes)
@@ -179,6 +194,12 @@ class CostPlot(QWidget):
         self.validation_accuracy_curve = self._curve(self.accuracy_axes, VALIDATION_COLOR,
                                                      "validation")
         self._show_optional_curves(validation=False, regularisation=False)
+        # Dots for the Θ the window shows at rest (see show_current), one per curve they continue
+        self.current_marks = {
+            key: self._mark(axes, color) for key, axes, color in (
+                ("cost", self.cost_axes, TRAIN_COLOR), ("validation_cost", self.cost_axes, VALIDATION_COLOR),
+                ("train_accuracy", self.accuracy_axes, TRAIN_COLOR),
+                ("validation_accuracy", self.accuracy_axes, VALIDATION_COLOR))}
 
         # One marker line per plot, created once and moved on hover.
         self.hover_lines = []
@@ -199,6 +220,11 @@ class CostPlot(QWidget):
         curve.setDownsampling(auto=True, method="peak")
         curve.setClipToView(True)
         return curve
+
+    @staticmethod
+    def _mark(axes: pg.PlotItem, color: str) -> pg.PlotDataItem:
+        # a PlotDataItem rather than a bare scatter: it follows the log-y mode
+        return axes.plot(pen=None, symbol="o", symbolSize=7, symbolPen=color, symbolBrush=color)
 
     def _build_controls(self) -> None:
         self.log_y_box = QCheckBox("log y")
@@ -252,8 +278,35 @@ class CostPlot(QWidget):
             self._show_optional_curves(validation, regularisation)
         self._redraw()
 
+    def show_current(self, iteration: int, cost: float, validation_cost: float | None,
+                     train_accuracy: float, validation_accuracy: float | None) -> None:
+        """Mark J and the accuracies at the Θ the window shows at rest, `iteration` iterations
+        old: the curves end one iteration earlier (each point is an iteration's pass, made
+        before its update), so without the dots the status bar's J would be nowhere on the
+        plot, and a new run's plot would be empty."""
+        if validation_cost is not None and not self._has_validation:  # before any row arrived
+            self._show_optional_curves(validation=True, regularisation=self._has_regularisation)
+        values = {"cost": cost, "validation_cost": validation_cost,
+                  "train_accuracy": 100.0 * train_accuracy,
+                  "validation_accuracy": None if validation_accuracy is None else 100.0 * validation_accuracy}
+        for key, mark in self.current_marks.items():
+            value = values[key]
+            shown = value is not None and math.isfinite(value)
+            if shown:
+                mark.setData([iteration], [value])
+            else:
+                mark.setData([], [])
+            mark.setVisible(shown)
+
+    def hide_current(self) -> None:
+        """Training runs: the curves are the news."""
+        for mark in self.current_marks.values():
+            mark.setData([], [])
+            mark.setVisible(False)
+
     def clear(self) -> None:
         """Forget every point (a new run)."""
+        self.hide_current()
         self._series.clear()
         self._pyramid.clear()
         self._all_finite = dict.fromkeys(_COLUMNS, True)

@@ -13,6 +13,7 @@ from bp_desktop.core import Network, numerical_derivative
 from bp_desktop.core.activations import gradient_from_activation
 from bp_desktop.core.explain import (accumulated_Delta, explain_delta, explain_gradient,
                                      saturated_fraction)
+from bp_desktop.training.history import theta_iterations
 
 from .canvas.layout import nice_scale
 from .canvas.notation import fmt, layer_symbol, sub
@@ -24,10 +25,11 @@ SATURATION_SHARE = 0.9  # flag a unit when g′(z) ≈ 0 for this share of the e
 
 def _when(snapshot) -> str:
     """Which Θ the numbers belong to, in words."""
-    k = snapshot.iteration
-    if getattr(snapshot, "preview", False):
-        return f"Θ after {k} iteration{'s' if k != 1 else ''} (as exported)"
-    return f"iteration {k}: its pass at Θ before update {k}"
+    n = snapshot.theta_iteration
+    after = f"Θ after {n} iteration{'s' if n != 1 else ''}"
+    if snapshot.preview:
+        return f"{after} (as exported)"
+    return f"{after}, in iteration {snapshot.iteration}'s pass (before its update)"
 
 
 def _activation_of(snapshot, layer: int) -> str:
@@ -304,8 +306,9 @@ class LayerInspector(QWidget):
         if not self.history_plot.isVisible():
             return  # read only what is shown: the history can hold millions of rows
         iterations, mean_abs_delta, mean_a = history.unit_history(layer, unit)
-        self._delta_curve.setData(iterations, mean_abs_delta)
-        self._a_curve.setData(iterations, mean_a)
+        x = theta_iterations(iterations)  # against Θ's age, as the cost plot
+        self._delta_curve.setData(x, mean_abs_delta)
+        self._a_curve.setData(x, mean_a)
 
     def _on_numerical_clicked(self) -> None:
         snap = self._snapshot

@@ -455,6 +455,12 @@ class MainWindow(QMainWindow):
         self.inspector.show_snapshot(snapshot)
         self._update_side_views(snapshot)
         self._update_status(snapshot)
+        if snapshot.preview:
+            self.cost_plot.show_current(snapshot.theta_iteration, snapshot.cost,
+                                        snapshot.validation_cost, snapshot.train_accuracy,
+                                        snapshot.validation_accuracy)
+        else:
+            self.cost_plot.hide_current()
 
     def _update_side_views(self, snapshot) -> None:
         """The decision boundary and the weight images redraw at most every
@@ -487,7 +493,8 @@ class MainWindow(QMainWindow):
             self.weight_images.update_thetas(snapshot.thetas[0])
 
     def _on_history(self, chunk) -> None:
-        self.cost_plot.append(chunk.series("iteration"), chunk.series("cost"), chunk.series("data_cost"),
+        # plotted against Θ's age, as the status bar counts (see Snapshot.theta_iteration)
+        self.cost_plot.append(chunk.theta_iteration(), chunk.series("cost"), chunk.series("data_cost"),
                               chunk.series("validation_cost"), chunk.series("train_accuracy"),
                               chunk.series("validation_accuracy"))
         then, done = self._rate
@@ -498,7 +505,7 @@ class MainWindow(QMainWindow):
             self._rate = (now, latest)
 
     def _update_status(self, s) -> None:
-        self.status_labels["iteration"].setText(f"iteration {s.iteration}")
+        self.status_labels["iteration"].setText(f"iteration {s.theta_iteration}")
         self.status_labels["cost"].setText(f"J = {s.cost:.6g}" + (
             f"  (validation {s.validation_cost:.6g})" if s.validation_cost is not None else ""))
         accuracy = f"accuracy {100 * s.train_accuracy:.1f}%"

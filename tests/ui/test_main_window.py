@@ -156,6 +156,17 @@ def test_screenshot_mode_writes_a_png(tmp_path):
     assert "iteration 5" in result.stdout
 
 
+def test_screenshot_of_an_untrained_network_exits_cleanly(tmp_path):
+    """Without --iterations this crashed on exit (the QApplication destroyed before the window)."""
+    out = tmp_path / "untrained.png"
+    result = subprocess.run([sys.executable, "-m", "bp_desktop", "--screenshot", str(out),
+                             "--dataset", "moons", "--hidden", "8"],
+                            capture_output=True, text=True, timeout=120,
+                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert "(iteration 0)" in result.stdout
+
+
 def test_edge_gradient_explained_and_checked_numerically(qtbot, window):
     snapshot = step_once(qtbot, window)
     window.canvas.select_edge(0, 1, 2)
@@ -172,7 +183,7 @@ def test_unit_history_plot_follows_the_engine(qtbot, window):
     for _ in range(3):
         step_once(qtbot, window)
     x, y = window.inspector._delta_curve.getData()
-    assert list(x) == [1, 2, 3]
+    assert list(x) == [0, 1, 2]  # Θ's age at each iteration's pass, as the cost plot counts
     history = window.controller.run.history
     np.testing.assert_array_equal(y, history.unit_series(1, 0, "mean_abs_delta"))
 
@@ -331,3 +342,25 @@ def test_a_snapshot_too_soon_for_the_side_views_is_drawn_a_little_later(qtbot, w
     window._update_side_views(first)
     window._update_side_views(second)  # within the interval: not drawn yet, but due
     qtbot.waitUntil(lambda: _boundary_is_drawn_for(window, second.thetas), timeout=2000)
+
+
+def test_status_bar_cost_plot_and_dots_count_iterations_alike(qtbot, window):
+    """'iteration n' means Θ after n iterations everywhere: the curve's point n is the pass
+    of iteration n + 1 (made at that Θ), and at rest a dot marks the status bar's J."""
+    mark = window.cost_plot.current_marks["cost"]
+    assert list(mark.getData()[0]) == [0]  # a new run shows J of the initial Θ at once
+    assert list(mark.getData()[1]) == [window.snapshot.cost]
+    for _ in range(3):
+        step_once(qtbot, window)
+    qtbot.waitUntil(lambda: window.snapshot.preview, timeout=5000)
+    assert window.status_labels["iteration"].text() == "iteration 3"
+    x, y = window.cost_plot.train_curve.getOriginalDataset()
+    history = window.controller.run.history
+    assert list(x) == [0, 1, 2]
+    np.testing.assert_array_equal(y, history.series("cost"))
+    assert list(mark.getData()[0]) == [3] and list(mark.getData()[1]) == [window.snapshot.cost]
+    assert mark.isVisible()
+    # the next iteration's pass is made at this Θ: its point lands where the dot was
+    dot = mark.getData()[1][0]
+    step_once(qtbot, window)
+    assert window.controller.run.history.series("cost")[3] == dot

@@ -647,3 +647,11 @@ def test_thinning_keeps_the_first_and_newest_rows_in_order(length, target):
         assert held[0] == 1 and held[-1] == length and np.all(np.diff(held) > 0)
         newest = min(length, max(target, 2)) // 2  # at least the newest half of what remains
         assert np.array_equal(held[len(held) - newest:], np.arange(length - newest + 1, length + 1))
+
+
+def test_the_iteration_axis_marks_whole_numbers_only(cost_plot):
+    axis = cost_plot.cost_axes.getAxis("bottom")
+    ticks = [v for _spacing, values in axis.tickValues(-0.5, 0.5, 600) for v in values]
+    assert ticks == [0.0]  # a single point at iteration 0: no −0.4 … 0.4
+    ticks = [v for _spacing, values in axis.tickValues(0, 1000, 600) for v in values]
+    assert 0 in ticks and 1000 in ticks and all(v == int(v) for v in ticks)
