@@ -76,6 +76,11 @@ class Scaler:
         """The dataset with scaled features; classes, names and provenance unchanged."""
         return dataset.with_features(self.transform(dataset.X))
 
+    def matches(self, other: Scaler) -> bool:
+        """The same kind and, to rounding, the same parameters: scaling inputs alike."""
+        return (self.kind == other.kind and self.n == other.n
+                and bool(np.allclose(self.shift, other.shift) and np.allclose(self.scale, other.scale)))
+
     def to_dict(self) -> dict:
         """Plain JSON-able numbers, enough to scale new inputs in another program."""
         return {"kind": self.kind, "shift": self.shift.tolist(), "scale": self.scale.tolist()}

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog
                                QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from bp_desktop.core import Network, gradient_check
-from bp_desktop.data import DatasetError, load_builtin
+from bp_desktop.data import DatasetError, Scaler, load_builtin
 from bp_desktop.io import (DATASET_FILE_FILTER, WEIGHT_FORMATS, WeightsFileError, load_dataset,
                            load_weights, save_weights)
 from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
@@ -24,7 +24,7 @@ from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHE
 
 from .about import about_text
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
-from .controls import ControlPanel
+from .controls import SCALINGS, ControlPanel
 from .cost_plot import CostPlot
 from .decision_view import DecisionBoundaryView
 from .files import PICTURE_FORMATS, RecentFiles, save_picture
@@ -600,11 +600,17 @@ class MainWindow(QMainWindow):
             return False
         ws = self.workspace
         sizes = list(network.layer_sizes)
+        classes = metadata.get("class_names")
         if sizes[0] != ws.layer_sizes[0] or sizes[-1] != ws.layer_sizes[-1]:
             self._error("Import weights",
                         f"{path}: the network in this file has {sizes[0]} inputs and {sizes[-1]} outputs "
                         f"({'-'.join(map(str, sizes))}); the dataset {ws.dataset.name} needs "
                         f"{ws.layer_sizes[0]} inputs and {ws.layer_sizes[-1]} outputs.")
+            return False
+        if classes is not None and list(classes) != list(ws.dataset.class_names) and not self.ask(
+                f"{path} was trained for the classes {', '.join(map(str, classes))}; "
+                f"{ws.dataset.name} has {', '.join(map(str, ws.dataset.class_names))}. "
+                "Import these weights anyway?"):
             return False
         spec = replace(ws.spec, hidden=tuple(sizes[1:-1]), activation=network.hidden_activation)
         if spec != ws.spec:
@@ -616,17 +622,38 @@ class MainWindow(QMainWindow):
             self.controls.show_network_spec(spec)
         elif not self._confirm_discard("Replace the weights"):
             return False
-        preparation = ws.preparation
-        if "scaling" not in metadata and preparation.scaling != "none" and self.ask(
-                "This file records no feature scaling: it was trained on the raw feature values, "
-                "as the course's ex4weights.mat was. Use the raw values too (Scaling: none), so "
-                "the inputs are the ones these weights expect?"):
-            preparation = replace(preparation, scaling="none")
-            self.controls.scaling.setCurrentIndex(self.controls.scaling.findData("none"))
+        recorded = _recorded_scaler(metadata)
+        preparation = self._preparation_for_weights(ws.preparation, metadata, recorded)
         self._install(Workspace(ws.dataset, preparation, spec), network)
-        self.statusBar().showMessage(f"Θ loaded from {path}", 8000)
+        note = ""
+        if (recorded is not None and recorded.kind == preparation.scaling
+                and not recorded.matches(self.workspace.scaler)):
+            note = ("; the file's feature scaling was fitted on other data than this training "
+                    "split, so inputs here are scaled a little differently from its training")
+        self.statusBar().showMessage(f"Θ loaded from {path}{note}", 15000 if note else 8000)
         self.recent.add("weights", path)
         return True
+
+    def _preparation_for_weights(self, preparation, metadata: dict, recorded):
+        """The scaling the imported weights expect, if the user agrees to switch to it:
+        'none' for a file that records none (the course's ex4weights.mat was trained on raw
+        values), else the kind the file records."""
+        if "scaling" not in metadata:
+            wanted, question = "none", (
+                "This file records no feature scaling: it was trained on the raw feature values, "
+                "as the course's ex4weights.mat was. Use the raw values too (Scaling: none), so "
+                "the inputs are the ones these weights expect?")
+        elif recorded is not None:
+            wanted, question = recorded.kind, (
+                f"These weights were trained on inputs scaled by {SCALINGS[recorded.kind]}; "
+                f"the current scaling is {SCALINGS[preparation.scaling]}. Switch to the "
+                "file's scaling, so the inputs are the ones these weights expect?")
+        else:
+            return preparation  # a scaling entry this version cannot read: nothing to offer
+        if wanted == preparation.scaling or not self.ask(question):
+            return preparation
+        self.controls.scaling.setCurrentIndex(self.controls.scaling.findData(wanted))
+        return replace(preparation, scaling=wanted)
 
     # --- sessions, recent files, pictures ---------------------------------------------------------------
     def save_session(self) -> None:
@@ -762,3 +789,11 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)
+
+
+def _recorded_scaler(metadata: dict) -> Scaler | None:
+    """The feature scaling a weights file records, or None (absent, or unreadable)."""
+    try:
+        return Scaler.from_dict(metadata["scaling"])
+    except (KeyError, DatasetError):
+        return None

@@ -211,3 +211,12 @@ def test_split_properties(sizes, held_out, seed):
 def test_bad_seed_is_explained(seed):
     with pytest.raises(DatasetError, match="the split seed must be a whole number"):
         split(dataset_with_classes([5, 5]), seed=seed)
+
+
+def test_scalers_match_when_they_scale_alike():
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    fitted = Scaler.fit(X, "zscore")
+    assert fitted.matches(Scaler.from_dict(fitted.to_dict()))
+    assert not fitted.matches(Scaler.fit(X[:20], "zscore"))  # fitted on other data
+    assert not fitted.matches(Scaler.fit(X, "minmax"))
+    assert not fitted.matches(Scaler.fit(X[:, :2], "zscore"))

@@ -364,3 +364,41 @@ def test_status_bar_cost_plot_and_dots_count_iterations_alike(qtbot, window):
     dot = mark.getData()[1][0]
     step_once(qtbot, window)
     assert window.controller.run.history.series("cost")[3] == dot
+
+
+def _switch_scaling(window, kind):
+    window.controls.scaling.setCurrentIndex(window.controls.scaling.findData(kind))
+    window.ask = lambda question: True  # discard the trained network
+    assert window.rebuild_network()
+
+
+def test_import_offers_the_scaling_the_weights_were_trained_with(qtbot, window, tmp_path):
+    """Trained on raw inputs, imported while z-scoring: J would silently be another J."""
+    _switch_scaling(window, "none")
+    for _ in range(3):
+        step_once(qtbot, window)
+    path = tmp_path / "raw.npz"
+    assert window.save_weights_to(str(path))
+    _switch_scaling(window, "zscore")
+    questions = []
+    window.ask = lambda question: questions.append(question) or True
+    assert window.load_weights_from(str(path))
+    assert any("scaled by none" in q and "mean normalisation" in q for q in questions)
+    assert window.workspace.preparation.scaling == "none"
+    assert window.controls.scaling.currentData() == "none"
+    from bp_desktop.io import load_weights
+    _, metadata = load_weights(path)
+    assert window.snapshot.cost == metadata["final_cost"]  # the file's own J again
+
+
+def test_import_asks_before_using_weights_trained_for_other_classes(qtbot, window, tmp_path):
+    from bp_desktop.io import save_weights
+    path = tmp_path / "other-classes.npz"
+    save_weights(Network(window.workspace.layer_sizes, seed=9), path,
+                 metadata={"class_names": ["cat", "dog"]})
+    before = window.controller.run.network.params.copy()
+    questions = []
+    window.ask = lambda question: questions.append(question) or False
+    assert not window.load_weights_from(str(path))
+    assert "cat, dog" in questions[0]
+    np.testing.assert_array_equal(window.controller.run.network.params, before)
