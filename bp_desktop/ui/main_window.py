@@ -389,7 +389,7 @@ class MainWindow(QMainWindow):
             return
         if self.controller.is_running():
             self.controller.pause()
-        else:
+        elif not self._explain_iteration_limit():
             self.status_labels["reason"].setText("")
             self.controller.start()
 
@@ -398,14 +398,26 @@ class MainWindow(QMainWindow):
             self.controller.pause()
 
     def step(self, n: int = 1) -> None:
-        if self.controller is not None:
+        if self.controller is not None and not self._explain_iteration_limit():
             self.status_labels["reason"].setText("")  # an old stop reason no longer applies
             self.controller.step(n)
+
+    def _explain_iteration_limit(self) -> bool:
+        """At Max iterations the engine would refuse the next iteration: instead of a click
+        that seems to do nothing, say so and what to change. True if at the limit."""
+        limit = self.controls.max_iterations.value()
+        if not limit or self.snapshot is None or self.snapshot.iteration < limit:
+            return False
+        self.status_labels["reason"].setText(
+            f"stopped: reached the maximum of {limit} iterations. To train on, raise "
+            f"Max iterations (Training panel) or press Reset.")
+        return True
 
     def reset(self) -> None:
         if self.controller is None:
             return
         self.controller.reset()
+        self.status_labels["reason"].setText("")  # the old stop reason describes the old run
         self.cost_plot.clear()
         self.snapshot = None
         self._show(self.controller.run.preview())
@@ -487,6 +499,7 @@ class MainWindow(QMainWindow):
     def _on_stopped(self, reason: str) -> None:
         self.status_labels["reason"].setText(f"stopped: {reason}")
         self._show_settled()
+        self._explain_iteration_limit()
 
     def _on_failed(self, message: str) -> None:
         self.status_labels["reason"].setText(message)

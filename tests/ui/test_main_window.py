@@ -301,3 +301,30 @@ def test_backward_mode_gives_each_layer_its_own_delta_scale(qtbot, window):
     assert all(text.startswith("δ: ±") for text in labels[1:])
     window.mode.setCurrentIndex(window.mode.findData("forward"))
     assert all(label.text() == "" for label in window.canvas._scale_labels)
+
+
+def train_until_stopped(qtbot, window):
+    with qtbot.waitSignal(window.controller.stopped, timeout=10000):
+        action(window, "actionTrain").trigger()
+
+
+def test_reset_clears_the_old_stop_reason(qtbot, window):
+    window.controls.max_iterations.setValue(3)
+    train_until_stopped(qtbot, window)
+    assert "maximum of 3 iterations" in window.status_labels["reason"].text()
+    action(window, "actionReset").trigger()
+    assert window.status_labels["reason"].text() == ""
+
+
+@pytest.mark.parametrize("name", ["actionTrain", "actionStep"])
+def test_train_or_step_at_the_iteration_limit_says_what_to_change(qtbot, window, name):
+    window.controls.max_iterations.setValue(3)
+    train_until_stopped(qtbot, window)
+    window.status_labels["reason"].setText("")
+    action(window, name).trigger()
+    text = window.status_labels["reason"].text()
+    assert "maximum of 3 iterations" in text and "raise Max iterations" in text and "Reset" in text
+    assert window.snapshot.iteration == 3 and not window.controller.is_running()
+    window.controls.max_iterations.setValue(5)  # raising the limit lets training go on
+    step_once(qtbot, window)
+    assert window.snapshot.iteration == 4 and window.status_labels["reason"].text() == ""
