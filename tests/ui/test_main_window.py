@@ -328,3 +328,20 @@ def test_train_or_step_at_the_iteration_limit_says_what_to_change(qtbot, window,
     window.controls.max_iterations.setValue(5)  # raising the limit lets training go on
     step_once(qtbot, window)
     assert window.snapshot.iteration == 4 and window.status_labels["reason"].text() == ""
+
+
+def test_data_controls_offer_exactly_what_the_generators_accept(qtbot, window):
+    from bp_desktop.data import DatasetError, load_builtin
+    controls = window.controls
+    controls.select_builtin("spiral")
+    controls.arms.setValue(8)
+    controls.points.setValue(16)
+    assert (controls.arms.value(), controls.points.value()) == (8, 16)
+    action(window, "actionUseBuiltinDataset").trigger()
+    assert window.workspace.dataset.num_classes == 8 and window.workspace.dataset.m == 16
+    assert controls.points.minimum() == 4 and controls.arms.minimum() == 2
+    with pytest.raises(DatasetError):  # one more arm than the box offers is refused
+        load_builtin("spiral", m=100, arms=controls.arms.maximum() + 1)
+    with pytest.raises(DatasetError):
+        load_builtin("xor", m=controls.points.minimum() - 1)
+    load_builtin("xor", m=controls.points.minimum())
