@@ -647,3 +647,18 @@ def test_thinning_keeps_the_first_and_newest_rows_in_order(length, target):
         assert held[0] == 1 and held[-1] == length and np.all(np.diff(held) > 0)
         newest = min(length, max(target, 2)) // 2  # at least the newest half of what remains
         assert np.array_equal(held[len(held) - newest:], np.arange(length - newest + 1, length + 1))
+
+
+@pytest.mark.parametrize("size", [(900, 300), (300, 700)])
+def test_decision_view_keeps_equal_units_on_both_axes(qtbot, decision_view, size):
+    """A circle of data stays a circle however the dock is shaped, and all of it is shown."""
+    angles = np.linspace(0, 2 * np.pi, 40, endpoint=False)
+    circle = np.column_stack([np.cos(angles), np.sin(angles)])
+    decision_view.resize(*size)
+    decision_view.show()
+    qtbot.waitExposed(decision_view)
+    decision_view.set_data(circle, (angles > np.pi).astype(int), ["a", "b"])
+    pixel_width, pixel_height = decision_view.axes.vb.viewPixelSize()
+    assert pixel_width == pytest.approx(pixel_height, rel=0.02)
+    (x_low, x_high), (y_low, y_high) = decision_view.axes.vb.viewRange()
+    assert x_low <= -1 and x_high >= 1 and y_low <= -1 and y_high >= 1
