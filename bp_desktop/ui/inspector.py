@@ -141,6 +141,7 @@ class LayerInspector(QWidget):
         self._selection: tuple = ("unit", 1, 0)
         self._example = 0
         self._batch_mean = False
+        self._canvas_mode = "forward"  # what the canvas colours units by, for _origin's note
         self._source_rows: np.ndarray | None = None
         self._numerical: float | None = None
 
@@ -227,6 +228,12 @@ class LayerInspector(QWidget):
         self._example = max(int(example), 0)
         self._refresh()
 
+    def set_canvas_mode(self, mode: str) -> None:
+        """The canvas's display mode ('forward', 'backward', 'gradient'), so that what the
+        text says the canvas shows is what it shows."""
+        self._canvas_mode = mode
+        self._refresh()
+
     def set_source_rows(self, rows: np.ndarray | None) -> None:
         """Which data row of the file each training example is (the split shuffles them)."""
         self._source_rows = rows
@@ -236,7 +243,10 @@ class LayerInspector(QWidget):
         text = ""
         if self._source_rows is not None and example < len(self._source_rows):
             text = f" (data row {int(self._source_rows[example]) + 1} of the dataset)"
-        if self._batch_mean:
+        if self._batch_mean and self._canvas_mode == "forward":
+            text += (" — t = mean |δ| colours only the Backward and Gradient views; "
+                     "this Forward view shows a for example 1")
+        elif self._batch_mean:
             text += " — the canvas shows the batch mean of |δ|; δ itself is per example"
         return text
 

@@ -23,6 +23,7 @@ from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHE
                                            gradient_check_sample, weights_metadata)
 
 from .about import about_text
+from .canvas.notation import count
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import ControlPanel
 from .cost_plot import CostPlot
@@ -240,6 +241,7 @@ class MainWindow(QMainWindow):
         self.canvas.unit_selected.connect(self.inspector.select_unit)
         self.canvas.edge_selected.connect(self.inspector.select_edge)
         self.mode.currentIndexChanged.connect(lambda *_: self.canvas.set_mode(self.mode.currentData()))
+        self.mode.currentIndexChanged.connect(lambda *_: self.inspector.set_canvas_mode(self.mode.currentData()))
         self.edges_per_unit.valueChanged.connect(lambda v: self.canvas.set_edges_per_unit(v or None))
 
     # --- data and network --------------------------------------------------------------------------
@@ -586,9 +588,10 @@ class MainWindow(QMainWindow):
         sizes = list(network.layer_sizes)
         if sizes[0] != ws.layer_sizes[0] or sizes[-1] != ws.layer_sizes[-1]:
             self._error("Import weights",
-                        f"{path}: the network in this file has {sizes[0]} inputs and {sizes[-1]} outputs "
-                        f"({'-'.join(map(str, sizes))}); the dataset {ws.dataset.name} needs "
-                        f"{ws.layer_sizes[0]} inputs and {ws.layer_sizes[-1]} outputs.")
+                        f"{path}: the network in this file has {count(sizes[0], 'input')} and "
+                        f"{count(sizes[-1], 'output')} ({'-'.join(map(str, sizes))}); the dataset "
+                        f"{ws.dataset.name} needs {count(ws.layer_sizes[0], 'input')} and "
+                        f"{count(ws.layer_sizes[-1], 'output')}.")
             return False
         spec = replace(ws.spec, hidden=tuple(sizes[1:-1]), activation=network.hidden_activation)
         if spec != ws.spec:

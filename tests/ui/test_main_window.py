@@ -215,7 +215,8 @@ def test_unusable_weights_file_changes_nothing(qtbot, window, tmp_path):
     from bp_desktop.io import save_weights
     save_weights(Network([64, 5, 10], seed=0), wrong_inputs)
     assert not window.load_weights_from(str(wrong_inputs))
-    assert "64 inputs" in window.last_error
+    assert "64 inputs and 10 outputs" in window.last_error
+    assert "needs 2 inputs and 1 output." in window.last_error  # xor: one output unit, singular
     np.testing.assert_array_equal(window.controller.run.network.params, before)
 
 
@@ -345,3 +346,34 @@ def test_data_controls_offer_exactly_what_the_generators_accept(qtbot, window):
     with pytest.raises(DatasetError):
         load_builtin("xor", m=controls.points.minimum() - 1)
     load_builtin("xor", m=controls.points.minimum())
+
+
+def test_batch_mean_note_says_what_each_canvas_mode_shows(qtbot, window):
+    window.controls.example.setValue(0)  # "mean |δ|"
+    window.canvas.select_unit(1, 0)
+    for key, shown in (("forward", "Forward view shows a for example 1"),
+                       ("backward", "the canvas shows the batch mean of |δ|"),
+                       ("gradient", "the canvas shows the batch mean of |δ|")):
+        window.mode.setCurrentIndex(window.mode.findData(key))
+        assert shown in window.inspector.explanation_text(), key
+        unit_label = window.canvas.legend._rows[1][0]
+        assert ("mean |δ|" in unit_label) == (key != "forward"), (key, unit_label)
+    window.controls.example.setValue(1)  # one example: no note
+    assert "batch mean" not in window.inspector.explanation_text()
+
+
+def test_bias_edges_name_the_bias_unit(qtbot, window):
+    window.canvas.select_edge(0, 1, 0)
+    text = window.inspector.explanation_text()
+    assert "from the bias unit a0(1) = +1 of layer 1 to unit 2 of layer 2" in text
+    assert "unit 0" not in text
+    assert "from the bias unit a₀⁽¹⁾ = +1 of layer 1" in window.canvas.edge_tooltip(0, 1, 0)
+    window.canvas.select_edge(0, 1, 2)
+    assert "from unit 2 of layer 1" in window.inspector.explanation_text()
+
+
+def test_hidden_delta_heading_uses_the_units_own_index(qtbot, window):
+    window.canvas.select_unit(1, 2)  # unit 3 of layer 2
+    text = window.inspector.explanation_text()
+    assert "δ3(2) = (Σk Θk3(2) δk(3))" in text
+    assert "kj" not in text

@@ -319,7 +319,7 @@ class NetworkCanvas(QGraphicsView):
         self._update_layer_scales()
         name = "D" if self._mode == "gradient" else "Θ"
         unit_name = {"forward": "a", "backward": "δ", "gradient": "δ"}[self._mode]
-        if self._mode == "backward" and self._example < 0:
+        if self._mode != "forward" and self._example < 0:  # as _unit_values fills them
             unit_name = "mean |δ|"
         edge_scale = self._scales.get(name)
         if unit_name == "a":
@@ -409,7 +409,9 @@ class NetworkCanvas(QGraphicsView):
     def edge_tooltip(self, l: int, i: int, j: int) -> str:
         snap = self._snapshot
         name = f"{{}}{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')}"
-        lines = [f"edge from unit {j} of layer {l + 1} to unit {i + 1} of layer {l + 2}"]
+        source = (f"the bias unit a{sub(0)}{layer_symbol('', l + 1)} = +1" if j == 0
+                  else f"unit {j}")
+        lines = [f"edge from {source} of layer {l + 1} to unit {i + 1} of layer {l + 2}"]
         if snap is not None:
             lines.append(f"{name.format('Θ')} = {fmt(snap.thetas[l][i, j])}")
             lines.append(f"{name.format('D')} = {fmt(snap.gradients[l][i, j])}")
