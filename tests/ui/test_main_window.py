@@ -377,3 +377,25 @@ def test_hidden_delta_heading_uses_the_units_own_index(qtbot, window):
     text = window.inspector.explanation_text()
     assert "δ3(2) = (Σk Θk3(2) δk(3))" in text
     assert "kj" not in text
+
+
+def test_clicking_an_edge_after_a_unit_leaves_one_selection(qtbot, window):
+    canvas = window.canvas
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.view_position(1, 1))
+    assert canvas.selected_unit == (1, 1) and canvas._ring.isVisible()
+    theta = window.snapshot.thetas[0]
+    i, j = np.unravel_index(np.argmax(np.abs(theta)), theta.shape)  # strong: surely highlighted
+    (start, end), = canvas._layout.edge_segments(0, np.array([i]), np.array([j]))
+    middle = canvas.mapFromScene(*(0.5 * (start + end)))
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    assert canvas.selected_edge == (0, i, j)
+    assert canvas.selected_unit is None and not canvas._ring.isVisible()
+    drawn = [item.path() for item in canvas._highlight_items if not item.path().isEmpty()]
+    assert len(drawn) == 1 and drawn[0].elementCount() == 2  # only the edge's own line
+    weakest = np.unravel_index(np.argmin(np.abs(theta)), theta.shape)
+    canvas.select_edge(0, *weakest)  # a faint edge, once selected, is highlighted too
+    drawn = [item.path() for item in canvas._highlight_items if not item.path().isEmpty()]
+    assert len(drawn) == 1 and drawn[0].elementCount() == 2
+    canvas.select_edge(0, i, j)
+    qtbot.keyClick(canvas, Qt.Key.Key_Down)  # the arrow keys go on from the edge's target unit
+    assert canvas.selected_unit == (1, min(i + 1, window.workspace.layer_sizes[1] - 1))

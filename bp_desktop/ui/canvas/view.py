@@ -197,7 +197,9 @@ class NetworkCanvas(QGraphicsView):
         self.unit_selected.emit(layer, unit)
 
     def select_edge(self, l: int, i: int, j: int) -> None:
-        self._selected_edge = (l, i, j)
+        """Select one edge; the unit selected before loses its ring and fan (one selection)."""
+        self._selected, self._selected_edge = None, (l, i, j)
+        self._ring.setVisible(False)
         self._draw_highlight()
         self.edge_selected.emit(l, i, j)
 
@@ -297,18 +299,20 @@ class NetworkCanvas(QGraphicsView):
                 rows = np.arange(theta.shape[0])
                 segments.append(self._layout.edge_segments(layer, rows, np.full(rows.size, unit + 1)))
                 signs.append(theta[rows, unit + 1])
-        if self._selected_edge is not None:
+        if segments:
+            segments, signs = np.concatenate(segments), np.concatenate(signs)
+            strong = np.abs(signs) >= 0.05 * scale  # faint fan edges stay in the background
+            segments, signs = segments[strong], signs[strong]
+        if self._selected_edge is not None:  # the selected edge shows however faint it is
             l, i, j = self._selected_edge
-            segments.append(self._layout.edge_segments(l, np.array([i]), np.array([j])))
-            signs.append(values[l][[i], [j]])
-        if not segments:
+            segments = self._layout.edge_segments(l, np.array([i]), np.array([j]))
+            signs = values[l][[i], [j]]
+        if len(segments) == 0:
             for item in self._highlight_items:
                 item.setPath(QPainterPath())
             return
-        segments, signs = np.concatenate(segments), np.concatenate(signs)
-        strong = np.abs(signs) >= 0.05 * scale  # faint fan edges stay in the background
-        self._highlight_items[0].setPath(_pairs_path(segments[(signs < 0) & strong]))
-        self._highlight_items[1].setPath(_pairs_path(segments[(signs >= 0) & strong]))
+        self._highlight_items[0].setPath(_pairs_path(segments[signs < 0]))
+        self._highlight_items[1].setPath(_pairs_path(segments[signs >= 0]))
 
     def _update_layer_scales(self) -> None:
         for l, label in enumerate(self._scale_labels):
@@ -360,12 +364,19 @@ class NetworkCanvas(QGraphicsView):
         moves = {Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1),
                  Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0)}
         if key in moves and self._layout is not None:
-            layer, unit = self._selected or (0, -1 if key == Qt.Key.Key_Down else 0)
+            layer, unit = self._selected or self._edge_target() or (0, -1 if key == Qt.Key.Key_Down else 0)
             dl, du = moves[key]
             self.select_unit(layer + dl, unit + du)
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def _edge_target(self) -> tuple[int, int] | None:
+        """The unit the selected edge leads to: where the arrow keys go on from."""
+        if self._selected_edge is None:
+            return None
+        l, i, _ = self._selected_edge
+        return l + 1, i
 
     def viewportEvent(self, event):
         if event.type() == QEvent.Type.ToolTip and self._layout is not None:
