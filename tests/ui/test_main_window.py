@@ -177,6 +177,19 @@ def test_unit_history_plot_follows_the_engine(qtbot, window):
     np.testing.assert_array_equal(y, history.unit_series(1, 0, "mean_abs_delta"))
 
 
+def test_unit_history_names_its_unit_and_keeps_its_key_off_the_curves(qtbot, window):
+    window.inspector.tabs.setCurrentWidget(window.inspector.history_plot)
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=window.canvas.view_position(1, 2))
+    plot = window.inspector.history_plot.getPlotItem()
+    title = plot.titleLabel.text
+    assert "unit 3 of layer 2" in title and "mean |δ₃⁽²⁾|" in title and "mean a₃⁽²⁾" in title
+    assert plot.legend is None  # no key drawn over the curves
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=window.canvas.view_position(0, 1))
+    assert "unit 2 of layer 1 is an input" in plot.titleLabel.text
+
+
 @pytest.mark.parametrize("suffix", [".mat", ".npz", ".json", ".zip"])
 def test_export_then_import_restores_the_weights(qtbot, window, tmp_path, suffix):
     for _ in range(3):
