@@ -181,6 +181,9 @@ class LayerInspector(QWidget):
         self.table = QTableView()
         self.table.setObjectName("layerTable")
         self.table.setModel(self.table_model)
+        font = self.table.font()  # a little smaller: five columns of 6-digit numbers fit the dock
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        self.table.setFont(font)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

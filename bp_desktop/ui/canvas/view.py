@@ -120,7 +120,10 @@ class NetworkCanvas(QGraphicsView):
         font.setPointSizeF(max(6.0, radius * 0.8))
         label.setFont(font)
         bounds = label.boundingRect()
-        label.setPos(centre[0] - bounds.width() / 2, centre[1] - bounds.height() / 2)
+        # small circles (wide layers): shrink the text until it fits inside the circle
+        fit = min(1.0, 1.3 * radius / bounds.width(), 1.5 * radius / bounds.height())
+        label.setScale(fit)
+        label.setPos(centre[0] - fit * bounds.width() / 2, centre[1] - fit * bounds.height() / 2)
 
     def _layer_header(self, l: int, geometry) -> None:
         L = len(self._layout.layers)
