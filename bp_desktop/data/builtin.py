@@ -135,6 +135,13 @@ _LIMITS = {"m": (int, 4, MAX_GENERATED), "noise": (float, 0.0, 1.0), "seed": (in
            "arms": (int, 2, 8), "classes": (int, 2, 10)}
 
 
+def parameter_limits(name: str) -> tuple:
+    """The smallest and largest value load_builtin accepts for a generator parameter
+    ('m', 'noise', 'seed', 'arms', 'classes'), so a GUI can offer exactly that range."""
+    _, low, high = _LIMITS[name]
+    return low, high
+
+
 def list_datasets() -> list[BuiltinInfo]:
     """Every built-in dataset, generated 2-D problems first. Each call returns fresh copies."""
     infos = [info for info, _ in _GENERATED.values()] + [info for info, *_ in _SHIPPED.values()]

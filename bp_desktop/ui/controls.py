@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox
                                QLineEdit, QSizePolicy, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from bp_desktop.core import OPTIMIZERS
-from bp_desktop.data import list_datasets
+from bp_desktop.data import list_datasets, parameter_limits
 from bp_desktop.training import Hyperparameters, StopCriteria
 from bp_desktop.training.workspace import DataPreparation, NetworkSpec
 
@@ -95,11 +95,14 @@ class ControlPanel(QWidget):
             self.builtin.setItemData(self.builtin.count() - 1, info.description, 3)  # tooltip role
         self.builtin.currentIndexChanged.connect(self._on_builtin_changed)
         form.addRow("Built-in", self.builtin)
-        self.points = _spin(10, 100000, 300, tooltip="m, the number of generated examples")
-        self.noise = _spin(0.0, 1.0, 0.1, decimals=2, step=0.05, tooltip="noise added to the points")
+        # the ranges load_builtin accepts, so every value offered can be generated
+        self.points = _spin(*parameter_limits("m"), 300, tooltip="m, the number of generated examples "
+                            "(at least two per class)")
+        self.noise = _spin(*parameter_limits("noise"), 0.1, decimals=2, step=0.05,
+                           tooltip="noise added to the points")
         self.data_seed = _spin(0, 2**31 - 1, 0, tooltip="seed of the generated points")
-        self.arms = _spin(2, 3, 2, tooltip="spiral arms (classes)")
-        self.classes = _spin(2, 10, 3, tooltip="number of blobs (classes)")
+        self.arms = _spin(*parameter_limits("arms"), 2, tooltip="spiral arms (classes)")
+        self.classes = _spin(*parameter_limits("classes"), 3, tooltip="number of blobs (classes)")
         self._param_rows = {"m": self.points, "noise": self.noise, "seed": self.data_seed,
                             "arms": self.arms, "classes": self.classes}
         labels = {"m": "Points m", "noise": "Noise", "seed": "Seed", "arms": "Arms", "classes": "Classes"}

@@ -50,7 +50,7 @@ class DecisionBoundaryView(QWidget):
             self.axes.getAxis(side).enableAutoSIPrefix(False)
         self.axes.setLabel("bottom", "x₁")
         self.axes.setLabel("left", "x₂")
-        self.axes.setAspectLocked(False)
+        self.axes.setAspectLocked(True, ratio=1.0)  # equal units on x₁ and x₂: a spiral looks like one
         self.axes.setMenuEnabled(False)
         # axisOrder row-major: image[i, j] is at (x_j, y_i), the layout numpy gives the grid.
         self.image_item = pg.ImageItem(axisOrder="row-major")

@@ -36,7 +36,7 @@ def delta_html(e: OutputDelta | HiddenDelta, example: int, origin: str = "") -> 
     return head + (
         f"<p>Hidden layer: the errors of layer {l + 1} flow back through the weights "
         f"that leave this unit, scaled by the slope of g.</p>"
-        f"<p style='font-size:larger'>{sym('δ', l, j)} = (Σ<sub>k</sub> {sym('Θ', l, 'kj')} "
+        f"<p style='font-size:larger'>{sym('δ', l, j)} = (Σ<sub>k</sub> {sym('Θ', l, f'k{j}')} "
         f"{sym('δ', l + 1, 'k')}) · g′({sym('z', l, j)})</p>"
         f"<table cellspacing='0' cellpadding='3' border='1' style='border-collapse:collapse'>"
         f"<tr><th>k</th><th>{sym('Θ', l, f'k{j}')}</th><th>{sym('δ', l + 1, 'k')}</th>"
@@ -62,7 +62,9 @@ def gradient_html(e: GradientEntry, numerical: float | None = None) -> str:
     terms = " + ".join(f"{n(d)}·{n(a)}" for d, a, _ in e.first_terms)
     more = " + …" if e.m > len(e.first_terms) else ""
     reg = (f" + ({n(e.lam)}/{e.m}) · {n(e.theta)}" if j else "  (bias column: no λ term)")
-    text = (f"<p><b>Edge {sym('Θ', l, f'{i},{j}')}</b>: from unit {j} of layer {l} to unit {i} of "
+    source = (f"the bias unit {sym('a', l, 0)} = +1 of layer {l}" if j == 0
+              else f"unit {j} of layer {l}")
+    text = (f"<p><b>Edge {sym('Θ', l, f'{i},{j}')}</b>: from {source} to unit {i} of "
             f"layer {l + 1}</p>"
             f"<p>{sym('Θ', l, f'{i}{j}')} = {n(e.theta)}</p>"
             f"<p style='font-size:larger'>{sym('D', l, 'ij')} = (1/m) Σ<sub>t</sub> "

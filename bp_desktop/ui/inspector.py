@@ -16,9 +16,9 @@ from bp_desktop.core.explain import (accumulated_Delta, explain_delta, explain_g
 from bp_desktop.training.history import theta_iterations
 
 from .canvas.layout import nice_scale
-from .canvas.notation import fmt, layer_symbol, sub
+from .canvas.notation import fmt, layer_symbol, sub, sup
 from .explain_html import delta_html, gradient_html, input_html
-from .palette import DIVERGING_LUT
+from .palette import AXIS_TEXT_COLOR, DIVERGING_LUT
 
 SATURATION_SHARE = 0.9  # flag a unit when g′(z) ≈ 0 for this share of the examples
 
@@ -130,6 +130,19 @@ class MatrixHeatmaps(pg.GraphicsLayoutWidget):
         return self._images[name].image
 
 
+DELTA_CURVE_COLOR, A_CURVE_COLOR = "#542788", "#b35806"
+
+
+def history_title(layer: int, unit: int) -> str:
+    """The unit history plot's title: which unit, and which curve is which (0-based in)."""
+    l, j = layer + 1, unit + 1
+    if layer == 0:
+        return f"unit {j} of layer 1 is an input: it has no δ and a fixed a"
+    delta, a = f"|δ{sub(j)}{sup(f'({l})')}|", f"a{sub(j)}{sup(f'({l})')}"
+    return (f"unit {j} of layer {l}: <span style='color:{DELTA_CURVE_COLOR}'>━ mean {delta}</span>"
+            f"&nbsp;&nbsp;<span style='color:{A_CURVE_COLOR}'>━ mean {a}</span>")
+
+
 class LayerInspector(QWidget):
     """Explains the selected unit's δ, or the selected edge's D, with the snapshot's numbers."""
 
@@ -143,6 +156,7 @@ class LayerInspector(QWidget):
         self._selection: tuple = ("unit", 1, 0)
         self._example = 0
         self._batch_mean = False
+        self._canvas_mode = "forward"  # what the canvas colours units by, for _origin's note
         self._source_rows: np.ndarray | None = None
         self._numerical: float | None = None
 
@@ -169,16 +183,23 @@ class LayerInspector(QWidget):
         self.table = QTableView()
         self.table.setObjectName("layerTable")
         self.table.setModel(self.table_model)
+        font = self.table.font()  # a little smaller: five columns of 6-digit numbers fit the dock
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        self.table.setFont(font)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.heatmaps = MatrixHeatmaps()
         self.history_plot = pg.PlotWidget(background="w")
         self.history_plot.setObjectName("unitHistory")
-        self.history_plot.addLegend(offset=(5, 5))
-        self.history_plot.setLabel("bottom", "iteration")
-        self._delta_curve = self.history_plot.plot(pen=pg.mkPen("#542788", width=2), name="mean |δ|")
-        self._a_curve = self.history_plot.plot(pen=pg.mkPen("#b35806", width=2), name="mean a")
+        self.history_plot.setLabel("bottom", "iteration", color=AXIS_TEXT_COLOR)
+        for side in ("left", "bottom"):
+            self.history_plot.getAxis(side).setTextPen(AXIS_TEXT_COLOR)
+        # The key is in the title, above the curves, so it hides none of them.
+        self.history_plot.setToolTip("the selected unit's |δ| and a, each averaged over the m "
+                                     "training examples, at every iteration")
+        self._delta_curve = self.history_plot.plot(pen=pg.mkPen(DELTA_CURVE_COLOR, width=2))
+        self._a_curve = self.history_plot.plot(pen=pg.mkPen(A_CURVE_COLOR, width=2))
 
         tabs = QTabWidget()
         tabs.addTab(self.table, "Layer table")
@@ -229,6 +250,12 @@ class LayerInspector(QWidget):
         self._example = max(int(example), 0)
         self._refresh()
 
+    def set_canvas_mode(self, mode: str) -> None:
+        """The canvas's display mode ('forward', 'backward', 'gradient'), so that what the
+        text says the canvas shows is what it shows."""
+        self._canvas_mode = mode
+        self._refresh()
+
     def set_source_rows(self, rows: np.ndarray | None) -> None:
         """Which data row of the file each training example is (the split shuffles them)."""
         self._source_rows = rows
@@ -238,7 +265,10 @@ class LayerInspector(QWidget):
         text = ""
         if self._source_rows is not None and example < len(self._source_rows):
             text = f" (data row {int(self._source_rows[example]) + 1} of the dataset)"
-        if self._batch_mean:
+        if self._batch_mean and self._canvas_mode == "forward":
+            text += (" — t = mean |δ| colours only the Backward and Gradient views; "
+                     "this Forward view shows a for example 1")
+        elif self._batch_mean:
             text += " — the canvas shows the batch mean of |δ|; δ itself is per example"
         return text
 
@@ -299,6 +329,7 @@ class LayerInspector(QWidget):
 
     def _show_history(self, layer: int, unit: int) -> None:
         history = self._history
+        self.history_plot.setTitle(history_title(layer, unit), color=AXIS_TEXT_COLOR, size="9pt")
         if history is None or layer == 0:
             self._delta_curve.setData([], [])
             self._a_curve.setData([], [])

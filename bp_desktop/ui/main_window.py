@@ -23,6 +23,7 @@ from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHE
                                            gradient_check_sample, weights_metadata)
 
 from .about import about_text
+from .canvas.notation import count
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import SCALINGS, ControlPanel
 from .cost_plot import CostPlot
@@ -244,6 +245,7 @@ class MainWindow(QMainWindow):
         self.canvas.unit_selected.connect(self.inspector.select_unit)
         self.canvas.edge_selected.connect(self.inspector.select_edge)
         self.mode.currentIndexChanged.connect(lambda *_: self.canvas.set_mode(self.mode.currentData()))
+        self.mode.currentIndexChanged.connect(lambda *_: self.inspector.set_canvas_mode(self.mode.currentData()))
         self.edges_per_unit.valueChanged.connect(lambda v: self.canvas.set_edges_per_unit(v or None))
 
     # --- data and network --------------------------------------------------------------------------
@@ -393,7 +395,7 @@ class MainWindow(QMainWindow):
             return
         if self.controller.is_running():
             self.controller.pause()
-        else:
+        elif not self._explain_iteration_limit():
             self.status_labels["reason"].setText("")
             self.controller.start()
 
@@ -402,14 +404,26 @@ class MainWindow(QMainWindow):
             self.controller.pause()
 
     def step(self, n: int = 1) -> None:
-        if self.controller is not None:
+        if self.controller is not None and not self._explain_iteration_limit():
             self.status_labels["reason"].setText("")  # an old stop reason no longer applies
             self.controller.step(n)
+
+    def _explain_iteration_limit(self) -> bool:
+        """At Max iterations the engine would refuse the next iteration: instead of a click
+        that seems to do nothing, say so and what to change. True if at the limit."""
+        limit = self.controls.max_iterations.value()
+        if not limit or self.snapshot is None or self.snapshot.iteration < limit:
+            return False
+        self.status_labels["reason"].setText(
+            f"stopped: reached the maximum of {limit} iterations. To train on, raise "
+            f"Max iterations (Training panel) or press Reset.")
+        return True
 
     def reset(self) -> None:
         if self.controller is None:
             return
         self.controller.reset()
+        self.status_labels["reason"].setText("")  # the old stop reason describes the old run
         self.cost_plot.clear()
         self.snapshot = None
         self._show(self.controller.run.preview())
@@ -516,6 +530,7 @@ class MainWindow(QMainWindow):
     def _on_stopped(self, reason: str) -> None:
         self.status_labels["reason"].setText(f"stopped: {reason}")
         self._show_settled()
+        self._explain_iteration_limit()
 
     def _on_failed(self, message: str) -> None:
         self.status_labels["reason"].setText(message)
@@ -603,9 +618,10 @@ class MainWindow(QMainWindow):
         classes = metadata.get("class_names")
         if sizes[0] != ws.layer_sizes[0] or sizes[-1] != ws.layer_sizes[-1]:
             self._error("Import weights",
-                        f"{path}: the network in this file has {sizes[0]} inputs and {sizes[-1]} outputs "
-                        f"({'-'.join(map(str, sizes))}); the dataset {ws.dataset.name} needs "
-                        f"{ws.layer_sizes[0]} inputs and {ws.layer_sizes[-1]} outputs.")
+                        f"{path}: the network in this file has {count(sizes[0], 'input')} and "
+                        f"{count(sizes[-1], 'output')} ({'-'.join(map(str, sizes))}); the dataset "
+                        f"{ws.dataset.name} needs {count(ws.layer_sizes[0], 'input')} and "
+                        f"{count(ws.layer_sizes[-1], 'output')}.")
             return False
         if classes is not None and list(classes) != list(ws.dataset.class_names) and not self.ask(
                 f"{path} was trained for the classes {', '.join(map(str, classes))}; "

@@ -188,6 +188,19 @@ def test_unit_history_plot_follows_the_engine(qtbot, window):
     np.testing.assert_array_equal(y, history.unit_series(1, 0, "mean_abs_delta"))
 
 
+def test_unit_history_names_its_unit_and_keeps_its_key_off_the_curves(qtbot, window):
+    window.inspector.tabs.setCurrentWidget(window.inspector.history_plot)
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=window.canvas.view_position(1, 2))
+    plot = window.inspector.history_plot.getPlotItem()
+    title = plot.titleLabel.text
+    assert "unit 3 of layer 2" in title and "mean |δ₃⁽²⁾|" in title and "mean a₃⁽²⁾" in title
+    assert plot.legend is None  # no key drawn over the curves
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=window.canvas.view_position(0, 1))
+    assert "unit 2 of layer 1 is an input" in plot.titleLabel.text
+
+
 @pytest.mark.parametrize("suffix", [".mat", ".npz", ".json", ".zip"])
 def test_export_then_import_restores_the_weights(qtbot, window, tmp_path, suffix):
     for _ in range(3):
@@ -226,7 +239,8 @@ def test_unusable_weights_file_changes_nothing(qtbot, window, tmp_path):
     from bp_desktop.io import save_weights
     save_weights(Network([64, 5, 10], seed=0), wrong_inputs)
     assert not window.load_weights_from(str(wrong_inputs))
-    assert "64 inputs" in window.last_error
+    assert "64 inputs and 10 outputs" in window.last_error
+    assert "needs 2 inputs and 1 output." in window.last_error  # xor: one output unit, singular
     np.testing.assert_array_equal(window.controller.run.network.params, before)
 
 
@@ -402,3 +416,100 @@ def test_import_asks_before_using_weights_trained_for_other_classes(qtbot, windo
     assert not window.load_weights_from(str(path))
     assert "cat, dog" in questions[0]
     np.testing.assert_array_equal(window.controller.run.network.params, before)
+
+
+def train_until_stopped(qtbot, window):
+    with qtbot.waitSignal(window.controller.stopped, timeout=10000):
+        action(window, "actionTrain").trigger()
+
+
+def test_reset_clears_the_old_stop_reason(qtbot, window):
+    window.controls.max_iterations.setValue(3)
+    train_until_stopped(qtbot, window)
+    assert "maximum of 3 iterations" in window.status_labels["reason"].text()
+    action(window, "actionReset").trigger()
+    assert window.status_labels["reason"].text() == ""
+
+
+@pytest.mark.parametrize("name", ["actionTrain", "actionStep"])
+def test_train_or_step_at_the_iteration_limit_says_what_to_change(qtbot, window, name):
+    window.controls.max_iterations.setValue(3)
+    train_until_stopped(qtbot, window)
+    window.status_labels["reason"].setText("")
+    action(window, name).trigger()
+    text = window.status_labels["reason"].text()
+    assert "maximum of 3 iterations" in text and "raise Max iterations" in text and "Reset" in text
+    assert window.snapshot.iteration == 3 and not window.controller.is_running()
+    window.controls.max_iterations.setValue(5)  # raising the limit lets training go on
+    step_once(qtbot, window)
+    assert window.snapshot.iteration == 4 and window.status_labels["reason"].text() == ""
+
+
+def test_data_controls_offer_exactly_what_the_generators_accept(qtbot, window):
+    from bp_desktop.data import DatasetError, load_builtin
+    controls = window.controls
+    controls.select_builtin("spiral")
+    controls.arms.setValue(8)
+    controls.points.setValue(16)
+    assert (controls.arms.value(), controls.points.value()) == (8, 16)
+    action(window, "actionUseBuiltinDataset").trigger()
+    assert window.workspace.dataset.num_classes == 8 and window.workspace.dataset.m == 16
+    assert controls.points.minimum() == 4 and controls.arms.minimum() == 2
+    with pytest.raises(DatasetError):  # one more arm than the box offers is refused
+        load_builtin("spiral", m=100, arms=controls.arms.maximum() + 1)
+    with pytest.raises(DatasetError):
+        load_builtin("xor", m=controls.points.minimum() - 1)
+    load_builtin("xor", m=controls.points.minimum())
+
+
+def test_batch_mean_note_says_what_each_canvas_mode_shows(qtbot, window):
+    window.controls.example.setValue(0)  # "mean |δ|"
+    window.canvas.select_unit(1, 0)
+    for key, shown in (("forward", "Forward view shows a for example 1"),
+                       ("backward", "the canvas shows the batch mean of |δ|"),
+                       ("gradient", "the canvas shows the batch mean of |δ|")):
+        window.mode.setCurrentIndex(window.mode.findData(key))
+        assert shown in window.inspector.explanation_text(), key
+        unit_label = window.canvas.legend._rows[1][0]
+        assert ("mean |δ|" in unit_label) == (key != "forward"), (key, unit_label)
+    window.controls.example.setValue(1)  # one example: no note
+    assert "batch mean" not in window.inspector.explanation_text()
+
+
+def test_bias_edges_name_the_bias_unit(qtbot, window):
+    window.canvas.select_edge(0, 1, 0)
+    text = window.inspector.explanation_text()
+    assert "from the bias unit a0(1) = +1 of layer 1 to unit 2 of layer 2" in text
+    assert "unit 0" not in text
+    assert "from the bias unit a₀⁽¹⁾ = +1 of layer 1" in window.canvas.edge_tooltip(0, 1, 0)
+    window.canvas.select_edge(0, 1, 2)
+    assert "from unit 2 of layer 1" in window.inspector.explanation_text()
+
+
+def test_hidden_delta_heading_uses_the_units_own_index(qtbot, window):
+    window.canvas.select_unit(1, 2)  # unit 3 of layer 2
+    text = window.inspector.explanation_text()
+    assert "δ3(2) = (Σk Θk3(2) δk(3))" in text
+    assert "kj" not in text
+
+
+def test_clicking_an_edge_after_a_unit_leaves_one_selection(qtbot, window):
+    canvas = window.canvas
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.view_position(1, 1))
+    assert canvas.selected_unit == (1, 1) and canvas._ring.isVisible()
+    theta = window.snapshot.thetas[0]
+    i, j = np.unravel_index(np.argmax(np.abs(theta)), theta.shape)  # strong: surely highlighted
+    (start, end), = canvas._layout.edge_segments(0, np.array([i]), np.array([j]))
+    middle = canvas.mapFromScene(*(0.5 * (start + end)))
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    assert canvas.selected_edge == (0, i, j)
+    assert canvas.selected_unit is None and not canvas._ring.isVisible()
+    drawn = [item.path() for item in canvas._highlight_items if not item.path().isEmpty()]
+    assert len(drawn) == 1 and drawn[0].elementCount() == 2  # only the edge's own line
+    weakest = np.unravel_index(np.argmin(np.abs(theta)), theta.shape)
+    canvas.select_edge(0, *weakest)  # a faint edge, once selected, is highlighted too
+    drawn = [item.path() for item in canvas._highlight_items if not item.path().isEmpty()]
+    assert len(drawn) == 1 and drawn[0].elementCount() == 2
+    canvas.select_edge(0, i, j)
+    qtbot.keyClick(canvas, Qt.Key.Key_Down)  # the arrow keys go on from the edge's target unit
+    assert canvas.selected_unit == (1, min(i + 1, window.workspace.layer_sizes[1] - 1))

@@ -655,3 +655,18 @@ def test_the_iteration_axis_marks_whole_numbers_only(cost_plot):
     assert ticks == [0.0]  # a single point at iteration 0: no −0.4 … 0.4
     ticks = [v for _spacing, values in axis.tickValues(0, 1000, 600) for v in values]
     assert 0 in ticks and 1000 in ticks and all(v == int(v) for v in ticks)
+
+
+@pytest.mark.parametrize("size", [(900, 300), (300, 700)])
+def test_decision_view_keeps_equal_units_on_both_axes(qtbot, decision_view, size):
+    """A circle of data stays a circle however the dock is shaped, and all of it is shown."""
+    angles = np.linspace(0, 2 * np.pi, 40, endpoint=False)
+    circle = np.column_stack([np.cos(angles), np.sin(angles)])
+    decision_view.resize(*size)
+    decision_view.show()
+    qtbot.waitExposed(decision_view)
+    decision_view.set_data(circle, (angles > np.pi).astype(int), ["a", "b"])
+    pixel_width, pixel_height = decision_view.axes.vb.viewPixelSize()
+    assert pixel_width == pytest.approx(pixel_height, rel=0.02)
+    (x_low, x_high), (y_low, y_high) = decision_view.axes.vb.viewRange()
+    assert x_low <= -1 and x_high >= 1 and y_low <= -1 and y_high >= 1

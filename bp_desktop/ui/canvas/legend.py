@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QLinearGradient, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QLinearGradient, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ..palette import diverging_color
@@ -16,25 +16,39 @@ class Legend(QWidget):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._rows: list[tuple[str, float | None]] = []
+        self._text_w = self.BAR_W
         self.resize(self.BAR_W + 20, 2 * self.ROW_H + 10)
 
     def set_scales(self, edge_label: str, edge_scale, unit_label: str, unit_scale) -> None:
         self._rows = [(edge_label, edge_scale), (unit_label, unit_scale)]
+        metrics = QFontMetrics(self._font())
+        widest = max(metrics.horizontalAdvance(self._row_text(label, scale)) for label, scale in self._rows)
+        self._text_w = max(self.BAR_W, widest + 4)
+        self.resize(self._text_w + 20, 2 * self.ROW_H + 10)  # as wide as its longest label
         self.update()
+
+    def row_texts(self) -> list[str]:
+        return [self._row_text(label, scale) for label, scale in self._rows]
+
+    @staticmethod
+    def _row_text(label: str, scale) -> str:
+        return f"{label}  −{fmt(scale)} … +{fmt(scale)}" if scale else label
+
+    def _font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(8)
+        return font
 
     def paintEvent(self, event):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(255, 255, 255, 225))
         painter.setPen(QColor("#999999"))
         painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
-        font = painter.font()
-        font.setPointSizeF(8)
-        painter.setFont(font)
-        for row, (label, scale) in enumerate(self._rows):
+        painter.setFont(self._font())
+        for row, text in enumerate(self.row_texts()):
             top = 5 + row * self.ROW_H
             painter.setPen(QColor("#222222"))
-            ends = f"  −{fmt(scale)} … +{fmt(scale)}" if scale else ""
-            painter.drawText(QRectF(10, top, self.BAR_W + 10, 12), f"{label}{ends}")
+            painter.drawText(QRectF(10, top, self._text_w + 4, 12), text)
             gradient = QLinearGradient(10, 0, 10 + self.BAR_W, 0)
             for stop in (0.0, 0.25, 0.5, 0.75, 1.0):
                 gradient.setColorAt(stop, diverging_color(2 * stop - 1, 1.0))

@@ -20,3 +20,8 @@ def fmt(value: float) -> str:
     """A number as the inspector prints it: 6 significant digits, a real minus sign."""
     text = f"{value + 0.0:.6g}"  # + 0.0 turns −0.0 into 0.0
     return text.replace("-", "−")
+
+
+def count(number: int, noun: str) -> str:
+    """3, 'output' -> '3 outputs'; 1, 'output' -> '1 output'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

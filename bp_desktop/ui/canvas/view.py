@@ -120,7 +120,10 @@ class NetworkCanvas(QGraphicsView):
         font.setPointSizeF(max(6.0, radius * 0.8))
         label.setFont(font)
         bounds = label.boundingRect()
-        label.setPos(centre[0] - bounds.width() / 2, centre[1] - bounds.height() / 2)
+        # small circles (wide layers): shrink the text until it fits inside the circle
+        fit = min(1.0, 1.3 * radius / bounds.width(), 1.5 * radius / bounds.height())
+        label.setScale(fit)
+        label.setPos(centre[0] - fit * bounds.width() / 2, centre[1] - fit * bounds.height() / 2)
 
     def _layer_header(self, l: int, geometry) -> None:
         L = len(self._layout.layers)
@@ -197,7 +200,9 @@ class NetworkCanvas(QGraphicsView):
         self.unit_selected.emit(layer, unit)
 
     def select_edge(self, l: int, i: int, j: int) -> None:
-        self._selected_edge = (l, i, j)
+        """Select one edge; the unit selected before loses its ring and fan (one selection)."""
+        self._selected, self._selected_edge = None, (l, i, j)
+        self._ring.setVisible(False)
         self._draw_highlight()
         self.edge_selected.emit(l, i, j)
 
@@ -297,18 +302,20 @@ class NetworkCanvas(QGraphicsView):
                 rows = np.arange(theta.shape[0])
                 segments.append(self._layout.edge_segments(layer, rows, np.full(rows.size, unit + 1)))
                 signs.append(theta[rows, unit + 1])
-        if self._selected_edge is not None:
+        if segments:
+            segments, signs = np.concatenate(segments), np.concatenate(signs)
+            strong = np.abs(signs) >= 0.05 * scale  # faint fan edges stay in the background
+            segments, signs = segments[strong], signs[strong]
+        if self._selected_edge is not None:  # the selected edge shows however faint it is
             l, i, j = self._selected_edge
-            segments.append(self._layout.edge_segments(l, np.array([i]), np.array([j])))
-            signs.append(values[l][[i], [j]])
-        if not segments:
+            segments = self._layout.edge_segments(l, np.array([i]), np.array([j]))
+            signs = values[l][[i], [j]]
+        if len(segments) == 0:
             for item in self._highlight_items:
                 item.setPath(QPainterPath())
             return
-        segments, signs = np.concatenate(segments), np.concatenate(signs)
-        strong = np.abs(signs) >= 0.05 * scale  # faint fan edges stay in the background
-        self._highlight_items[0].setPath(_pairs_path(segments[(signs < 0) & strong]))
-        self._highlight_items[1].setPath(_pairs_path(segments[(signs >= 0) & strong]))
+        self._highlight_items[0].setPath(_pairs_path(segments[signs < 0]))
+        self._highlight_items[1].setPath(_pairs_path(segments[signs >= 0]))
 
     def _update_layer_scales(self) -> None:
         for l, label in enumerate(self._scale_labels):
@@ -319,7 +326,7 @@ class NetworkCanvas(QGraphicsView):
         self._update_layer_scales()
         name = "D" if self._mode == "gradient" else "Θ"
         unit_name = {"forward": "a", "backward": "δ", "gradient": "δ"}[self._mode]
-        if self._mode == "backward" and self._example < 0:
+        if self._mode != "forward" and self._example < 0:  # as _unit_values fills them
             unit_name = "mean |δ|"
         edge_scale = self._scales.get(name)
         if unit_name == "a":
@@ -360,12 +367,19 @@ class NetworkCanvas(QGraphicsView):
         moves = {Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1),
                  Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0)}
         if key in moves and self._layout is not None:
-            layer, unit = self._selected or (0, -1 if key == Qt.Key.Key_Down else 0)
+            layer, unit = self._selected or self._edge_target() or (0, -1 if key == Qt.Key.Key_Down else 0)
             dl, du = moves[key]
             self.select_unit(layer + dl, unit + du)
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def _edge_target(self) -> tuple[int, int] | None:
+        """The unit the selected edge leads to: where the arrow keys go on from."""
+        if self._selected_edge is None:
+            return None
+        l, i, _ = self._selected_edge
+        return l + 1, i
 
     def viewportEvent(self, event):
         if event.type() == QEvent.Type.ToolTip and self._layout is not None:
@@ -409,7 +423,9 @@ class NetworkCanvas(QGraphicsView):
     def edge_tooltip(self, l: int, i: int, j: int) -> str:
         snap = self._snapshot
         name = f"{{}}{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')}"
-        lines = [f"edge from unit {j} of layer {l + 1} to unit {i + 1} of layer {l + 2}"]
+        source = (f"the bias unit a{sub(0)}{layer_symbol('', l + 1)} = +1" if j == 0
+                  else f"unit {j}")
+        lines = [f"edge from {source} of layer {l + 1} to unit {i + 1} of layer {l + 2}"]
         if snap is not None:
             lines.append(f"{name.format('Θ')} = {fmt(snap.thetas[l][i, j])}")
             lines.append(f"{name.format('D')} = {fmt(snap.gradients[l][i, j])}")
