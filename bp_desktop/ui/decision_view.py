@@ -1,8 +1,10 @@
 """The decision boundary of a network on a 2-D dataset: h_Θ(x) over the input plane
 as an image, with the data points on top.
 
-The grid of inputs is built once per dataset; each update is one forward pass of
-the core over the grid (no maths here) and one `setImage` with fixed levels.
+The grid of inputs covers the visible part of the plane and is rebuilt when that
+changes (resize, zoom, pan: x₁ and x₂ keep equal units, so a wide dock shows more of
+the plane rather than a stretched one); each update is one forward pass of the core
+over the grid (no maths here) and one `setImage` with fixed levels.
 """
 from __future__ import annotations
 
@@ -36,9 +38,11 @@ class DecisionBoundaryView(QWidget):
         super().__init__(parent)
         self.setObjectName("decisionView")
         self.grid_size = grid_size
-        self.grid: np.ndarray | None = None  # (grid_size², 2) inputs, row-major over y then x
+        self.grid: np.ndarray | None = None  # (rows · columns, 2) inputs, row-major over y then x
+        self._shape = (grid_size, grid_size)  # the grid's (rows along x₂, columns along x₁)
         self._rgb = None  # reusable (n, n, 3) float32 buffer for K > 1
         self._output: np.ndarray | None = None  # h_Θ on the grid, (grid_size², K), for hover
+        self._network: Network | None = None  # the last one drawn, to redraw a moved view
         self._class_names: list[str] = []
         self._scatters: list[pg.ScatterPlotItem] = []
 
@@ -63,6 +67,7 @@ class DecisionBoundaryView(QWidget):
         self.readout.setObjectName("decisionReadout")
         self.readout.setContentsMargins(4, 2, 4, 2)
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.axes.vb.sigRangeChanged.connect(self._on_range_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.graphics, stretch=1)
@@ -86,19 +91,20 @@ class DecisionBoundaryView(QWidget):
         self.clear()
         self.axes.setLabel("bottom", feature_names[0])
         self.axes.setLabel("left", feature_names[1])
-        self._build_grid(X)
+        self._show_around(X)
+        self._build_grid()
         self._class_names = list(class_names)
         self._scatter_points(X, y.astype(np.int64), self._class_names)
 
     def update_network(self, network: Network) -> None:
         """Redraw the background from h_Θ over the grid (the core's forward pass)."""
+        self._network = network
         if self.grid is None:
             return
         output = np.asarray(network.forward(self.grid).output, dtype=np.float32)
         self._output = output
-        n = self.grid_size
         if output.shape[1] == 1:
-            self.image_item.setImage(output[:, 0].reshape(n, n), levels=(0.0, 1.0),
+            self.image_item.setImage(output[:, 0].reshape(self._shape), levels=(0.0, 1.0),
                                      lut=self._two_class_lut, autoLevels=False, rect=self._rect)
         else:
             self.image_item.setImage(self._argmax_colours(output), levels=(0.0, 255.0),
@@ -113,6 +119,7 @@ class DecisionBoundaryView(QWidget):
         self.grid = None
         self._rgb = None
         self._output = None
+        self._network = None
         self._class_names = []
         self.image_item.clear()
         self.readout.setText(" ")
@@ -121,12 +128,12 @@ class DecisionBoundaryView(QWidget):
         """h_Θ at the grid point nearest to (x1, x2), as the hover readout shows it."""
         if self._output is None or self.grid is None:
             return ""
-        n = self.grid_size
+        rows, columns = self._shape
         low, high = self.grid[0], self.grid[-1]
-        j = int(np.clip(np.rint((x1 - low[0]) / (high[0] - low[0]) * (n - 1)), 0, n - 1))
-        i = int(np.clip(np.rint((x2 - low[1]) / (high[1] - low[1]) * (n - 1)), 0, n - 1))
-        h = self._output[i * n + j]
-        at = f"x = ({self.grid[i * n + j, 0]:.2f}, {self.grid[i * n + j, 1]:.2f})"
+        j = int(np.clip(np.rint((x1 - low[0]) / (high[0] - low[0]) * (columns - 1)), 0, columns - 1))
+        i = int(np.clip(np.rint((x2 - low[1]) / (high[1] - low[1]) * (rows - 1)), 0, rows - 1))
+        h = self._output[i * columns + j]
+        at = f"x = ({self.grid[i * columns + j, 0]:.2f}, {self.grid[i * columns + j, 1]:.2f})"
         if len(h) == 1:
             return f"{at}   h_Θ(x) = {h[0]:.3f}, the estimated probability of {self._name(1)}"
         k = int(np.argmax(h))
@@ -142,22 +149,41 @@ class DecisionBoundaryView(QWidget):
         point = self.axes.vb.mapSceneToView(scene_pos)
         self.readout.setText(self.readout_at(point.x(), point.y()))
 
-    def _build_grid(self, X: np.ndarray) -> None:
+    def _show_around(self, X: np.ndarray) -> None:
+        """Show the data with a margin (the locked aspect may widen one axis)."""
         low, high = X.min(axis=0), X.max(axis=0)
         flat = high <= low  # one point, or points on a line: still show a plane around them
         low, high = np.where(flat, low - 0.5, low), np.where(flat, high + 0.5, high)
         extent = high - low
         low, high = low - MARGIN * extent, high + MARGIN * extent
+        self.axes.setRange(xRange=(low[0], high[0]), yRange=(low[1], high[1]), padding=0)
+
+    def _on_range_changed(self, *_) -> None:
+        if self.grid is None:  # no data yet
+            return
+        self._build_grid()
+        if self._network is not None:
+            self.update_network(self._network)
+
+    def _build_grid(self) -> None:
+        """The grid over the visible plane: grid_size pixel centres along its shorter side,
+        as many as keep the cells square along the longer one (at most 6 × grid_size)."""
+        (x_low, x_high), (y_low, y_high) = self.axes.vb.viewRange()
+        low, high = np.array([x_low, y_low]), np.array([x_high, y_high])
+        width, height = high - low
         n = self.grid_size
-        xs, ys = np.linspace(low[0], high[0], n), np.linspace(low[1], high[1], n)
+        columns = int(min(6 * n, max(n, round(n * width / height))))
+        rows = int(min(6 * n, max(n, round(n * height / width))))
+        self._shape = (rows, columns)
+        xs, ys = np.linspace(low[0], high[0], columns), np.linspace(low[1], high[1], rows)
         XX, YY = np.meshgrid(xs, ys)  # XX[i, j] = xs[j], YY[i, j] = ys[i]
         self.grid = np.column_stack([XX.ravel(), YY.ravel()])
         # Grid values are pixel centres, so the image reaches half a step beyond them.
-        step = (high - low) / (n - 1)
+        step = (high - low) / (np.array([columns, rows]) - 1)
         # (Given to every setImage: ImageItem cannot take a rect before it has an image.)
-        self._rect = QRectF(low[0] - step[0] / 2, low[1] - step[1] / 2, n * step[0], n * step[1])
-        self.axes.setRange(xRange=(low[0], high[0]), yRange=(low[1], high[1]), padding=0)
-        self._rgb = np.empty((n, n, 3), dtype=np.float32)
+        self._rect = QRectF(low[0] - step[0] / 2, low[1] - step[1] / 2, columns * step[0],
+                            rows * step[1])
+        self._rgb = np.empty((rows, columns, 3), dtype=np.float32)
 
     def _scatter_points(self, X: np.ndarray, y: np.ndarray, class_names: list[str]) -> None:
         for k, name in enumerate(class_names):
@@ -170,12 +196,11 @@ class DecisionBoundaryView(QWidget):
 
     def _argmax_colours(self, output: np.ndarray) -> np.ndarray:
         """White blended towards the argmax class's tint by that class's output h_k."""
-        n = self.grid_size
         winner = np.argmax(output, axis=1)
         strength = np.clip(output[np.arange(len(output)), winner], 0.0, 1.0)[:, None]
         tints = np.array([class_rgb(k, light=True) for k in range(output.shape[1])],
                          dtype=np.float32)
-        rgb = self._rgb.reshape(n * n, 3)
+        rgb = self._rgb.reshape(-1, 3)
         np.subtract(tints[winner], 255.0, out=rgb)
         rgb *= strength
         rgb += 255.0

@@ -125,7 +125,8 @@ def bench_decision_view(app: QApplication) -> None:
     view.show()
     view.set_data(X, y, ["class 0", "class 1"])
     app.processEvents()
-    print(f"\ndecision view, {view.grid_size}×{view.grid_size} grid, ms, median of {REPEATS}")
+    rows, columns = view._shape
+    print(f"\ndecision view, {rows}×{columns} grid, ms, median of {REPEATS}")
     for sizes in ([2, 20, 1], [2, 20, 20, 3]):
         network = Network(sizes, seed=0)
         for threads in ("default", "1 BLAS thread"):

@@ -279,9 +279,31 @@ Y_DEMO = np.array([0, 1, 1, 0])
 def test_set_data_builds_a_grid_that_covers_the_data_with_a_margin(decision_view):
     decision_view.set_data(X_DEMO, Y_DEMO, ["no", "yes"])
     grid = decision_view.grid
-    assert grid.shape == (100 * 100, 2)
-    assert np.allclose(grid.min(axis=0), [-1.4, -2.4]) and np.allclose(grid.max(axis=0), [3.4, 2.4])
+    rows, columns = decision_view._shape
+    assert grid.shape == (rows * columns, 2) and min(rows, columns) == 100
+    # the data and a 10 % margin at least (the view may show more on one axis)
+    assert np.all(grid.min(axis=0) <= [-1.4 + 1e-9, -2.4 + 1e-9])
+    assert np.all(grid.max(axis=0) >= [3.4 - 1e-9, 2.4 - 1e-9])
     assert decision_view.objectName() == "decisionView"
+
+
+def test_a_wide_view_shows_more_plane_with_the_boundary_drawn_all_over(qtbot, decision_view):
+    """Equal units on x₁ and x₂ leave room at the sides of a wide dock: the boundary must
+    fill it (no blank margins), in square cells, and follow a resize."""
+    decision_view.resize(900, 220)
+    decision_view.show()
+    qtbot.waitExposed(decision_view)
+    decision_view.set_data(X_DEMO, Y_DEMO, ["no", "yes"])
+    decision_view.update_network(Network([2, 3, 1], seed=0))
+    (x_low, x_high), (y_low, y_high) = decision_view.axes.vb.viewRange()
+    assert x_high - x_low > 2 * (3.4 + 1.4)  # wider than the data: the plane around it shows
+    rect = decision_view.image_item.mapRectToView(decision_view.image_item.boundingRect())
+    assert rect.left() <= x_low and rect.right() >= x_high
+    assert rect.top() <= y_low and rect.bottom() >= y_high
+    rows, columns = decision_view._shape
+    cell_w, cell_h = (x_high - x_low) / (columns - 1), (y_high - y_low) / (rows - 1)
+    assert cell_w == pytest.approx(cell_h, rel=0.05)
+    assert decision_view._output.shape == (rows * columns, 1)
 
 
 def test_scatter_shows_each_class_in_its_colour_with_a_legend(decision_view):
@@ -299,11 +321,12 @@ def test_one_output_image_is_the_networks_probability_on_the_grid(decision_view)
     decision_view.set_data(X_DEMO, Y_DEMO, ["no", "yes"])
     decision_view.update_network(network)
     image = decision_view.image_item.image
-    assert image.shape == (100, 100) and image.dtype == np.float32
+    rows, columns = decision_view._shape
+    assert image.shape == (rows, columns) and image.dtype == np.float32
     assert np.allclose(image.ravel(), network.forward(decision_view.grid).output[:, 0], atol=1e-7)
     # Pixel (i, j) sits at (x_j, y_i) in the plot, with the same probability there.
     i, j = 17, 80
-    x1, x2 = decision_view.grid[i * 100 + j]
+    x1, x2 = decision_view.grid[i * columns + j]
     centre = decision_view.image_item.mapToParent(QPointF(j + 0.5, i + 0.5))
     assert centre.x() == pytest.approx(x1) and centre.y() == pytest.approx(x2)
     assert image[i, j] == pytest.approx(sigmoid(0.5 + 2 * x1 - x2), abs=1e-6)
@@ -318,7 +341,7 @@ def test_several_outputs_colour_each_pixel_by_its_argmax_class(decision_view):
     decision_view.update_network(network)
     image = decision_view.image_item.image
     h = network.forward(decision_view.grid).output
-    assert image.shape == (100, 100, 3)
+    assert image.shape == (*decision_view._shape, 3)
     winner, strength = h.argmax(axis=1), h.max(axis=1)
     expected = 255.0 + strength[:, None] * (np.array([class_rgb(k, light=True) for k in range(3)])[winner]
                                             - 255.0)
@@ -352,7 +375,8 @@ def test_clear_empties_the_view_and_updates_wait_for_data(decision_view):
 def test_a_single_point_still_gets_a_plane(decision_view):
     decision_view.set_data(np.array([[2.0, 2.0]]), np.array([0]), ["only"])
     assert np.all(np.isfinite(decision_view.grid))
-    assert np.ptp(decision_view.grid, axis=0) == pytest.approx([1.2, 1.2])
+    extent = np.ptp(decision_view.grid, axis=0)  # ±0.5 around it, and the 10 % margin
+    assert min(extent) == pytest.approx(1.2) and max(extent) >= 1.2
 
 
 # --- weight images -------------------------------------------------------------------------
