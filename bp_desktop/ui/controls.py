@@ -127,7 +127,24 @@ class ControlPanel(QWidget):
         self.validation = _spin(0.0, 0.5, 0.2, decimals=2, step=0.05,
                                 tooltip="share of the examples held out as a validation set")
         form.addRow("Validation", self.validation)
+        # Scaling and Validation apply only on request (a new split discards the trained
+        # network), far from where they are set: say so while they differ from what is in use
+        self.data_pending = QLabel("Scaling and Validation are not in use yet: they apply when "
+                                   "you press <i>Build network</i> (or load a dataset).")
+        self.data_pending.setObjectName("dataPending")
+        self.data_pending.setWordWrap(True)
+        self.data_pending.setStyleSheet("color: #a04000")
+        self.data_pending.hide()
+        form.addRow(self.data_pending)
+        self._in_use: DataPreparation | None = None
+        self.validation.valueChanged.connect(self._show_data_pending)
+        self.scaling.currentIndexChanged.connect(self._show_data_pending)
         return box
+
+    def _show_data_pending(self) -> None:
+        shown = (self.scaling.currentData(), self.validation.value())
+        self.data_pending.setVisible(self._in_use is not None and
+                                     shown != (self._in_use.scaling, self._in_use.validation))
 
     def _on_builtin_changed(self) -> None:
         info = self._infos[self.builtin.currentData()]
@@ -142,13 +159,16 @@ class ControlPanel(QWidget):
     def _emit_dataset(self) -> None:
         self.dataset_requested.emit(*self.builtin_request())
 
-    def show_current_dataset(self, dataset, m_train: int) -> None:
-        """Name the dataset being trained on (a file's name, or the built-in's)."""
+    def show_current_dataset(self, dataset, m_train: int, preparation: DataPreparation) -> None:
+        """Name the dataset being trained on (a file's name, or the built-in's), and remember
+        how it was prepared."""
         source = dataset.source
         where = source.split(":", 1)[1] if source.startswith("builtin:") else source
         self.current_dataset.setText(f"In use: <b>{dataset.name}</b>, {dataset.m} examples "
                                      f"({m_train} for training)")
         self.current_dataset.setToolTip(where)
+        self._in_use = preparation
+        self._show_data_pending()
 
     def select_builtin(self, name: str) -> None:
         index = self.builtin.findData(name)

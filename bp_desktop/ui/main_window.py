@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
             self.weight_images.set_image_shape(dataset.image_shape, dataset.image_order)
         self._show(run.preview())
         self.canvas.select_unit(min(1, len(network.layer_sizes) - 1), 0)
-        self.controls.show_current_dataset(dataset, len(workspace.X_train))
+        self.controls.show_current_dataset(dataset, len(workspace.X_train), workspace.preparation)
         self.setWindowTitle(f"bp-desktop — {dataset.name}, network "
                             f"{'-'.join(map(str, network.layer_sizes))}")
         validation = 0 if workspace.X_val is None else len(workspace.X_val)

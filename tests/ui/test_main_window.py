@@ -513,3 +513,17 @@ def test_clicking_an_edge_after_a_unit_leaves_one_selection(qtbot, window):
     canvas.select_edge(0, i, j)
     qtbot.keyClick(canvas, Qt.Key.Key_Down)  # the arrow keys go on from the edge's target unit
     assert canvas.selected_unit == (1, min(i + 1, window.workspace.layer_sizes[1] - 1))
+
+
+def test_changed_scaling_says_it_is_not_in_use_until_the_network_is_built(qtbot, window):
+    pending = window.controls.data_pending
+    assert not pending.isVisible()
+    window.controls.scaling.setCurrentIndex(window.controls.scaling.findData("minmax"))
+    assert pending.isVisible() and "Build network" in pending.text()
+    window.controls.scaling.setCurrentIndex(window.controls.scaling.findData("zscore"))
+    assert not pending.isVisible()  # back to what is in use
+    window.controls.validation.setValue(0.3)
+    assert pending.isVisible()
+    assert window.rebuild_network()
+    assert window.workspace.preparation.validation == 0.3
+    assert not pending.isVisible()
