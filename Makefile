@@ -9,7 +9,7 @@ DIST := dist/bp-desktop
 # the program the menu entry starts: the bp-desktop on PATH, else this checkout's .venv
 BP_DESKTOP ?= $(or $(shell command -v bp-desktop 2>/dev/null),$(abspath $(BIN))/bp-desktop)
 
-.PHONY: run test test-fast bench bench-core bench-csv bench-trainer bench-canvas bench-cost-plot \
+.PHONY: run test test-fast bench bench-core bench-csv bench-trainer bench-window bench-canvas bench-cost-plot \
 	package package-smoke install-desktop uninstall-desktop clean
 
 $(STAMP): pyproject.toml
@@ -36,7 +36,7 @@ test-fast: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 ## bench: every benchmark behind README's Performance section (several minutes)
-bench: bench-core bench-csv bench-trainer bench-canvas bench-cost-plot
+bench: bench-core bench-csv bench-trainer bench-window bench-canvas bench-cost-plot
 
 ## bench-core: one full-batch backprop against the per-example loop, a rows port and the GEMM ceiling
 bench-core: $(STAMP)
@@ -49,6 +49,10 @@ bench-csv: $(STAMP)
 ## bench-trainer: training throughput with the window's pump attached, GUI responsiveness
 bench-trainer: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_trainer.py
+
+## bench-window: training throughput in the real main window against the bare core loop
+bench-window: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_window.py
 
 ## bench-canvas: network canvas frame time for 400-25-10, idle and while training
 bench-canvas: $(STAMP)

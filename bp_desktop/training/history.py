@@ -124,6 +124,12 @@ class HistoryChunk(_RowView):
     def __len__(self) -> int:
         return len(self.rows)
 
+    @classmethod
+    def joined(cls, chunks: Sequence[HistoryChunk]) -> HistoryChunk:
+        """Consecutive chunks of one layout as one."""
+        return cls(chunks[0].layout, np.concatenate([chunk.rows for chunk in chunks]),
+                   decimated=any(chunk.decimated for chunk in chunks))
+
     @property
     def iteration(self) -> np.ndarray:
         return self.series("iteration")

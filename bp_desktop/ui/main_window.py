@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QLabel, QMainWindow, QMessageBox, QProgressBar, QScrollArea,
@@ -18,7 +18,7 @@ from bp_desktop.io import (DATASET_FILE_FILTER, WEIGHT_FORMATS, WeightsFileError
                            load_weights, save_weights)
 from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
 from bp_desktop.io.session import SessionFileError, load_session, save_session
-from bp_desktop.training import TrainingRun
+from bp_desktop.training import HistoryChunk, TrainingRun
 from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS, Workspace,
                                            gradient_check_sample, weights_metadata)
 
@@ -30,10 +30,13 @@ from .cost_plot import CostPlot
 from .decision_view import DecisionBoundaryView
 from .files import PICTURE_FORMATS, RecentFiles, save_picture
 from .inspector import LayerInspector
+from .throttle import LatestOnly
 from .trainer import TrainerController
 from .weight_images import WeightImagesView
 
 SIDE_VIEW_INTERVAL = 0.1       # seconds between decision-boundary / weight-image redraws
+INSPECTOR_INTERVAL = 0.25      # seconds between inspector redraws while training (text: 4 a second)
+COST_PLOT_INTERVAL = 0.1       # seconds between cost-plot repaints while training
 SETTLE_WAIT_MS = 100           # how long the GUI waits for the trainer to park after a step
 
 
@@ -68,9 +71,13 @@ class MainWindow(QMainWindow):
         self.snapshot = None
         self._loader: DatasetLoader | None = None
         self._rate = (time.monotonic(), 0)
-        self._side_views_drawn = 0.0
-        self._side_views_due = None  # the newest snapshot the side views have not drawn yet
-        self._side_views_timer = QTimer(self, singleShot=True, timeout=self._draw_side_views)
+        # while training runs, these views draw the newest snapshot a few times a second only;
+        # the pass at rest (a preview) at once
+        self._side_views = LatestOnly(self, SIDE_VIEW_INTERVAL, self._draw_side_views)
+        self._inspector_updates = LatestOnly(self, INSPECTOR_INTERVAL, self._update_inspector)
+        # the cost plot gets every row, but repaints only COST_PLOT_INTERVAL apart while training
+        self._cost_rows: list = []
+        self._cost_updates = LatestOnly(self, COST_PLOT_INTERVAL, self._append_cost_rows)
         self._make_actions()
         self._make_views()
         self._make_menus()
@@ -348,6 +355,9 @@ class MainWindow(QMainWindow):
                  run: TrainingRun | None = None) -> None:
         self.workspace = workspace
         self.snapshot = None  # the old network's: no view may draw it from here on
+        self._side_views.forget()
+        self._inspector_updates.forget()
+        self._forget_cost_rows()
         if run is None:
             network = network or workspace.new_network()
             run = TrainingRun(network, workspace.X_train, workspace.Y_train, X_val=workspace.X_val,
@@ -424,6 +434,7 @@ class MainWindow(QMainWindow):
             return
         self.controller.reset()
         self.status_labels["reason"].setText("")  # the old stop reason describes the old run
+        self._forget_cost_rows()
         self.cost_plot.clear()
         self.snapshot = None
         self._show(self.controller.run.preview())
@@ -466,39 +477,26 @@ class MainWindow(QMainWindow):
     def _show(self, snapshot) -> None:
         self.snapshot = snapshot
         self.canvas.show_snapshot(snapshot)
-        self.inspector.show_snapshot(snapshot)
-        self._update_side_views(snapshot)
+        self._inspector_updates.offer(snapshot, urgent=snapshot.preview)
+        self._side_views.offer(snapshot, urgent=snapshot.preview)
         self._update_status(snapshot)
         if snapshot.preview:
+            self._cost_updates.flush()  # at rest the curve is complete
             self.cost_plot.show_current(snapshot.theta_iteration, snapshot.cost,
                                         snapshot.validation_cost, snapshot.train_accuracy,
                                         snapshot.validation_accuracy)
         else:
             self.cost_plot.hide_current()
 
-    def _update_side_views(self, snapshot) -> None:
-        """The decision boundary and the weight images redraw at most every
-        SIDE_VIEW_INTERVAL while training, but always end on the newest snapshot: one that
-        arrives too soon is drawn when the interval is over. The pass at rest (a preview:
-        after Step, Pause, Reset, a new network) is drawn at once."""
-        self._side_views_due = snapshot
-        wait = SIDE_VIEW_INTERVAL - (time.monotonic() - self._side_views_drawn)
-        if snapshot.preview or wait <= 0:
-            self._draw_side_views()
-        elif not self._side_views_timer.isActive():
-            self._side_views_timer.start(max(1, round(wait * 1000)))
+    def _update_inspector(self, snapshot) -> None:
+        self.inspector.show_snapshot(snapshot)
 
     def _on_side_view_shown(self, visible: bool) -> None:
-        if visible and self.snapshot is not None:
-            self._side_views_due = self.snapshot
-            self._draw_side_views()
+        if visible and self.snapshot is not None:  # a side view shown again catches up
+            self._side_views.offer(self.snapshot, urgent=True)
 
-    def _draw_side_views(self) -> None:
-        self._side_views_timer.stop()
-        snapshot, self._side_views_due = self._side_views_due, None
-        if snapshot is None:
-            return
-        self._side_views_drawn = time.monotonic()
+    def _draw_side_views(self, snapshot) -> None:
+        """The decision boundary and the hidden units' weight images, if shown."""
         if self.docks["decision"].isVisibleTo(self):
             net = Network([a.shape[0] for a in snapshot.a_columns], thetas=snapshot.thetas,
                           hidden_activation=snapshot.hidden_activation)
@@ -507,16 +505,28 @@ class MainWindow(QMainWindow):
             self.weight_images.update_thetas(snapshot.thetas[0])
 
     def _on_history(self, chunk) -> None:
-        # plotted against Θ's age, as the status bar counts (see Snapshot.theta_iteration)
-        self.cost_plot.append(chunk.theta_iteration(), chunk.series("cost"), chunk.series("data_cost"),
-                              chunk.series("validation_cost"), chunk.series("train_accuracy"),
-                              chunk.series("validation_accuracy"))
+        self._cost_rows.append(chunk)
+        self._cost_updates.offer(True, urgent=not self.controller.is_running())
         then, done = self._rate
         now, latest = time.monotonic(), int(chunk.series("iteration")[-1])
         if now - then >= 0.5 and self.controller.is_running():
             rate = (latest - done) / (now - then)
             self.status_labels["rate"].setText(f"{rate:,.0f} it/s")
             self._rate = (now, latest)
+
+    def _append_cost_rows(self, _=None) -> None:
+        if not self._cost_rows:
+            return
+        chunk = HistoryChunk.joined(self._cost_rows)
+        self._cost_rows = []
+        # plotted against Θ's age, as the status bar counts (see Snapshot.theta_iteration)
+        self.cost_plot.append(chunk.theta_iteration(), chunk.series("cost"), chunk.series("data_cost"),
+                              chunk.series("validation_cost"), chunk.series("train_accuracy"),
+                              chunk.series("validation_accuracy"))
+
+    def _forget_cost_rows(self) -> None:
+        self._cost_updates.forget()
+        self._cost_rows = []
 
     def _update_status(self, s) -> None:
         self.status_labels["iteration"].setText(f"iteration {s.theta_iteration}")

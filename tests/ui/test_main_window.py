@@ -353,8 +353,8 @@ def test_a_snapshot_too_soon_for_the_side_views_is_drawn_a_little_later(qtbot, w
     run = window.controller.run
     first = run.step()
     second = run.step()
-    window._update_side_views(first)
-    window._update_side_views(second)  # within the interval: not drawn yet, but due
+    window._side_views.offer(first)
+    window._side_views.offer(second)  # within the interval: not drawn yet, but due
     qtbot.waitUntil(lambda: _boundary_is_drawn_for(window, second.thetas), timeout=2000)
 
 
