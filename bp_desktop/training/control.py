@@ -225,6 +225,12 @@ class Mailbox:
             self._rows = RowBuffer(layout.ncols, self._max_pending_bytes)
         return self._rows
 
+    def drop_rows_after(self, iteration: int) -> None:
+        """Forget the undelivered rows of iterations after `iteration` (the run went back)."""
+        with self._lock:
+            if self._rows is not None:
+                self._rows.drop_after(iteration)
+
     def post(self, kind: str, message: str) -> None:
         """Queue an event for the UI: kind is 'stopped' or 'failed'."""
         with self._lock:

@@ -245,6 +245,12 @@ class RowBuffer:
         self.stride *= 2
         self.decimations += 1
 
+    def drop_after(self, iteration: int) -> None:
+        """Forget the newest rows whose iteration is above `iteration` (rows are sorted)."""
+        iterations = self._data[:self.n, 0]  # the `iteration` series is column 0
+        self.n = int(np.searchsorted(iterations, iteration, side="right"))
+        self._archived = min(self._archived, self.n)
+
     def take(self) -> np.ndarray:
         """All rows (a copy), and empty the buffer."""
         rows = self._data[:self.n].copy()
@@ -304,6 +310,11 @@ class History(_RowView):
     def clear(self) -> None:
         with self._lock:
             self._buffer.clear()
+
+    def drop_after(self, iteration: int) -> None:
+        """Forget the rows of iterations after `iteration` (a run that went back to it)."""
+        with self._lock:
+            self._buffer.drop_after(iteration)
 
     def unit_history(self, layer: int, unit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(iteration, mean |δ|, mean a) of one unit, read together under the lock."""

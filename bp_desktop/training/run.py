@@ -134,12 +134,14 @@ class Snapshot(PerExampleViews):
 
 
 class Diverged(ArithmeticError):
-    """An iteration produced a non-finite cost, gradient or weight; the weights were restored.
+    """An iteration produced a non-finite cost, gradient or weight; the run went back to the
+    last weights whose J and gradient were finite, and its iteration count with them (so
+    the iteration that failed, and the one before it if its Θ was the bad one, run again).
 
     `snapshot` / `rows` are the iteration's results when its own pass was still finite
-    (only the update blew up), so it can still be shown; otherwise None. From
-    TrainingRun.advance(), `record` carries that iteration instead (its row is in the
-    history already) and snapshot / rows are None.
+    (only the update blew up), so it can still be shown; otherwise None. The row is not in
+    the history: the iteration is undone. From TrainingRun.advance(), `record` carries that
+    iteration instead and snapshot / rows are None.
     """
 
     def __init__(self, message: str, snapshot: Snapshot | None = None,
@@ -176,6 +178,11 @@ class IterationRecord:
         self.lam = float(lam)
         self.selected = run.selected_example  # whose a and δ the row records
         self.failure: str | None = None       # set when the update made the weights non-finite
+
+    @property
+    def theta_iteration(self) -> int:
+        """As Snapshot.theta_iteration: the pass was made at Θ after iteration − 1 iterations."""
+        return self.iteration - 1
 
     def snapshot(self) -> Snapshot:
         return self._run._snapshot(self.iteration, self.params_before, self.result,
@@ -233,6 +240,14 @@ class _PendingRows:
     def clear(self) -> None:
         with self._lock:
             self._n = 0
+
+    def rewind(self, iteration: int) -> None:
+        """Drop every row after `iteration`, here, in the history and in the sink."""
+        with self._lock:
+            self._flush_locked()
+            self._history.drop_after(iteration)
+            if self.sink is not None:
+                self.sink.drop_rows_after(iteration)
 
     def _flush_locked(self) -> None:
         if not self._n:
@@ -444,10 +459,10 @@ class TrainingRun:
         with np.errstate(**QUIET):
             record = self._iterate()
         rows = HistoryChunk(self._layout, self._pending_rows.row_now(record))
-        self.history.append(rows.rows)
         snapshot = record.snapshot()
         if record.failure:
             raise Diverged(record.failure, snapshot, rows)
+        self.history.append(rows.rows)
         return snapshot, rows
 
     def advance(self) -> IterationRecord:
@@ -457,10 +472,9 @@ class TrainingRun:
         np.errstate(**QUIET), as the loop does once for all its iterations (entering it
         costs a microsecond), or a diverging run prints numpy's warnings."""
         record = self._iterate()
-        self._pending_rows.add(record)
         if record.failure:
-            self._pending_rows.flush()
             raise Diverged(record.failure, record=record)
+        self._pending_rows.add(record)
         return record
 
     def flush_rows(self) -> None:
@@ -486,20 +500,33 @@ class TrainingRun:
         self._converged = report.converged
         problem = _pass_problem(report)
         if problem:
-            self._restore(params_before if self._last_params is None else self._last_params)
-            raise Diverged(f"diverged at iteration {k}: {problem}; "
-                           f"weights restored to iteration {k - 1}" if k > 1 else
-                           f"diverged at iteration 1: {problem} at the initial weights")
+            raise Diverged(self._back_to_last_finite(k, problem))
         record = IterationRecord(self, k, params_before, report.result, report.gradient_norm,
                                  validation, lam)
+        if not _all_finite(self.network.params):
+            # Θ before this update is still good: the iteration is undone, counter included
+            record.failure = (f"diverged at iteration {k}: the update made weights "
+                              f"{_what_nonfinite(self.network.params)}; back to Θ after "
+                              f"{k - 1} iteration{'s' if k != 2 else ''}")
+            self._restore(params_before)
+            return record
         self.iteration = k
         self._last_params = params_before
-        if not _all_finite(self.network.params):
-            record.failure = (f"diverged at iteration {k}: the update made weights "
-                              f"{_what_nonfinite(self.network.params)}; weights restored to "
-                              f"iteration {k}")
-            self._restore(params_before)
         return record
+
+    def _back_to_last_finite(self, k: int, problem: str) -> str:
+        """Iteration k's pass, at Θ after k − 1 iterations, was not finite: go back to Θ after
+        k − 2 (the last whose pass was finite), with the counter and the history."""
+        self._optimizer.reset()  # velocity / search direction are poisoned too
+        if self._last_params is None:  # nothing finite to go back to
+            what = "at the initial weights" if k == 1 else "at the weights it started from"
+            return f"diverged at iteration {k}: {problem} {what}"
+        self._restore(self._last_params)
+        self._last_params = None
+        self.iteration = k - 2
+        self._pending_rows.rewind(self.iteration)
+        return (f"diverged at iteration {k}: {problem}; back to Θ after {k - 2} "
+                f"iteration{'s' if k != 3 else ''}, the last whose J and gradient were finite")
 
     def _restore(self, params: np.ndarray) -> None:
         self.network.params[...] = params
@@ -583,7 +610,8 @@ class TrainingRun:
         if c.max_iterations and self.iteration >= c.max_iterations:
             return self._stopping(f"reached the maximum of {c.max_iterations} iterations")
         if c.target_cost is not None and snapshot.cost <= c.target_cost:
-            return self._stopping(f"reached the target cost: J = {snapshot.cost:.6g} ≤ {c.target_cost:g}")
+            return self._stopping(f"reached the target cost: J = {snapshot.cost:.6g} ≤ "
+                                  f"{c.target_cost:g} after {snapshot.theta_iteration} iterations")
         reason = self._plateau(snapshot.cost, c) or self._early_stop(snapshot, c)
         return self._stopping(reason) if reason else None
 
@@ -617,7 +645,7 @@ class TrainingRun:
         self._last_val_cost = val
         if c.early_stopping_patience is not None and self._rises >= c.early_stopping_patience:
             return (f"early stopping: the validation cost rose {self._rises} iterations in a row "
-                    f"(J_val = {val:.6g} at iteration {snapshot.iteration})")
+                    f"(J_val = {val:.6g} after {snapshot.theta_iteration} iterations)")
         return None
 
     def _stopping(self, reason: str) -> str:

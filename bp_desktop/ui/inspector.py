@@ -20,6 +20,7 @@ from .canvas.notation import fmt, layer_symbol, sub, sup
 from .explain_html import delta_html, gradient_html, input_html
 from .palette import AXIS_TEXT_COLOR, DIVERGING_LUT
 
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 SATURATION_SHARE = 0.9  # flag a unit when g′(z) ≈ 0 for this share of the examples
 
 
@@ -120,7 +121,10 @@ class MatrixHeatmaps(pg.GraphicsLayoutWidget):
                 self._levels[key] = nice_scale(float(np.max(np.abs(matrix))) if matrix.size else 1.0)
             scale = self._levels[key]
             image = self._images[name]
-            image.setImage(np.ascontiguousarray(matrix, dtype=np.float32),
+            # the colours saturate at ±scale anyway; clipping first also keeps a diverging
+            # run's 1e300 inside float32
+            limit = min(scale, FLOAT32_MAX)
+            image.setImage(np.clip(matrix, -limit, limit).astype(np.float32),
                            levels=(-scale, scale), autoLevels=False)
             # pixel centres on the lecture's indices: column j (0 = bias), row i from 1
             image.setRect(-0.5, 0.5, matrix.shape[1], matrix.shape[0])

@@ -544,6 +544,13 @@ class MainWindow(QMainWindow):
 
     def _on_failed(self, message: str) -> None:
         self.status_labels["reason"].setText(message)
+        # a divergence takes the run back an iteration or two: plot its history anew
+        if self.controller.wait_until_idle(SETTLE_WAIT_MS):
+            self._forget_cost_rows()
+            self.cost_plot.clear()
+            history = self.controller.run.history.as_chunk()
+            if len(history):
+                self._on_history(history)
         self._show_settled()
         self._error("Training paused", message)
 

@@ -111,3 +111,16 @@ def test_unit_stats_reads_one_unit_consistently():
     np.testing.assert_array_equal(stats["iteration"], [1, 2, 3, 4])
     for stat in UNIT_STATS:
         np.testing.assert_array_equal(stats[stat], history.unit_series(1, 2, stat))
+
+
+def test_drop_after_forgets_the_newest_rows_even_after_decimation():
+    buffer = RowBuffer(ncols=2, max_bytes=64 * 2 * 8)  # 64 rows: decimates a 1000-row run
+    for start in range(1, 1001, 10):
+        rows = np.arange(start, start + 10, dtype=float)
+        buffer.append(np.column_stack([rows, -rows]))
+    assert buffer.decimations > 0
+    buffer.drop_after(990)
+    kept = buffer.rows[:, 0]
+    assert kept[-1] == 990 and np.all(kept <= 990) and np.all(np.diff(kept) > 0)
+    buffer.drop_after(0)
+    assert buffer.n == 0

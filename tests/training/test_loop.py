@@ -118,14 +118,17 @@ def test_divergence_pauses_reports_and_restores_weights():
         events = loop.mailbox.take_events()
         assert len(events) == 1 and events[0][0] == "failed"
         assert events[0][1].startswith("diverged at iteration ")
-        assert "the cost became inf; weights restored to iteration" in events[0][1]
+        assert "the cost became inf; back to Θ after" in events[0][1]
         assert run.stop_reason == events[0][1]
         snapshots, _ = drain_all(loop.mailbox)
+        # back to the Θ the last shown snapshot was computed at, counter included
         np.testing.assert_array_equal(run.network.thetas[1], snapshots[-1].thetas[1])
+        assert run.iteration == snapshots[-1].theta_iteration
+        assert run.history.series("iteration")[-1] == run.iteration
         assert np.isfinite(run.network.params).all()
         run.set_hyperparameters(alpha=0.1, lam=0.0)
         loop.step(2)  # the loop survived and trains on
-        assert loop.mailbox.drain()[0].iteration == snapshots[-1].iteration + 2
+        assert loop.mailbox.drain()[0].iteration == run.iteration == snapshots[-1].iteration + 1
 
 
 def test_an_exception_in_an_iteration_is_reported_and_the_loop_survives():

@@ -144,35 +144,41 @@ def test_reset_restores_given_initial_weights_of_a_network_built_without_a_seed(
     np.testing.assert_array_equal(run.network.thetas[0], thetas[0])
 
 
-def test_divergence_with_a_huge_alpha_restores_the_last_finite_weights():
+def test_divergence_with_a_huge_alpha_goes_back_to_the_last_finite_weights():
     # α = 1e6 and λ = 1: the weights explode until λ/(2m)ΣΘ² overflows and J becomes inf
     run = make_run((2, 8, 8, 1), alpha=1e6, lam=1.0)
     snapshots = []
     with pytest.raises(Diverged) as caught:
         for _ in range(1000):
             snapshots.append(run.step())
-    k = len(snapshots) + 1
-    assert str(caught.value) == f"diverged at iteration {k}: the cost became inf; weights restored to iteration {k - 1}"
+    k = len(snapshots) + 1  # its pass, at Θ after k − 1 iterations, was not finite
+    assert str(caught.value) == (f"diverged at iteration {k}: the cost became inf; back to Θ after "
+                                 f"{k - 2} iterations, the last whose J and gradient were finite")
     assert caught.value.snapshot is None
-    last = snapshots[-1]
+    last = snapshots[-1]  # iteration k − 1's pass, at Θ after k − 2 iterations: finite
     np.testing.assert_array_equal(run.network.thetas[0], last.thetas[0])
-    assert run.iteration == k - 1 and np.isfinite(run.network.params).all()
-    assert np.isfinite(run.network.cost(run.X, run.Y, 1.0))
+    assert run.iteration == k - 2 == last.theta_iteration  # the counter goes back with Θ
+    np.testing.assert_array_equal(run.history.series("iteration"), np.arange(1, k - 1))
+    assert np.isfinite(run.network.params).all()
+    assert run.network.cost(run.X, run.Y, 1.0) == last.cost
     run.set_hyperparameters(alpha=1e-3, lam=0.0)
-    assert run.step().iteration == k  # training goes on from the restored weights
+    assert run.step().iteration == k - 1  # training goes on from the restored weights
+    np.testing.assert_array_equal(run.history.series("iteration"), np.arange(1, k))
 
 
-def test_divergence_in_the_update_keeps_the_iteration_and_restores_its_weights():
+def test_divergence_in_the_update_undoes_the_iteration():
     X, Y = xor_like()
     run = TrainingRun(Network((2, 1), seed=0), X * 1e150, Y)  # D ~ 1e150, α D overflows
     run.set_hyperparameters(alpha=1e300)
+    before = run.network.params.copy()
     with pytest.raises(Diverged) as caught:
         run.step()
     assert str(caught.value) == ("diverged at iteration 1: the update made weights inf; "
-                                 "weights restored to iteration 1")
+                                 "back to Θ after 0 iterations")
+    # its own pass was finite: shown, but not kept in the history (it will run again)
     assert caught.value.snapshot.iteration == 1 and len(caught.value.rows) == 1
-    np.testing.assert_array_equal(run.network.thetas[0], caught.value.snapshot.thetas[0])
-    assert run.iteration == 1
+    np.testing.assert_array_equal(run.network.params, before)
+    assert run.iteration == 0 and len(run.history) == 0
 
 
 def test_history_rows_hold_the_snapshot_statistics():

@@ -527,3 +527,19 @@ def test_changed_scaling_says_it_is_not_in_use_until_the_network_is_built(qtbot,
     assert window.rebuild_network()
     assert window.workspace.preparation.validation == 0.3
     assert not pending.isVisible()
+
+
+def test_after_a_divergence_every_view_counts_from_the_restored_weights(qtbot, window):
+    window.controller.set_hyperparameters(alpha=1e6, lam=1.0)  # J overflows within a few dozen
+    window.ask = lambda question: True
+    window._error = lambda title, text: None  # no dialog in a test
+    with qtbot.waitSignal(window.controller.failed, timeout=20000):
+        action(window, "actionTrain").trigger()
+    qtbot.waitUntil(lambda: window.snapshot.preview, timeout=5000)
+    run = window.controller.run
+    n = run.iteration
+    assert window.status_labels["iteration"].text() == f"iteration {n}"
+    assert window.snapshot.cost == run.network.cost(window.workspace.X_train, window.workspace.Y_train, 1.0)
+    x, _ = window.cost_plot.train_curve.getOriginalDataset()
+    assert x[-1] == n - 1  # the curve's last point is the pass of iteration n, at Θ after n − 1
+    assert list(window.cost_plot.current_marks["cost"].getData()[0]) == [n]

@@ -193,10 +193,10 @@ def test_divergence_is_reported_and_the_weights_restored(qtbot, make_controller)
     with qtbot.waitSignal(controller.failed, timeout=10000) as blocker:
         controller.start()
     message = blocker.args[0]
-    assert message.startswith("diverged at iteration ") and "weights restored to iteration" in message
+    assert message.startswith("diverged at iteration ") and "back to Θ after" in message
     assert controller.state == "paused" and controller.thread_alive()
     assert np.isfinite(run.network.params).all()
-    qtbot.waitUntil(lambda: recorder.snapshots and recorder.snapshots[-1].iteration == run.iteration,
+    qtbot.waitUntil(lambda: recorder.snapshots and recorder.snapshots[-1].theta_iteration == run.iteration,
                     timeout=5000)
     np.testing.assert_array_equal(run.network.thetas[0], recorder.snapshots[-1].thetas[0])
 
