@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -196,6 +197,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     except (BadInput, DatasetError, WeightsFileError) as error:
         print(f"bp-desktop {args.command}: {error}", file=err)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # e.g. `bp-desktop train ... | head`: the reader has had enough
+        # as Python's docs advise: point stdout at devnull, or flushing it at exit fails again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as error:  # e.g. --export into a folder that does not exist
         print(f"bp-desktop {args.command}: {error}", file=err)
         return EXIT_BAD_INPUT

@@ -123,6 +123,16 @@ class IterationAxis(pg.AxisItem):
         return levels
 
 
+def _readout(iteration, cost, validation_cost, accuracy) -> str:
+    # 4 significant digits: a diverging run's J of 1e299 must not print 300 of them
+    text = f"iteration {int(iteration)}   J = {cost:.4g}"
+    if np.isfinite(validation_cost):
+        text += f"   J validation = {validation_cost:.4g}"
+    if np.isfinite(accuracy):
+        text += f"   accuracy = {accuracy:.1f} %"
+    return text
+
+
 def _mantissa(log10_value: float) -> int:
     return round(10 ** (log10_value - np.floor(log10_value + 1e-9)))
 
@@ -152,6 +162,7 @@ class CostPlot(QWidget):
         self._all_finite = dict.fromkeys(_COLUMNS, True)
         self._has_validation = False
         self._has_regularisation = False
+        self._current: tuple | None = None  # (iteration, J, J validation, accuracy %) of the dots
         self._build_plots()
         self._build_controls()
 
@@ -181,12 +192,12 @@ class CostPlot(QWidget):
         self.accuracy_axes.getAxis("left").setTicks([[(v, str(v)) for v in (0, 25, 50, 75, 100)]])
         self.accuracy_axes.enableAutoRange(axis="y", enable=False)
 
-        # Each legend on one row, in the corner the curves usually leave free (J falls, accuracy
-        # rises); stacked entries covered the curves of the short docked plot. Translucent, so
-        # a curve passing under it stays visible.
-        legend_style = {"labelTextColor": "k", "colCount": 3, "brush": (255, 255, 255, 200)}
-        self.cost_legend = self.cost_axes.addLegend(offset=(-10, 10), **legend_style)
-        self.accuracy_legend = self.accuracy_axes.addLegend(offset=(-10, -10), **legend_style)
+        # Each legend beside its plot, not on it: in the short docked plot any corner a legend
+        # took covered some run's curves (and the dots of the current Θ).
+        self.cost_legend = pg.LegendItem(labelTextColor="k")
+        self.accuracy_legend = pg.LegendItem(labelTextColor="k")
+        self.graphics.addItem(self.cost_legend, row=0, col=1)
+        self.graphics.addItem(self.accuracy_legend, row=1, col=1)
         self.train_curve = self._curve(self.cost_axes, TRAIN_COLOR, "J train")
         self.validation_curve = self._curve(self.cost_axes, VALIDATION_COLOR, "J validation")
         self.regularisation_curve = self._curve(self.cost_axes, REGULARISATION_COLOR, "λ/(2m) ΣΘ²")
@@ -286,6 +297,8 @@ class CostPlot(QWidget):
         plot, and a new run's plot would be empty."""
         if validation_cost is not None and not self._has_validation:  # before any row arrived
             self._show_optional_curves(validation=True, regularisation=self._has_regularisation)
+        self._current = (iteration, cost, math.nan if validation_cost is None else validation_cost,
+                         100.0 * train_accuracy)
         values = {"cost": cost, "validation_cost": validation_cost,
                   "train_accuracy": 100.0 * train_accuracy,
                   "validation_accuracy": None if validation_accuracy is None else 100.0 * validation_accuracy}
@@ -300,6 +313,7 @@ class CostPlot(QWidget):
 
     def hide_current(self) -> None:
         """Training runs: the curves are the news."""
+        self._current = None
         for mark in self.current_marks.values():
             mark.setData([], [])
             mark.setVisible(False)
@@ -327,19 +341,17 @@ class CostPlot(QWidget):
             self.log_y_box.setChecked(bool(on))
 
     def readout_at(self, x: float) -> str:
-        """The readout text for the point nearest to iteration x ("" when empty)."""
+        """The readout text for the point nearest to iteration x, the dots of the current Θ
+        included ("" when empty)."""
         i = self._nearest_index(x)
+        current = self._current
+        if current is not None and (i is None or abs(x - current[0]) < abs(x - self._series.column("iteration")[i])):
+            return _readout(*current)
         if i is None:
             return ""
         s = self._series
-        text = f"iteration {int(s.column('iteration')[i])}   J = {s.column('cost')[i]:.4f}"
-        validation = s.column("validation_cost")[i]
-        if np.isfinite(validation):
-            text += f"   J validation = {validation:.4f}"
-        accuracy = s.column("train_accuracy")[i]
-        if np.isfinite(accuracy):
-            text += f"   accuracy = {accuracy:.1f} %"
-        return text
+        return _readout(*(s.column(name)[i] for name in ("iteration", "cost", "validation_cost",
+                                                           "train_accuracy")))
 
     # --- internals ---------------------------------------------------------------------
     def _check_increasing(self, iterations: np.ndarray) -> None:

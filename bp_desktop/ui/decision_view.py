@@ -43,6 +43,7 @@ class DecisionBoundaryView(QWidget):
         self._rgb = None  # reusable (n, n, 3) float32 buffer for K > 1
         self._output: np.ndarray | None = None  # h_Θ on the grid, (grid_size², K), for hover
         self._network: Network | None = None  # the last one drawn, to redraw a moved view
+        self._hovered: tuple[float, float] | None = None  # where the readout reads h_Θ
         self._class_names: list[str] = []
         self._scatters: list[pg.ScatterPlotItem] = []
 
@@ -59,7 +60,9 @@ class DecisionBoundaryView(QWidget):
         # axisOrder row-major: image[i, j] is at (x_j, y_i), the layout numpy gives the grid.
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.image_item.setZValue(-10)
-        self.axes.addItem(self.image_item)
+        # out of auto-range: the image always reaches a little beyond the view, so fitting it
+        # zoomed out without end (the grid follows the view); the "A" button fits the data
+        self.axes.addItem(self.image_item, ignoreBounds=True)
         self.legend = self.axes.addLegend(offset=(-5, 5), labelTextColor="k",
                                           brush=pg.mkBrush(255, 255, 255, 200),
                                           pen=pg.mkPen("#bbbbbb"))
@@ -103,6 +106,8 @@ class DecisionBoundaryView(QWidget):
             return
         output = np.asarray(network.forward(self.grid).output, dtype=np.float32)
         self._output = output
+        if self._hovered is not None:  # the readout follows the new h_Θ without a mouse move
+            self.readout.setText(self.readout_at(*self._hovered))
         if output.shape[1] == 1:
             self.image_item.setImage(output[:, 0].reshape(self._shape), levels=(0.0, 1.0),
                                      lut=self._two_class_lut, autoLevels=False, rect=self._rect)
@@ -120,6 +125,7 @@ class DecisionBoundaryView(QWidget):
         self._rgb = None
         self._output = None
         self._network = None
+        self._hovered = None
         self._class_names = []
         self.image_item.clear()
         self.readout.setText(" ")
@@ -147,6 +153,7 @@ class DecisionBoundaryView(QWidget):
         if self._output is None or not self.axes.vb.sceneBoundingRect().contains(scene_pos):
             return
         point = self.axes.vb.mapSceneToView(scene_pos)
+        self._hovered = (point.x(), point.y())
         self.readout.setText(self.readout_at(point.x(), point.y()))
 
     def _show_around(self, X: np.ndarray) -> None:

@@ -169,6 +169,7 @@ class LayerInspector(QWidget):
         self.saturation = QLabel()
         self.saturation.setObjectName("saturationFlag")
         self.saturation.setStyleSheet("color: #a04000; font-weight: bold")
+        self.saturation.setWordWrap(True)  # one long line widened the dock and clipped the controls
         self.saturation.hide()
         self.explanation = QTextBrowser()
         self.explanation.setObjectName("deltaExplanation")

@@ -663,7 +663,9 @@ class MainWindow(QMainWindow):
                 and not recorded.matches(self.workspace.scaler)):
             note = ("; the file's feature scaling was fitted on other data than this training "
                     "split, so inputs here are scaled a little differently from its training")
-        self.statusBar().showMessage(f"Θ loaded from {path}{note}", 15000 if note else 8000)
+        self.statusBar().showMessage(f"Θ loaded from {path}", 8000)
+        if note:  # in the permanent field: a temporary message is cut short by the others
+            self.status_labels["reason"].setText(f"Θ loaded{note}")
         self.recent.add("weights", path)
         return True
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
 
 from bp_desktop.core import Network, sigmoid
 from bp_desktop.ui.cost_plot import CostAxis, CostPlot, GrowingSeries
@@ -191,11 +192,20 @@ def test_hover_shows_the_nearest_iteration_and_its_cost(cost_plot, qtbot):
 def test_readout_names_the_validation_cost_when_there_is_one(cost_plot):
     data = _series(10, 5)
     cost_plot.append(**data)
-    assert cost_plot.readout_at(11.4) == (f"iteration 11   J = {data['cost'][1]:.4f}   "
-                                          f"J validation = {data['validation_cost'][1]:.4f}   "
+    assert cost_plot.readout_at(11.4) == (f"iteration 11   J = {data['cost'][1]:.4g}   "
+                                          f"J validation = {data['validation_cost'][1]:.4g}   "
                                           f"accuracy = {100 * data['train_accuracy'][1]:.1f} %")
     assert cost_plot.readout_at(-100).startswith("iteration 10 ")
     assert cost_plot.readout_at(1e9).startswith("iteration 14 ")
+
+
+def test_readout_reads_the_current_dots_and_huge_costs_briefly(cost_plot):
+    cost_plot.append(**_series(1, 5))
+    cost_plot.show_current(6, 5.26542e299, None, 0.5, None)
+    assert cost_plot.readout_at(5.9) == "iteration 6   J = 5.265e+299   accuracy = 50.0 %"
+    assert cost_plot.readout_at(5.1).startswith("iteration 5 ")
+    cost_plot.hide_current()
+    assert cost_plot.readout_at(5.9).startswith("iteration 5 ")
 
 
 def test_mismatched_arrays_are_refused_and_nothing_is_stored(cost_plot):
@@ -304,6 +314,29 @@ def test_a_wide_view_shows_more_plane_with_the_boundary_drawn_all_over(qtbot, de
     cell_w, cell_h = (x_high - x_low) / (columns - 1), (y_high - y_low) / (rows - 1)
     assert cell_w == pytest.approx(cell_h, rel=0.05)
     assert decision_view._output.shape == (rows * columns, 1)
+
+
+def test_auto_range_fits_the_data_and_stays_put(qtbot, decision_view):
+    """The image reaches beyond the view; fitting it too zoomed out without end."""
+    decision_view.resize(600, 300)
+    decision_view.show()
+    qtbot.waitExposed(decision_view)
+    decision_view.set_data(X_DEMO, Y_DEMO, ["no", "yes"])
+    decision_view.update_network(Network([2, 3, 1], seed=0))
+    decision_view.axes.autoBtnClicked()
+    for _ in range(20):  # let any range-change cascade run (it went on event after event)
+        QApplication.processEvents()
+    (x_low, x_high), (y_low, y_high) = decision_view.axes.vb.viewRange()
+    assert -10 < x_low < -1 and 3.4 < x_high < 10 and -4 < y_low <= -2.0 and 2.0 <= y_high < 4
+
+
+def test_the_readout_follows_a_new_network_without_a_mouse_move(decision_view):
+    decision_view.set_data(X_DEMO, Y_DEMO, ["no", "yes"])
+    decision_view.update_network(Network([2, 1], thetas=[np.array([[0.0, 5.0, 0.0]])]))
+    decision_view._hovered = (1.0, 0.0)  # as the last mouse move left it
+    decision_view.update_network(Network([2, 1], thetas=[np.array([[0.0, -5.0, 0.0]])]))
+    assert decision_view.readout.text() == decision_view.readout_at(1.0, 0.0)
+    assert "h_Θ(x) = 0.00" in decision_view.readout.text()  # g(−5 · 1) ≈ 0.007
 
 
 def test_scatter_shows_each_class_in_its_colour_with_a_legend(decision_view):
