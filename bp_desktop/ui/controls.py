@@ -129,22 +129,23 @@ class ControlPanel(QWidget):
         form.addRow("Validation", self.validation)
         # Scaling and Validation apply only on request (a new split discards the trained
         # network), far from where they are set: say so while they differ from what is in use
-        self.data_pending = QLabel("Scaling and Validation are not in use yet: they apply when "
-                                   "you press <i>Build network</i> (or load a dataset).")
+        self.data_pending = QLabel("Not in use yet: Scaling, Validation and the Seed of the "
+                                   "train/validation split apply when you press <i>Build "
+                                   "network</i> (or load a dataset).")
         self.data_pending.setObjectName("dataPending")
         self.data_pending.setWordWrap(True)
         self.data_pending.setStyleSheet("color: #a04000")
         self.data_pending.hide()
         form.addRow(self.data_pending)
         self._in_use: DataPreparation | None = None
-        self.validation.valueChanged.connect(self._show_data_pending)
+        for spin in (self.validation, self.data_seed):
+            spin.valueChanged.connect(self._show_data_pending)
         self.scaling.currentIndexChanged.connect(self._show_data_pending)
         return box
 
     def _show_data_pending(self) -> None:
-        shown = (self.scaling.currentData(), self.validation.value())
-        self.data_pending.setVisible(self._in_use is not None and
-                                     shown != (self._in_use.scaling, self._in_use.validation))
+        shown = self.data_preparation()
+        self.data_pending.setVisible(self._in_use is not None and shown != self._in_use)
 
     def _on_builtin_changed(self) -> None:
         info = self._infos[self.builtin.currentData()]

@@ -521,6 +521,10 @@ def test_changed_scaling_says_it_is_not_in_use_until_the_network_is_built(qtbot,
     window.controls.scaling.setCurrentIndex(window.controls.scaling.findData("minmax"))
     assert pending.isVisible() and "Build network" in pending.text()
     window.controls.scaling.setCurrentIndex(window.controls.scaling.findData("zscore"))
+    window.controls.data_seed.setValue(7)  # the split changes too
+    assert pending.isVisible()
+    window.controls.data_seed.setValue(0)
+    window.controls.scaling.setCurrentIndex(window.controls.scaling.findData("zscore"))
     assert not pending.isVisible()  # back to what is in use
     window.controls.validation.setValue(0.3)
     assert pending.isVisible()
