@@ -517,8 +517,8 @@ class TrainingRun:
     def _back_to_last_finite(self, k: int, problem: str) -> str:
         """Iteration k's pass, at Θ after k − 1 iterations, was not finite: go back to Θ after
         k − 2 (the last whose pass was finite), with the counter and the history."""
-        self._optimizer.reset()  # velocity / search direction are poisoned too
         if self._last_params is None:  # nothing finite to go back to
+            self._optimizer.reset()  # velocity / search direction are poisoned too
             what = "at the initial weights" if k == 1 else "at the weights it started from"
             return f"diverged at iteration {k}: {problem} {what}"
         self._restore(self._last_params)
