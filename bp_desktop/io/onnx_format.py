@@ -31,7 +31,7 @@ import numpy as np
 
 from ..data import DatasetError, Scaler
 from .metadata import METADATA_KEYS, metadata_to_json, parse_json
-from .onnx_graph import OnnxNetwork, read_network
+from .onnx_graph import OnnxNetwork, describe, read_network
 from .thetas import WeightsContent, checked_theta, theta_name
 
 INSTALL_HINT = 'pip install "bp-desktop[onnx]"'
@@ -106,7 +106,8 @@ def _graph(onnx, thetas, metadata, dtype, scaler):
     nodes, initializers = [], []
 
     def constant(name: str, values: np.ndarray) -> str:
-        array = np.asarray(values, dtype=np.float64).astype(dtype)
+        with np.errstate(over="ignore"):  # a value beyond float32 becomes inf: refused below
+            array = np.asarray(values, dtype=np.float64).astype(dtype)
         if not np.all(np.isfinite(array)):
             raise ValueError(f"{name} holds values beyond the range of {np.dtype(dtype).name}; "
                              "export as float64")
@@ -177,8 +178,7 @@ def read_onnx(data: bytes) -> WeightsContent:
         raise ValueError(f"is not an ONNX model (cut short or corrupt: {error})") from None
     if not model.HasField("graph"):
         raise ValueError("is not an ONNX model: it holds no graph (cut short, or another kind of file)")
-    if not any(opset.domain in ("", "ai.onnx") for opset in model.opset_import):
-        raise ValueError("declares no ONNX operator set (opset_import): not a complete ONNX model")
+    _check_opsets(model)
     network = read_network(onnx, model.graph)
     metadata = _metadata(model)
     thetas = [checked_theta(theta_name(l), theta) for l, theta in enumerate(network.thetas, start=1)]
@@ -189,6 +189,18 @@ def read_onnx(data: bytes) -> WeightsContent:
     if notes:
         metadata["import_note"] = notes
     return WeightsContent(thetas, hidden_activation=network.hidden_activation, metadata=metadata)
+
+
+def _check_opsets(model) -> None:
+    """Every operator domain the nodes use is imported (a file cut short may lack some)."""
+    imported = {"" if opset.domain == "ai.onnx" else opset.domain for opset in model.opset_import}
+    if "" not in imported:
+        raise ValueError("declares no ONNX operator set (opset_import): not a complete ONNX model")
+    for node in model.graph.node:
+        domain = "" if node.domain == "ai.onnx" else node.domain
+        if domain not in imported:
+            raise ValueError(f"{describe(node)} uses the operator domain {node.domain!r}, which the "
+                             "model does not import (opset_import): not a complete ONNX model")
 
 
 def _metadata(model) -> dict[str, Any]:

@@ -39,7 +39,7 @@ FLOAT, DOUBLE = 1, 11   # TensorProto data types
 _NUMERIC = {FLOAT: ("<f4", "float_data"), DOUBLE: ("<f8", "double_data"),
             7: ("<i8", "int64_data"), 6: ("<i4", "int32_data")}
 _STRING = 8
-_TYPE_NAMES = {2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 9: "bool", 10: "float16",
+_TYPE_NAMES = {6: "int32", 7: "int64", 8: "string", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 9: "bool", 10: "float16",
                12: "uint32", 13: "uint64", 14: "complex64", 15: "complex128", 16: "bfloat16"}
 
 
@@ -129,13 +129,17 @@ class _Graph:
                 if name in self.producer or name in self.initializers:
                     raise NotAnMlp(node, f"it computes {name!r}, which is already defined")
                 self.producer[name] = node
-            for name in filter(None, node.input):
+            for name in dict.fromkeys(filter(None, node.input)):  # Gemm(x, x) consumes x once
                 self.consumers[name].append(node)
         inputs = [value for value in graph.input if value.name not in self.initializers]
         if len(inputs) != 1:
             names = ", ".join(repr(value.name) for value in inputs) or "none"
             raise ValueError(f"has {len(inputs)} inputs ({names}); a network has one, the features")
         self.input = inputs[0]
+        elem_type = self.input.type.tensor_type.elem_type
+        if not self.input.type.HasField("tensor_type") or elem_type not in (FLOAT, DOUBLE):
+            kind = _TYPE_NAMES.get(elem_type, "not a tensor of float or double")
+            raise ValueError(f"its input {self.input.name!r} is {kind}; a network takes float or double features")
         if self.input.name in self.producer:
             raise NotAnMlp(self.producer[self.input.name], "it computes the graph's input")
         self.outputs = [value.name for value in graph.output]
@@ -312,6 +316,9 @@ def _layers(graph: _Graph, tensor: str, chain: set[int]) -> tuple[list, str]:
         consumers = graph.consumers.get(tensor, [])
         if not consumers:
             raise ValueError(f"its input {graph.input.name!r} feeds no layer (Gemm, or MatMul and Add)")
+        if len(consumers) > 1:
+            raise NotAnMlp(consumers[0], f"{tensor!r} feeds several nodes; in a plain multilayer "
+                                         "perceptron the features feed only the first layer")
         raise NotAnMlp(consumers[0], "expected a layer here (Gemm, or MatMul and Add) taking the features")
     return layers, tensor
 
