@@ -22,7 +22,7 @@ from bp_desktop.core import ACTIVATIONS, OPTIMIZERS, Network, gradient_check
 from bp_desktop.data import SCALER_KINDS, Dataset, DatasetError, Scaler, load_builtin, load_csv
 from bp_desktop.data.builtin import list_datasets
 from bp_desktop.io import (WEIGHT_FORMATS, WeightsFileError, load_dataset, load_mat_dataset,
-                           load_weights, save_weights, weights_format)
+                           load_weights, onnx_unavailable, save_weights, weights_format)
 from bp_desktop.io.dataset_files import MAT_SUFFIXES
 from bp_desktop.training import Diverged, Hyperparameters, StopCriteria, TrainingRun
 from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS,
@@ -67,7 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--export", metavar="WEIGHTS",
                        help="write the trained Θ and its metadata (class names, feature scaling, "
                             "hyper-parameters) here; the suffix picks the format: "
-                            + ", ".join(WEIGHT_FORMATS) + " or a folder of CSV files")
+                            + ", ".join(WEIGHT_FORMATS) + " or a folder of CSV files. An .onnx model "
+                            "takes the raw feature values (its first nodes apply the scaling)")
+    train.add_argument("--float32", action="store_true",
+                       help="with --export to .onnx: store float32 numbers, what most runtimes use, "
+                            "instead of float64 (the default, which reads back exactly)")
     train.add_argument("--quiet", action="store_true", help="print only the final accuracy")
     check = commands.add_parser(
         "gradcheck", help="compare backprop's gradient with central differences",
@@ -208,8 +212,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 
 # --- train ----------------------------------------------------------------------------------------
 def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.export:
-        weights_format(args.export)  # an unusable suffix fails now, not after the training
+    _check_export(args)  # an unusable --export fails now, not after the training
     workspace = _workspace(args)
     hyper = Hyperparameters(optimizer=args.optimizer, alpha=args.alpha, lam=args.lam,
                             momentum=args.momentum, batch_size=args.batch_size, seed=args.seed)
@@ -236,9 +239,18 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"stopped: {run.stop_reason}", file=out)
     print(_final_line(run), file=out)
     if args.export:
-        save_weights(run.network, args.export, metadata=weights_metadata(run, workspace))
+        save_weights(run.network, args.export, metadata=weights_metadata(run, workspace),
+                     dtype="float32" if args.float32 else "float64")
         print(f"weights written to {args.export}", file=out)
     return EXIT_OK
+
+
+def _check_export(args: argparse.Namespace) -> None:
+    fmt = weights_format(args.export) if args.export else None
+    if args.float32 and fmt != "onnx":
+        raise BadInput("--float32 applies to --export to an .onnx file")
+    if fmt == "onnx" and onnx_unavailable():
+        raise BadInput(f"--export {args.export}: {onnx_unavailable()}")
 
 
 def _workspace(args: argparse.Namespace) -> Workspace:
@@ -316,6 +328,8 @@ def gradcheck(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # --- predict --------------------------------------------------------------------------------------
 def predict(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     network, metadata = load_weights(args.weights)
+    if metadata.get("import_note"):  # e.g. a softmax output read as sigmoid: the classes agree
+        print(f"note: {metadata['import_note']}", file=err)
     X, true_names, data_classes = _examples(args.data, network.layer_sizes[0], args.label_column)
     if metadata.get("scaling") is not None:
         scaler = Scaler.from_dict(metadata["scaling"])
