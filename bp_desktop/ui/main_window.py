@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog
 
 from bp_desktop.core import Network, gradient_check
 from bp_desktop.data import DatasetError, Scaler, load_builtin
-from bp_desktop.io import (DATASET_FILE_FILTER, WEIGHT_FORMATS, WeightsFileError, load_dataset,
-                           load_weights, save_weights)
+from bp_desktop.io import (DATASET_FILE_FILTER, ONNX_INSTALL_HINT, WEIGHT_FORMATS, WeightsFileError,
+                           load_dataset, load_weights, onnx_unavailable, save_weights)
 from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
 from bp_desktop.io.session import SessionFileError, load_session, save_session
 from bp_desktop.training import HistoryChunk, TrainingRun
@@ -122,7 +122,8 @@ class MainWindow(QMainWindow):
             "gradcheck": a("actionGradientCheck", "Gradient check", "Ctrl+G",
                            "Compare backprop's D with central differences (the course's checkNNGradients)", self.gradient_check),
             "export": a("actionExportWeights", "Export weights…", "Ctrl+E",
-                        "Save Θ to .mat (Octave/MATLAB), .npz, .json or a .zip of CSV files", self.export_weights),
+                        "Save Θ to .mat (Octave/MATLAB), .npz, .json, a .zip of CSV files or .onnx "
+                        "(onnxruntime, PyTorch)" + _onnx_missing_note(), self.export_weights),
             "import": a("actionImportWeights", "Import weights…", "Ctrl+I", "Load Θ from a weights file", self.import_weights),
             "save_session": a("actionSaveSession", "Save session…", "Ctrl+S",
                               "Save data, network, Θ, optimiser state and cost history to continue later", self.save_session),
@@ -589,7 +590,7 @@ class MainWindow(QMainWindow):
     def export_weights(self) -> None:
         if self.controller is None:
             return
-        filters = [f"{text} (*{suffix})" for suffix, text in WEIGHT_FORMATS.items()]
+        filters = weights_file_filters()
         path, chosen = QFileDialog.getSaveFileName(self, "Export weights", self.settings.value("last_dir", ""),
                                                    ";;".join(filters))
         if not path:
@@ -616,9 +617,10 @@ class MainWindow(QMainWindow):
         return True
 
     def import_weights(self) -> None:
+        every = " ".join(f"*{suffix}" for suffix in WEIGHT_FORMATS)
         path, _ = QFileDialog.getOpenFileName(
             self, "Import weights", self.settings.value("last_dir", ""),
-            "Weights files (*.mat *.npz *.json *.zip);;All files (*)")
+            ";;".join([f"Weights files ({every})", *weights_file_filters(), "All files (*)"]))
         if path:
             self.load_weights_from(path)
 
@@ -666,6 +668,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Θ loaded from {path}", 8000)
         if note:  # in the permanent field: a temporary message is cut short by the others
             self.status_labels["reason"].setText(f"Θ loaded{note}")
+        if metadata.get("import_note"):  # another program's model: what differs from its own
+            self.info("Import weights", metadata["import_note"])
         self.recent.add("weights", path)
         return True
 
@@ -824,6 +828,16 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)
+
+
+def weights_file_filters() -> list[str]:
+    """One file-dialog filter per weights format; ONNX says how to enable it when it is missing."""
+    return [f"{text}{_onnx_missing_note() if suffix == '.onnx' else ''} (*{suffix})"
+            for suffix, text in WEIGHT_FORMATS.items()]
+
+
+def _onnx_missing_note() -> str:
+    return f" — not installed: {ONNX_INSTALL_HINT}" if onnx_unavailable() else ""
 
 
 def _recorded_scaler(metadata: dict) -> Scaler | None:

@@ -201,7 +201,7 @@ def test_unit_history_names_its_unit_and_keeps_its_key_off_the_curves(qtbot, win
     assert "unit 2 of layer 1 is an input" in plot.titleLabel.text
 
 
-@pytest.mark.parametrize("suffix", [".mat", ".npz", ".json", ".zip"])
+@pytest.mark.parametrize("suffix", [".mat", ".npz", ".json", ".zip", ".onnx"])
 def test_export_then_import_restores_the_weights(qtbot, window, tmp_path, suffix):
     for _ in range(3):
         step_once(qtbot, window)
