@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -47,16 +48,23 @@ _ACTIVATION_OPS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}
 def onnx_unavailable() -> str | None:
     """None when the onnx package is installed; otherwise what to do about it."""
     if importlib.util.find_spec("onnx") is None:
-        return f"ONNX needs the optional package onnx: {INSTALL_HINT}"
+        return _missing()
     return None
 
 
+def _missing(detail: str = "") -> str:
+    if getattr(sys, "frozen", False):  # the standalone build leaves the optional packages out
+        return (f"this standalone build has no ONNX support{detail}; install bp-desktop with "
+                f"pip for it: {INSTALL_HINT}")
+    return f"ONNX needs the optional package onnx{detail}: {INSTALL_HINT}"
+
+
 def _onnx():
+    # imported here, not at the top: the app runs without it, and it takes ~1 s to import
     try:
         return importlib.import_module("onnx")
     except ImportError as error:
-        raise ValueError(f"ONNX needs the optional package onnx ({error}); install it with "
-                         f"{INSTALL_HINT}") from None
+        raise ValueError(_missing(f" ({error})")) from None
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -407,3 +407,17 @@ def test_onnx_unavailable_says_how_to_install_it(monkeypatch):
     assert onnx_unavailable() is None
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None)
     assert 'pip install "bp-desktop[onnx]"' in onnx_unavailable()
+
+
+def test_the_standalone_build_says_it_has_no_onnx(monkeypatch):
+    import importlib.util
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert "this standalone build has no ONNX support" in onnx_unavailable()
+
+
+def test_onnx_is_imported_only_when_an_onnx_file_is_used():
+    import subprocess
+    code = ("import sys; import bp_desktop.io, bp_desktop.cli, bp_desktop.selfcheck; "
+            "sys.exit('onnx imported' if 'onnx' in sys.modules else 0)")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
