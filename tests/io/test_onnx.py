@@ -186,6 +186,7 @@ def test_a_softmax_scikit_learn_mlp_imports_with_a_note_and_the_same_predictions
     assert "Softmax" in metadata["import_note"] and "sigmoid" in metadata["import_note"]
 
 
+@pytest.mark.filterwarnings("ignore")  # the exporters' deprecation and convergence warnings
 def test_a_pytorch_network_built_now_imports_exactly(tmp_path):
     torch = pytest.importorskip("torch")
     torch.manual_seed(0)
@@ -198,6 +199,7 @@ def test_a_pytorch_network_built_now_imports_exactly(tmp_path):
         np.testing.assert_allclose(network.forward(x.numpy()).output, model(x).numpy(), atol=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore")
 def test_a_scikit_learn_network_built_now_imports_with_the_same_predictions(tmp_path):
     pytest.importorskip("sklearn")
     skl2onnx = pytest.importorskip("skl2onnx")
@@ -421,3 +423,40 @@ def test_onnx_is_imported_only_when_an_onnx_file_is_used():
     code = ("import sys; import bp_desktop.io, bp_desktop.cli, bp_desktop.selfcheck; "
             "sys.exit('onnx imported' if 'onnx' in sys.modules else 0)")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_the_torchlib_layout_flatten_transpose_matmul_add_is_read(tmp_path):
+    """What torch.onnx.export's dynamo exporter writes before optimising: the weight as
+    W (out × in) with a Transpose node, MatMul, then Add; a Constant node for the bias."""
+    nodes = [helper.make_node("Flatten", ["x"], ["flat"], axis=1),
+             helper.make_node("Identity", ["flat"], ["same"]),
+             helper.make_node("Transpose", ["W"], ["Wt"], perm=[1, 0]),
+             helper.make_node("Constant", [], ["b"], value=floats("b_value", [0.25, -0.5, 1.0])),
+             helper.make_node("MatMul", ["same", "Wt"], ["mm"]),
+             helper.make_node("Add", ["mm", "b"], ["z"]),
+             helper.make_node("Tanh", ["z"], ["a2"]),
+             helper.make_node("Gemm", ["a2", "V", "c"], ["y"], alpha=2.0, beta=0.5)]
+    W = np.arange(6, dtype=np.float32).reshape(3, 2) / 4
+    V = np.array([[1.0], [-1.0], [0.5]], dtype=np.float32)   # transB 0: in × out
+    model = make_model(nodes, [floats("W", W), floats("V", V), floats("c", [3.0])])
+    network, metadata = load_weights(save(tmp_path, model))
+    assert network.layer_sizes == (2, 3, 1) and network.hidden_activation == "tanh"
+    assert np.array_equal(network.thetas[0], np.hstack([[[0.25], [-0.5], [1.0]], W]))
+    assert np.array_equal(network.thetas[1], [[1.5, 2.0, -2.0, 1.0]])   # [β c | α Vᵀ]
+    X = np.random.default_rng(0).normal(size=(6, 2)).astype(np.float32)
+    np.testing.assert_allclose(network.forward(X).z[-1], run(tmp_path / "w.onnx", X, "x"), atol=1e-5)
+    assert "logits" in metadata["import_note"]
+
+
+def test_a_foreign_models_sub_div_prefix_becomes_the_scaling(tmp_path):
+    nodes = [helper.make_node("Sub", ["x", "mean"], ["centred"]),
+             helper.make_node("Div", ["centred", "std"], ["scaled"]),
+             helper.make_node("Gemm", ["scaled", "W", "b"], ["z2"], transB=1),
+             helper.make_node("Sigmoid", ["z2"], ["y"])]
+    model = make_model(nodes, [floats("mean", [1.0, 2.0]), floats("std", [0.5, 4.0]), *LAYER_CONSTANTS])
+    network, metadata = load_weights(save(tmp_path, model))
+    assert metadata["scaling"] == {"kind": "zscore", "shift": [1.0, 2.0], "scale": [0.5, 4.0]}
+    assert "read as a z-score feature scaling" in metadata["import_note"]
+    X = np.array([[1.5, 6.0], [-2.0, 0.0]], dtype=np.float32)
+    scaled = Scaler.from_dict(metadata["scaling"]).transform(X)
+    np.testing.assert_allclose(network.forward(scaled).output, run(tmp_path / "w.onnx", X, "x"), atol=1e-6)
