@@ -244,12 +244,11 @@ def _constant_node_value(node, attributes: dict[str, Any]) -> np.ndarray:
     raise NotAnMlp(node, f"a Constant given by {key!r} is not supported")
 
 
-def _cast(node, value: np.ndarray, to: Any) -> np.ndarray:
-    if to not in (FLOAT, DOUBLE):
-        raise NotAnMlp(node, f"it casts to data type {to}; only float and double are read")
-    if value.dtype.kind not in "fiu":
-        raise NotAnMlp(node, "it casts something that is not a number")
-    return value.astype(np.float32 if to == FLOAT else np.float64)
+def _cast(node, value: np.ndarray, to: Any) -> np.ndarray | None:
+    """A Cast of a constant to a number type, or None (then the node is not a constant)."""
+    if to not in _NUMERIC or value.dtype.kind not in "fiu":
+        return None
+    return value.astype(_NUMERIC[to][0])
 
 
 # --- the path from the input to the output ----------------------------------------------------
