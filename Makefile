@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else \"bp-desktop needs Python 3.11 or newer; $(PYTHON) is \" + sys.version.split()[0])"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test]"  # the test extra brings the onnx extra along
 	@touch $@
 
 $(PACKAGE_STAMP): $(STAMP)
