@@ -19,6 +19,8 @@ from bp_desktop.io import (DATASET_FILE_FILTER, WEIGHT_FORMATS, WeightsFileError
 from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
 from bp_desktop.io.session import SessionFileError, load_session, save_session
 from bp_desktop.training import HistoryChunk, TrainingRun
+from bp_desktop.training.course import (EXERCISE4_QUESTION, Settings, exercise4_settings,
+                                        is_exercise4_layout)
 from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS, Workspace,
                                            gradient_check_sample, weights_metadata)
 
@@ -105,6 +107,10 @@ class MainWindow(QMainWindow):
                          "Generate or load the built-in dataset chosen in the control panel", self._noop),
             "build": a("actionBuildNetwork", "Build network", "Ctrl+N",
                        "A new network with the hidden layers, g, ε and seed of the control panel", self._noop),
+            "exercise4": a("actionExercise4Setup", "Set up as in exercise 4", "Ctrl+4",
+                           "ex4.m's settings for ex4data1.mat: raw pixels, no validation split, "
+                           "400-25-10, λ = 1, ε_init = 0.12, fmincg for 50 iterations",
+                           self.setup_exercise4),
             "rescale": a("actionRescaleColours", "Rescale colours", "Ctrl+L",
                          "Colour scales stay fixed so a colour change means a value change; "
                          "this fits them to the current values once", self._noop),
@@ -207,7 +213,7 @@ class MainWindow(QMainWindow):
         k = self.actions_by_key
         menus = (("&File", ["open", "builtin", "open_session", "recent", None, "save_session", None,
                             "import", "export", "export_picture", None, "quit"]),
-                 ("&Train", ["train", "pause", "step", "step10", "reset", None, "build", None,
+                 ("&Train", ["train", "pause", "step", "step10", "reset", None, "build", "exercise4", None,
                              "gradcheck", "numerical"]),
                  ("&View", []),
                  ("&Help", ["about"]))
@@ -311,6 +317,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         if self.set_dataset(dataset):
             self.recent.add("dataset", dataset.source)
+            self._offer_exercise4_setup()
 
     def _on_file_failed(self, message: str) -> None:
         self.progress.hide()
@@ -327,6 +334,33 @@ class MainWindow(QMainWindow):
             return False
         self._install(workspace)
         return True
+
+    def _offer_exercise4_setup(self) -> None:
+        """A file just opened in ex4data1.mat's layout: offer ex4.m's settings, unless set."""
+        name, current = self.workspace.dataset.name, self._panel_settings()
+        if (is_exercise4_layout(self.workspace.dataset) and current != exercise4_settings(current)
+                and self.ask(EXERCISE4_QUESTION.format(name=name))):
+            self.setup_exercise4()
+
+    def setup_exercise4(self) -> bool:
+        """ex4.m's settings (training.course) in the panel, and a new network built with them."""
+        ws = self.workspace
+        if ws is None or not is_exercise4_layout(ws.dataset):
+            self._error("Set up as in exercise 4", "Exercise 4's set-up needs a dataset in the "
+                        "layout of ex4data1.mat: 400 pixels (20×20 images) and labels 1..10.")
+            return False
+        if not self._confirm_discard("Set up as in exercise 4"):
+            return False
+        settings = exercise4_settings(self._panel_settings())
+        self.controls.show_network_spec(settings.spec)
+        self.controls.show_settings(settings.preparation, settings.hyper, settings.stop)
+        self._install(Workspace(ws.dataset, settings.preparation, settings.spec))
+        return True
+
+    def _panel_settings(self) -> Settings:
+        """The settings in effect: the workspace's data and network, the panel's training."""
+        ws, c = self.workspace, self.controls
+        return Settings(ws.preparation, ws.spec, c.hyperparameters(), c.stop_criteria())
 
     def rebuild_network(self) -> bool:
         if self.workspace is None:
@@ -530,7 +564,8 @@ class MainWindow(QMainWindow):
 
     def _update_status(self, s) -> None:
         self.status_labels["iteration"].setText(f"iteration {s.theta_iteration}")
-        self.status_labels["cost"].setText(f"J = {s.cost:.6g}" + (
+        # '#': trailing zeros kept, so ex4's J reads 0.383770 as the course's fprintf('%f') prints it
+        self.status_labels["cost"].setText(f"J = {s.cost:#.6g}" + (
             f"  (validation {s.validation_cost:.6g})" if s.validation_cost is not None else ""))
         accuracy = f"accuracy {100 * s.train_accuracy:.1f}%"
         if s.validation_accuracy is not None:
