@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog
                                QLabel, QMainWindow, QMessageBox, QProgressBar, QScrollArea,
                                QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
-from bp_desktop.core import Network, gradient_check
+from bp_desktop.core import (COURSE_CHECK_LAMBDAS, Network, course_check, course_check_report,
+                             gradient_check)
 from bp_desktop.data import DatasetError, Scaler, load_builtin
 from bp_desktop.io import (DATASET_FILE_FILTER, WEIGHT_FORMATS, WeightsFileError, load_dataset,
                            load_weights, save_weights)
@@ -28,6 +29,7 @@ from .about import about_text
 from .canvas.notation import count
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import SCALINGS, ControlPanel
+from .course_check import CourseCheckDialog
 from .cost_plot import CostPlot
 from .decision_view import DecisionBoundaryView
 from .files import PICTURE_FORMATS, RecentFiles, save_picture
@@ -138,6 +140,9 @@ class MainWindow(QMainWindow):
                                 "Save the network canvas or the cost plot as PNG or SVG", self.export_picture),
             "quit": a("actionQuit", "Quit", "Ctrl+Q", "Close bp-desktop", self.close),
             "about": a("actionAbout", "About bp-desktop", "F1", "Version and licence", self.about),
+            "course_check": a("actionCourseCheck", "Course check", "Ctrl+Shift+G",
+                              "The course's checkNNGradients (debug network 3-5-3, λ = 0 and 3) and "
+                              "sigmoidGradient, printed as ex4.m prints them", self.course_check),
         }
 
     def _rescale_heatmaps(self) -> None:
@@ -216,7 +221,7 @@ class MainWindow(QMainWindow):
                  ("&Train", ["train", "pause", "step", "step10", "reset", None, "build", "exercise4", None,
                              "gradcheck", "numerical"]),
                  ("&View", []),
-                 ("&Help", ["about"]))
+                 ("&Help", ["course_check", None, "about"]))
         for title, keys in menus:
             menu = self.menuBar().addMenu(title)
             for key in keys:
@@ -808,6 +813,13 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage(f"{title} saved to {path}", 8000)
         return True
+
+    def course_check(self) -> None:
+        """checkNNGradients at λ = 0 and 3 on the course's debug network (38 weights: instant)."""
+        report = course_check_report([course_check(lam) for lam in COURSE_CHECK_LAMBDAS])
+        self.course_check_dialog = CourseCheckDialog(report, self)
+        self.course_check_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.course_check_dialog.show()
 
     def about(self) -> None:
         self.info("About bp-desktop", about_text())

@@ -1,5 +1,6 @@
-"""Exercise 4's set-up in one click (issue 16): offered when a file in ex4data1.mat's layout
-is opened, and under Train ▸ Set up as in exercise 4; then ex4weights.mat gives ex4's J."""
+"""The course in the window (issue 16). Exercise 4's set-up in one click: offered when a file
+in ex4data1.mat's layout is opened, and under Train ▸ Set up as in exercise 4; then
+ex4weights.mat gives ex4's J. Help ▸ Course check: checkNNGradients as ex4.m prints it."""
 from dataclasses import replace
 
 import numpy as np
@@ -7,6 +8,7 @@ import pytest
 import scipy.io
 from PySide6.QtWidgets import QFileDialog
 
+from bp_desktop.core import course_check, course_check_report
 from bp_desktop.io.mat5 import read_mat5
 from bp_desktop.training import StopCriteria
 
@@ -117,3 +119,14 @@ def test_the_status_bar_shows_ex4s_j_for_the_courses_weights(qtbot, window, monk
 def test_the_status_bar_keeps_trailing_zeros_as_the_course_prints(window):
     window._update_status(replace(window.snapshot, cost=0.38377, validation_cost=None))
     assert status_j(window) == "J = 0.383770"
+
+
+def test_help_course_check_shows_the_courses_table(qtbot, window):
+    action(window, "actionCourseCheck").trigger()
+    dialog = window.course_check_dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.objectName() == "courseCheckDialog"
+    text = dialog.text.toPlainText()
+    assert text.rstrip("\n") == course_check_report([course_check(0.0), course_check(3.0)]).rstrip("\n")
+    assert "J = 2.1009505699" in text and "J = 2.1463598150" in text
+    dialog.close()
