@@ -173,7 +173,8 @@ def main() -> None:
     version = subprocess.run([args.octave, "--version"], capture_output=True, text=True,
                              check=True).stdout.splitlines()[0]
     document = {
-        "note": "Recorded by tests/core/data/record_fmincg.py: the course's fmincg.m (ex4) run "
+        "note": "Recorded by tests/core/data/record_fmincg.py: the course's fmincg.m (ex4; a "
+                "line-by-line copy with its comments stripped, kept outside this repository) run "
                 "in GNU Octave on our own cost function nn_cost.m (in that script). "
                 "'evaluations' is J at every cost evaluation in order, 'fX' fmincg's fX (J after "
                 "each successful line search), 'line_searches' fmincg's i.",
