@@ -18,7 +18,8 @@ from typing import TextIO
 
 import numpy as np
 
-from bp_desktop.core import ACTIVATIONS, OPTIMIZERS, Network, gradient_check
+from bp_desktop.core import (ACTIVATIONS, COURSE_CHECK_LAMBDAS, OPTIMIZERS, Network, course_check,
+                             course_check_report, gradient_check)
 from bp_desktop.data import SCALER_KINDS, Dataset, DatasetError, Scaler, load_builtin, load_csv
 from bp_desktop.data.builtin import list_datasets
 from bp_desktop.io import (WEIGHT_FORMATS, WeightsFileError, load_dataset, load_mat_dataset,
@@ -84,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--examples", type=_whole, default=GRADIENT_CHECK_EXAMPLES,
                        help=f"training examples to check on (default {GRADIENT_CHECK_EXAMPLES}); "
                             "each weight costs two cost evaluations")
+    check.add_argument("--course", action="store_true",
+                       help="instead of a dataset, the course's own checkNNGradients: its debug "
+                            "network 3-5-3 at λ = 0 and 3, printed as ex4.m prints it (numerical | "
+                            "analytical, the relative difference), and sigmoidGradient's values; "
+                            "exit 0 when both differences are below 1e-9")
     predict = commands.add_parser(
         "predict", help="print the predicted class of every row of a CSV file",
         description="Predict with saved weights: one class name per line on stdout. The feature "
@@ -311,6 +317,8 @@ def _final_line(run: TrainingRun) -> str:
 
 # --- gradcheck ------------------------------------------------------------------------------------
 def gradcheck(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.course:
+        return _course_gradcheck(args, out)
     if args.examples < 1:
         raise BadInput("--examples must be at least 1")
     workspace = _workspace(args)
@@ -323,6 +331,14 @@ def gradcheck(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(f"relative difference ‖num − grad‖ / ‖num + grad‖ = {difference:.3g}", file=out)
     print(f"{'PASS' if passed else 'FAIL'} (threshold {GRADIENT_CHECK_PASS:g})", file=out)
     return EXIT_OK if passed else EXIT_FAILED
+
+
+def _course_gradcheck(args: argparse.Namespace, out: TextIO) -> int:
+    if args.data is not None or args.builtin is not None:
+        raise BadInput("--course checks the course's own debug network; give no data with it")
+    checks = [course_check(lam) for lam in COURSE_CHECK_LAMBDAS]
+    out.write(course_check_report(checks))
+    return EXIT_OK if all(check.passed for check in checks) else EXIT_FAILED
 
 
 # --- predict --------------------------------------------------------------------------------------

@@ -61,11 +61,32 @@ ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}
 
 def softplus(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """log(1 + e^z) = max(z, 0) + log(1 + e^(−|z|)): finite for every finite z (no overflow,
-    no log(0))."""
+    no log(0)), and ≥ 0."""
+    out = _log1p_exp_minus_abs(z, out)
+    out += np.maximum(z, 0.0)
+    return out
+
+
+def logistic_loss(z: np.ndarray, y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Each output unit's cost term −y log h − (1 − y) log(1 − h), h = g(z), elementwise:
+    y·softplus(−z) + (1 − y)·softplus(z) = log(1 + e^(−|z|)) + (max(z, 0) − y z).
+
+    Both parts are ≥ 0 in floating point for 0 ≤ y ≤ 1 (rounding is monotone), so the
+    terms, and any sum of them, are never negative: a converged fit gives J = 0, not
+    −6e-15 as summing softplus(z) and y z separately and subtracting did. Finite however
+    saturated z is (log h itself would be log 0 = −inf)."""
+    hinge = np.maximum(z, 0.0)
+    hinge -= np.multiply(y, z, out=out)  # for y = 1 and z > 0 exactly 0 = max(−z, 0); `out` as scratch
+    out = _log1p_exp_minus_abs(z, out)
+    out += hinge
+    return out
+
+
+def _log1p_exp_minus_abs(z: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    """log(1 + e^(−|z|)), the part softplus(z) and softplus(−z) share."""
     out = np.abs(z, out=out)
     np.negative(out, out=out)
     with np.errstate(under="ignore"):
         np.exp(out, out=out)
     np.log1p(out, out=out)
-    out += np.maximum(z, 0.0)
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import ACTIVATIONS, gradient_from_activation, sigmoid, softplus
+from .activations import ACTIVATIONS, gradient_from_activation, logistic_loss, sigmoid
 from .params import parameter_count, rand_initialize_weights, theta_shapes, theta_views
 
 
@@ -276,15 +276,9 @@ class Network:
 def cross_entropy(z_out: np.ndarray, Y: np.ndarray, scratch: np.ndarray | None = None) -> float:
     """J without the λ term, −(1/m) Σ_i Σ_k [y log h + (1 − y) log(1 − h)], from the output
     layer's z (units × examples) and Y (examples × units). `scratch`, if given, is a
-    buffer of at least z's shape that may be overwritten."""
-    # −y log h − (1−y) log(1−h) with h = g(z) equals softplus(z) − y z, which stays
-    # finite however saturated the output is (log h itself would be log 0 = −inf).
-    m = Y.shape[0]
+    buffer of at least z's shape that may be overwritten. Never negative (see logistic_loss)."""
     out = None if scratch is None else scratch[:len(z_out)]
-    softplus_sum = softplus(z_out, out=out).sum()
-    # Σ y z over units and examples, without a temporary array
-    yz_sum = np.einsum("ij,ji->", z_out, Y)
-    return float((softplus_sum - yz_sum) / m)
+    return float(logistic_loss(z_out, Y.T, out=out).sum() / Y.shape[0])
 
 
 def _checked_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:

@@ -9,7 +9,8 @@ A session is a zip archive (stored, not compressed: the arrays are float64 noise
     initial_params.npy       Θ at iteration 0 (what Reset returns to; the seed is in the JSON)
     history.npy              the cost-history rows (training.history.SERIES columns, then the
                              per-unit statistics), one row per recorded iteration
-    optimizer/<name>.npy     the optimiser's arrays (momentum velocity, CG search direction s)
+    optimizer/<name>.npy     the optimiser's arrays (momentum velocity, CG search direction s
+                             and fmincg's df1)
     dataset/X.npy, y.npy     the examples and their 0-based classes, when embedded
 
 Built-in datasets, and datasets whose arrays take at most EMBED_LIMIT bytes, are embedded.
@@ -403,7 +404,7 @@ def _referenced_dataset(info: _Fields, session: Path, sha256: str) -> Dataset:
 
 
 # --- the optimiser ------------------------------------------------------------------------------
-_STATE_ARRAYS = {"gd": {"velocity"}, "momentum": {"velocity"}, "sgd": {"velocity"}, "cg": {"s"}}
+_STATE_ARRAYS = {"gd": {"velocity"}, "momentum": {"velocity"}, "sgd": {"velocity"}, "cg": {"s", "df1"}}
 _STATE_VALUES: dict[str, dict[str, Callable[[Any], bool]]] = {
     "gd": {}, "momentum": {},
     "sgd": {"rng": lambda v: isinstance(v, dict)},

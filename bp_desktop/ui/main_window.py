@@ -12,13 +12,16 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog
                                QLabel, QMainWindow, QMessageBox, QProgressBar, QScrollArea,
                                QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
-from bp_desktop.core import Network, gradient_check
+from bp_desktop.core import (COURSE_CHECK_LAMBDAS, Network, course_check, course_check_report,
+                             gradient_check)
 from bp_desktop.data import DatasetError, Scaler, load_builtin
 from bp_desktop.io import (DATASET_FILE_FILTER, ONNX_INSTALL_HINT, WEIGHT_FORMATS, WeightsFileError,
                            load_dataset, load_weights, onnx_unavailable, save_weights)
 from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
 from bp_desktop.io.session import SessionFileError, load_session, save_session
 from bp_desktop.training import HistoryChunk, TrainingRun
+from bp_desktop.training.course import (EXERCISE4_QUESTION, Settings, exercise4_settings,
+                                        is_exercise4_layout)
 from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS, Workspace,
                                            gradient_check_sample, weights_metadata)
 
@@ -26,6 +29,7 @@ from .about import about_text
 from .canvas.notation import count
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import SCALINGS, ControlPanel
+from .course_check import CourseCheckDialog
 from .cost_plot import CostPlot
 from .decision_view import DecisionBoundaryView
 from .files import PICTURE_FORMATS, RecentFiles, save_picture
@@ -105,6 +109,10 @@ class MainWindow(QMainWindow):
                          "Generate or load the built-in dataset chosen in the control panel", self._noop),
             "build": a("actionBuildNetwork", "Build network", "Ctrl+N",
                        "A new network with the hidden layers, g, ε and seed of the control panel", self._noop),
+            "exercise4": a("actionExercise4Setup", "Set up as in exercise 4", "Ctrl+4",
+                           "ex4.m's settings for ex4data1.mat: raw pixels, no validation split, "
+                           "400-25-10, λ = 1, ε_init = 0.12, fmincg for 50 iterations",
+                           self.setup_exercise4),
             "rescale": a("actionRescaleColours", "Rescale colours", "Ctrl+L",
                          "Colour scales stay fixed so a colour change means a value change; "
                          "this fits them to the current values once", self._noop),
@@ -133,6 +141,9 @@ class MainWindow(QMainWindow):
                                 "Save the network canvas or the cost plot as PNG or SVG", self.export_picture),
             "quit": a("actionQuit", "Quit", "Ctrl+Q", "Close bp-desktop", self.close),
             "about": a("actionAbout", "About bp-desktop", "F1", "Version and licence", self.about),
+            "course_check": a("actionCourseCheck", "Course check", "Ctrl+Shift+G",
+                              "The course's checkNNGradients (debug network 3-5-3, λ = 0 and 3) and "
+                              "sigmoidGradient, printed as ex4.m prints them", self.course_check),
         }
 
     def _rescale_heatmaps(self) -> None:
@@ -208,10 +219,10 @@ class MainWindow(QMainWindow):
         k = self.actions_by_key
         menus = (("&File", ["open", "builtin", "open_session", "recent", None, "save_session", None,
                             "import", "export", "export_picture", None, "quit"]),
-                 ("&Train", ["train", "pause", "step", "step10", "reset", None, "build", None,
+                 ("&Train", ["train", "pause", "step", "step10", "reset", None, "build", "exercise4", None,
                              "gradcheck", "numerical"]),
                  ("&View", []),
-                 ("&Help", ["about"]))
+                 ("&Help", ["course_check", None, "about"]))
         for title, keys in menus:
             menu = self.menuBar().addMenu(title)
             for key in keys:
@@ -312,6 +323,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         if self.set_dataset(dataset):
             self.recent.add("dataset", dataset.source)
+            self._offer_exercise4_setup()
 
     def _on_file_failed(self, message: str) -> None:
         self.progress.hide()
@@ -328,6 +340,33 @@ class MainWindow(QMainWindow):
             return False
         self._install(workspace)
         return True
+
+    def _offer_exercise4_setup(self) -> None:
+        """A file just opened in ex4data1.mat's layout: offer ex4.m's settings, unless set."""
+        name, current = self.workspace.dataset.name, self._panel_settings()
+        if (is_exercise4_layout(self.workspace.dataset) and current != exercise4_settings(current)
+                and self.ask(EXERCISE4_QUESTION.format(name=name))):
+            self.setup_exercise4()
+
+    def setup_exercise4(self) -> bool:
+        """ex4.m's settings (training.course) in the panel, and a new network built with them."""
+        ws = self.workspace
+        if ws is None or not is_exercise4_layout(ws.dataset):
+            self._error("Set up as in exercise 4", "Exercise 4's set-up needs a dataset in the "
+                        "layout of ex4data1.mat: 400 pixels (20×20 images) and labels 1..10.")
+            return False
+        if not self._confirm_discard("Set up as in exercise 4"):
+            return False
+        settings = exercise4_settings(self._panel_settings())
+        self.controls.show_network_spec(settings.spec)
+        self.controls.show_settings(settings.preparation, settings.hyper, settings.stop)
+        self._install(Workspace(ws.dataset, settings.preparation, settings.spec))
+        return True
+
+    def _panel_settings(self) -> Settings:
+        """The settings in effect: the workspace's data and network, the panel's training."""
+        ws, c = self.workspace, self.controls
+        return Settings(ws.preparation, ws.spec, c.hyperparameters(), c.stop_criteria())
 
     def rebuild_network(self) -> bool:
         if self.workspace is None:
@@ -531,7 +570,8 @@ class MainWindow(QMainWindow):
 
     def _update_status(self, s) -> None:
         self.status_labels["iteration"].setText(f"iteration {s.theta_iteration}")
-        self.status_labels["cost"].setText(f"J = {s.cost:.6g}" + (
+        # '#': trailing zeros kept, so ex4's J reads 0.383770 as the course's fprintf('%f') prints it
+        self.status_labels["cost"].setText(f"J = {s.cost:#.6g}" + (
             f"  (validation {s.validation_cost:.6g})" if s.validation_cost is not None else ""))
         accuracy = f"accuracy {100 * s.train_accuracy:.1f}%"
         if s.validation_accuracy is not None:
@@ -777,6 +817,13 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage(f"{title} saved to {path}", 8000)
         return True
+
+    def course_check(self) -> None:
+        """checkNNGradients at λ = 0 and 3 on the course's debug network (38 weights: instant)."""
+        report = course_check_report([course_check(lam) for lam in COURSE_CHECK_LAMBDAS])
+        self.course_check_dialog = CourseCheckDialog(report, self)
+        self.course_check_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.course_check_dialog.show()
 
     def about(self) -> None:
         self.info("About bp-desktop", about_text())

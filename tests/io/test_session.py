@@ -116,7 +116,7 @@ def test_the_session_json_is_documented_and_readable(tmp_path):
         names = set(archive.namelist())
         document = json.loads(archive.read("session.json"))
     assert names == {"session.json", "params.npy", "initial_params.npy", "history.npy",
-                     "optimizer/s.npy", "dataset/X.npy", "dataset/y.npy"}
+                     "optimizer/s.npy", "optimizer/df1.npy", "dataset/X.npy", "dataset/y.npy"}
     assert document["format"] == "bp-desktop session" and document["version"] == 1
     assert document["iteration"] == 3 and document["network"]["layer_sizes"] == [2, 6, 3]
     assert set(document["optimizer"]["values"]) == {"d1", "z1", "ls_failed", "lam"}
