@@ -263,10 +263,7 @@ class MainWindow(QMainWindow):
             self._error("Could not make the dataset", str(error))
             return False
         self.controls.select_builtin(name)
-        if not self.set_dataset(dataset):
-            return False
-        self.settings.setValue("dataset", name)
-        return True
+        return self.set_dataset(dataset)
 
     def load_selected_builtin(self) -> bool:
         """The built-in dataset the control panel shows (as remembered from the last launch)."""
@@ -326,6 +323,7 @@ class MainWindow(QMainWindow):
             self._error("Could not use the dataset", str(error))
             return False
         self._install(workspace)
+        self.settings.setValue("dataset", dataset.source)  # reopened at the next launch
         return True
 
     def rebuild_network(self) -> bool:
