@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.controller: TrainerController | None = None
         self.snapshot = None
         self._loader: DatasetLoader | None = None
+        self._saved_at: tuple[TrainingRun, int] | None = None  # the run and iteration last saved
         self._rate = (time.monotonic(), 0)
         # while training runs, these views draw the newest snapshot a few times a second only;
         # the pass at rest (a preview) at once
@@ -349,6 +350,26 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(self, "bp-desktop", question)
         return answer == QMessageBox.StandardButton.Yes
 
+    def ask_unsaved(self, question: str) -> str:
+        """'save', 'discard' or 'cancel' (tests replace this method)."""
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Question, "bp-desktop", question,
+                          buttons.Save | buttons.Discard | buttons.Cancel, self)
+        box.setObjectName("unsavedTrainingDialog")
+        box.setDefaultButton(buttons.Save)
+        answer = box.exec()
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(buttons(answer), "cancel")
+
+    def _may_close(self) -> bool:
+        """Training not saved since (as a session) is kept only if the user says so."""
+        run = self.controller.run if self.controller is not None else None
+        if run is None or run.iteration == 0 or self._saved_at == (run, run.iteration) \
+                or not self.isVisible():  # hidden: there is nobody to answer
+            return True
+        answer = self.ask_unsaved(f"The network trained for {run.iteration} iterations is not "
+                                  "saved. Save the session before closing?")
+        return self.save_session() if answer == "save" else answer == "discard"
+
     def _install(self, workspace: Workspace, network: Network | None = None,
                  run: TrainingRun | None = None) -> None:
         self.workspace = workspace
@@ -431,6 +452,7 @@ class MainWindow(QMainWindow):
         if self.controller is None:
             return
         self.controller.reset()
+        self._saved_at = None  # a session saved before holds other training
         self.status_labels["reason"].setText("")  # the old stop reason describes the old run
         self._forget_cost_rows()
         self.cost_plot.clear()
@@ -689,13 +711,12 @@ class MainWindow(QMainWindow):
         return replace(preparation, scaling=wanted)
 
     # --- sessions, recent files, pictures ---------------------------------------------------------------
-    def save_session(self) -> None:
+    def save_session(self) -> bool:
         if self.controller is None:
-            return
+            return False
         path, _ = QFileDialog.getSaveFileName(self, "Save session", self.settings.value("last_dir", ""),
                                               f"bp-desktop sessions (*{SESSION_SUFFIX})")
-        if path:
-            self.save_session_to(path if Path(path).suffix else path + SESSION_SUFFIX)
+        return bool(path) and self.save_session_to(path if Path(path).suffix else path + SESSION_SUFFIX)
 
     def save_session_to(self, path: str) -> bool:
         """Write everything needed to continue this run exactly (training pauses first)."""
@@ -709,6 +730,7 @@ class MainWindow(QMainWindow):
             self._error("Save session", f"Could not write {path}: {error}")
             return False
         self.recent.add("session", path)
+        self._saved_at = (run, run.iteration)
         self.statusBar().showMessage(f"Session at iteration {run.iteration} saved to {path}", 8000)
         return True
 
@@ -734,6 +756,7 @@ class MainWindow(QMainWindow):
         self.controls.show_network_spec(session.spec)
         self.controls.show_settings(session.preparation, session.hyper, session.stop)
         self._install(workspace, run=run)
+        self._saved_at = (run, run.iteration)  # as the file holds it
         if len(run.history):
             self._on_history(run.history.as_chunk())
         self.recent.add("session", path)
@@ -819,6 +842,9 @@ class MainWindow(QMainWindow):
             self._loader.wait(2000)
 
     def closeEvent(self, event):
+        if not self._may_close():
+            event.ignore()
+            return
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)

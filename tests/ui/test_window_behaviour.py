@@ -1,11 +1,18 @@
 """How the main window behaves around a run: its axes, start-up, closing, first hints."""
+import types
+
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from bp_desktop.app import parse_args
+from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
+from bp_desktop.io.session import load_session
 from bp_desktop.ui.cost_plot import X_MIN
 from bp_desktop.ui.launch import build_window
+from bp_desktop.ui.main_window import MainWindow
+
+REAL_ASK_UNSAVED = MainWindow.ask_unsaved  # before conftest answers it with Discard
 
 from .windows import action, open_window
 
@@ -104,3 +111,87 @@ def test_a_dataset_named_on_the_command_line_wins_over_the_last_one(qtbot, tmp_p
         assert second.workspace.dataset.source == "builtin:xor"
     finally:
         second.shutdown()
+
+
+def step_once(qtbot, window):
+    target = window.snapshot.iteration + 1
+    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=5000,
+                          check_params_cb=lambda s: s.iteration == target):
+        action(window, "actionStep").trigger()
+
+
+def answering(window, answer):
+    """Replace the Save / Discard / Cancel question; returns the questions asked."""
+    questions = []
+    window.ask_unsaved = lambda question: questions.append(question) or answer
+    return questions
+
+
+def test_closing_with_unsaved_training_can_be_cancelled(qtbot, window):
+    step_once(qtbot, window)
+    questions = answering(window, "cancel")
+    action(window, "actionQuit").trigger()
+    assert len(questions) == 1 and "1 iterations is not saved" in questions[0]
+    assert window.isVisible()
+    step_once(qtbot, window)  # the trainer still works: nothing was shut down
+    answering(window, "discard")
+
+
+def test_closing_with_unsaved_training_can_discard_it(qtbot, window, tmp_path):
+    step_once(qtbot, window)
+    questions = answering(window, "discard")
+    assert window.close()
+    assert len(questions) == 1 and not window.isVisible()
+    assert not list(tmp_path.glob("*.bps*"))
+
+
+def test_closing_can_save_the_session_first(qtbot, window, tmp_path, monkeypatch):
+    step_once(qtbot, window)
+    step_once(qtbot, window)
+    target = tmp_path / "kept"
+    answering(window, "save")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: ("", ""))
+    assert not window.close()  # the file dialog was cancelled: nothing saved, still open
+    assert window.isVisible()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    assert window.close()
+    assert load_session(str(target) + SESSION_SUFFIX).restore()[1].iteration == 2
+
+
+def test_no_question_right_after_saving_the_session(qtbot, window, tmp_path):
+    questions = answering(window, "cancel")
+    step_once(qtbot, window)
+    assert window.save_session_to(str(tmp_path / "saved") + SESSION_SUFFIX)
+    assert window.close() and not questions
+
+
+def test_training_on_after_a_save_asks_again_until_reset(qtbot, window, tmp_path):
+    questions = answering(window, "cancel")
+    step_once(qtbot, window)
+    assert window.save_session_to(str(tmp_path / "saved") + SESSION_SUFFIX)
+    step_once(qtbot, window)
+    assert not window.close() and len(questions) == 1
+    action(window, "actionReset").trigger()  # back at iteration 0: nothing to lose
+    assert window.close() and len(questions) == 1
+
+
+def test_an_untrained_network_closes_without_a_question(qtbot, window):
+    questions = answering(window, "cancel")
+    assert window.close() and not questions
+
+
+def test_the_question_offers_save_discard_and_cancel(qtbot, window):
+    step_once(qtbot, window)
+    window.ask_unsaved = types.MethodType(REAL_ASK_UNSAVED, window)
+    seen = []
+
+    def answer_cancel():
+        box = QApplication.activeModalWidget()
+        seen.append({button.text().replace("&", "") for button in box.buttons()})
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    QTimer.singleShot(0, answer_cancel)
+    assert not window.close()
+    assert window.isVisible()
+    assert seen == [{"Save", "Discard", "Cancel"}]
+    answering(window, "discard")
