@@ -402,10 +402,10 @@ class MainWindow(QMainWindow):
         two_d, image = dataset.n == 2, dataset.image_shape is not None
         self.docks["decision"].setVisible(two_d)
         self.docks["weights"].setVisible(image)
-        if two_d:
-            scaled = workspace.preparation.scaling != "none"
-            axes = tuple(f"{name} (scaled)" if scaled else name for name in dataset.feature_names)
-            self.decision_view.set_data(workspace.X_train, workspace.train.y, dataset.class_names, axes)
+        scaled = workspace.preparation.scaling != "none"
+        axes = [f"{name} (scaled)" if scaled else name for name in dataset.feature_names]
+        # any number of features: the view offers two to plot, or says why it cannot
+        self.decision_view.set_data(workspace.X_train, workspace.train.y, dataset.class_names, axes)
         if image:
             self.weight_images.set_image_shape(dataset.image_shape, dataset.image_order)
         self._show(run.preview())
