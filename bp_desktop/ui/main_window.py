@@ -406,8 +406,7 @@ class MainWindow(QMainWindow):
         axes = [f"{name} (scaled)" if scaled else name for name in dataset.feature_names]
         # any number of features: the view offers two to plot, or says why it cannot
         self.decision_view.set_data(workspace.X_train, workspace.train.y, dataset.class_names, axes)
-        if image:
-            self.weight_images.set_image_shape(dataset.image_shape, dataset.image_order)
+        self.weight_images.set_inputs(dataset.feature_names, dataset.image_shape, dataset.image_order)
         self._show(run.preview())
         self.canvas.select_unit(min(1, len(network.layer_sizes) - 1), 0)
         self.controls.show_current_dataset(dataset, len(workspace.X_train), workspace.preparation)
