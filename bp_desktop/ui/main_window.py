@@ -23,7 +23,7 @@ from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHE
                                            gradient_check_sample, weights_metadata)
 
 from .about import about_text
-from .canvas.notation import count
+from .canvas.notation import count, unit_names
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import SCALINGS, ControlPanel
 from .cost_plot import CostPlot
@@ -394,9 +394,11 @@ class MainWindow(QMainWindow):
             self.controller.set_run(run)
         self.controller.set_max_rate(float(self.controls.speed.value()))
         dataset = workspace.dataset
-        self.canvas.set_architecture(network.layer_sizes, dataset.image_shape, dataset.image_order)
+        self.canvas.set_architecture(network.layer_sizes, dataset.image_shape, dataset.image_order,
+                                     unit_names(dataset.feature_names, dataset.class_names,
+                                                network.layer_sizes))
         self.inspector.set_history(run.history)
-        self.inspector.set_source_rows(workspace.train.original_rows)
+        self.inspector.set_examples(workspace.train)
         self.cost_plot.clear()
         self.controls.set_example_count(len(workspace.X_train))
         two_d, image = dataset.n == 2, dataset.image_shape is not None
