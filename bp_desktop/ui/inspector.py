@@ -22,6 +22,8 @@ from .palette import AXIS_TEXT_COLOR, DIVERGING_LUT
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 SATURATION_SHARE = 0.9  # flag a unit when g′(z) ≈ 0 for this share of the examples
+FIRST_RUN_HINT = "Press Train (Space), then click a unit"
+TRAINED_ONCE_KEY = "hints/trained_once"  # settings: the first-run hint has done its job
 
 
 def _when(snapshot) -> str:
@@ -172,6 +174,11 @@ class LayerInspector(QWidget):
         self._examples = None  # the training split as loaded: raw x, names, rows, file lines
         self._numerical: float | None = None
 
+        # what to do first, until the user has trained once (remembered between launches)
+        self.hint = QLabel(FIRST_RUN_HINT)
+        self.hint.setObjectName("firstRunHint")
+        self.hint.setStyleSheet("background: #fff4cc; color: #3a2c00; padding: 4px; font-weight: bold")
+        self.hint.setWordWrap(True)
         self.title = QLabel("Click a unit or an edge on the network.")
         self.title.setWordWrap(True)
         self.saturation = QLabel()
@@ -223,6 +230,7 @@ class LayerInspector(QWidget):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.hint)
         top_layout.addWidget(self.title)
         top_layout.addWidget(self.saturation)
         top_layout.addWidget(self.explanation, 1)
@@ -235,6 +243,13 @@ class LayerInspector(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
 
+    # --- remembered between launches ----------------------------------------------------------
+    def restore_settings(self, settings) -> None:
+        self.hint.setHidden(str(settings.value(TRAINED_ONCE_KEY, "false")).lower() == "true")
+
+    def save_settings(self, settings) -> None:
+        settings.setValue(TRAINED_ONCE_KEY, self.hint.isHidden())
+
     # --- inputs -------------------------------------------------------------------------------
     def set_history(self, history) -> None:
         """The engine's History (per-unit series), read when a unit's history is drawn."""
@@ -244,6 +259,8 @@ class LayerInspector(QWidget):
         architecture_changed = (self._snapshot is None or
                                 [a.shape[0] for a in self._snapshot.a_columns] != [a.shape[0] for a in snapshot.a_columns])
         self._snapshot = snapshot
+        if snapshot.iteration > 0:
+            self.hint.hide()  # trained once: the hint has done its job
         if architecture_changed:
             self.heatmaps.reset_levels()
         self._numerical = None

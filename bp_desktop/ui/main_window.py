@@ -818,6 +818,7 @@ class MainWindow(QMainWindow):
     # --- settings and shutdown ----------------------------------------------------------------------------
     def _restore_settings(self) -> None:
         self.controls.restore_settings(self.settings)
+        self.inspector.restore_settings(self.settings)
         mode = self.mode.findData(self.settings.value("canvas/mode", "forward"))
         self.mode.setCurrentIndex(max(mode, 0))
         geometry = self.settings.value("geometry")
@@ -834,6 +835,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window_state", self.saveState())
         self.settings.setValue("canvas/mode", self.mode.currentData())
         self.controls.save_settings(self.settings)
+        self.inspector.save_settings(self.settings)
         self.settings.sync()
 
     def shutdown(self) -> None:

@@ -195,3 +195,20 @@ def test_the_question_offers_save_discard_and_cancel(qtbot, window):
     assert window.isVisible()
     assert seen == [{"Save", "Discard", "Cancel"}]
     answering(window, "discard")
+
+
+def test_a_first_run_hint_shows_until_the_first_training(qtbot, tmp_path):
+    first = open_window(qtbot, tmp_path, "xor")
+    hint = first.inspector.hint
+    assert hint.isVisible() and hint.text() == "Press Train (Space), then click a unit"
+    assert hint.objectName() == "firstRunHint"
+    first.close()  # not trained yet: the next launch shows it again
+    again = open_window(qtbot, tmp_path, "xor")
+    assert again.inspector.hint.isVisible()
+    step_once(qtbot, again)
+    qtbot.waitUntil(lambda: not again.inspector.hint.isVisible())
+    again.close()
+    later = open_window(qtbot, tmp_path, "xor")  # trained once before: no hint any more
+    assert not later.inspector.hint.isVisible()
+    for window in (first, again, later):
+        window.shutdown()
