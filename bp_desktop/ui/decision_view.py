@@ -164,7 +164,7 @@ class DecisionBoundaryView(QWidget):
         self._show_pickers(n > 2)
         self.slice_note.setVisible(n > 2)
         self.features = (0, 1)
-        self._plot_features(fit=True)
+        self._plot_features()
 
     def show_features(self, i: int, j: int) -> None:
         """Plot feature i (column of X) across and feature j up (the pickers follow)."""
@@ -174,7 +174,7 @@ class DecisionBoundaryView(QWidget):
             with QSignalBlocker(picker):
                 picker.setCurrentIndex(k)
         self.features = (i, j)
-        self._plot_features(fit=True)
+        self._plot_features()
 
     @property
     def _n(self) -> int:
@@ -189,8 +189,9 @@ class DecisionBoundaryView(QWidget):
             i, j = (i, self.features[0]) if self.sender() is across else (self.features[1], j)
         self.show_features(i, j)
 
-    def _plot_features(self, fit: bool) -> None:
-        """Scatter the points on the chosen features and redraw the network over them."""
+    def _plot_features(self) -> None:
+        """Fit the view to the points on the chosen features, scatter them and redraw the
+        network over them."""
         i, j = self.features
         for scatter in self._scatters:
             self.axes.removeItem(scatter)
@@ -200,8 +201,7 @@ class DecisionBoundaryView(QWidget):
         self.axes.setLabel("left", self._feature_names[j])
         plane = self._X[:, [i, j]]
         self.grid = None  # no redraws from the range change below: the grid is rebuilt next
-        if fit:
-            self._show_around(plane)
+        self._show_around(plane)
         self._build_grid()
         self._scatter_points(plane, self._y, self._class_names)
         if self._network is not None:

@@ -363,9 +363,10 @@ class MainWindow(QMainWindow):
     def _may_close(self) -> bool:
         """Training not saved since (as a session) is kept only if the user says so."""
         run = self.controller.run if self.controller is not None else None
-        if run is None or run.iteration == 0 or self._saved_at == (run, run.iteration) \
-                or not self.isVisible():  # hidden: there is nobody to answer
-            return True
+        saved = self._saved_at is not None and self._saved_at[0] is run \
+            and self._saved_at[1] == run.iteration
+        if run is None or run.iteration == 0 or saved or not self.isVisible():
+            return True  # nothing to lose, or (hidden) nobody to ask
         answer = self.ask_unsaved(f"The network trained for {run.iteration} iterations is not "
                                   "saved. Save the session before closing?")
         return self.save_session() if answer == "save" else answer == "discard"
