@@ -65,13 +65,13 @@ def load_csv(path: str | os.PathLike, *, label_column: int | str | None = None,
     text = _Text(_decode(raw, path.name))
     del raw  # the text is all we need from here on
     layout = _detect_layout(text, path.name, label_column, has_header, delimiter)
-    X, labels = _parse_body(text, layout, report)
+    X, labels, lines = _parse_body(text, layout, report)
     class_names, y = _classes(labels, layout)
     report(1.0)
     X.setflags(write=False)
     return make_dataset(X, y, class_names=class_names, feature_names=layout.feature_names,
                         source=str(path.absolute()), name=path.stem, sha256=sha256,
-                        image_shape=square_image_shape(X.shape[1]))
+                        image_shape=square_image_shape(X.shape[1]), source_lines=lines)
 
 
 # ---------------------------------------------------------------- messages
@@ -404,12 +404,15 @@ def _check_closed_quotes(record: _Record, text: _Text, file: str) -> None:
 
 # ---------------------------------------------------------------- body
 
-def _parse_body(text: _Text, layout: _Layout, report: _ProgressReporter) -> tuple[np.ndarray, np.ndarray]:
+def _parse_body(text: _Text, layout: _Layout,
+                report: _ProgressReporter) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels and each data row's 1-based line."""
     fast = _parse_body_fast(text, layout, report)
     return fast if fast is not None else _parse_body_careful(text, layout, report)
 
 
-def _parse_body_fast(text: _Text, layout: _Layout, report) -> tuple[np.ndarray, np.ndarray] | None:
+def _parse_body_fast(text: _Text, layout: _Layout,
+                     report) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """numpy.loadtxt on plain numeric rows, a block of lines at a time; None as soon as
     anything needs a closer look (quotes, a ragged row, an empty label, a bad number)."""
     body, start = text.text, text.offset_of(layout.body_start)
@@ -417,31 +420,37 @@ def _parse_body_fast(text: _Text, layout: _Layout, report) -> tuple[np.ndarray, 
         return None
     rows_out = _RowCollector(body.count("\n", start) + 1, layout.columns - 1, len(body))
     labels: list[np.ndarray] = []
+    lines: list[np.ndarray] = []
     comments = body.find("#", start) >= 0
-    for block_end, rows in _line_blocks(body, start, comments):
+    for block_end, rows, numbers in _line_blocks(body, start, layout.body_start + 1, comments):
         block_labels = _split_labels(rows, layout)
         values = _loadtxt(rows, layout) if block_labels is not None else None
         if values is None:
             return None
         rows_out.append(values)
         labels.append(np.array(block_labels, dtype=str))
+        lines.append(numbers)
         report(0.2 + 0.75 * block_end / len(body))
     X = rows_out.array()
     if X is None or not np.isfinite(X).all():
         return None
-    return X, np.concatenate(labels)
+    return X, np.concatenate(labels), np.concatenate(lines)
 
 
-def _line_blocks(body: str, start: int, comments: bool) -> Iterator[tuple[int, list[str]]]:
-    """(end offset, lines other than blank and comment lines) for blocks of about
-    _BLOCK_CHARS characters."""
+def _line_blocks(body: str, start: int, line: int,
+                 comments: bool) -> Iterator[tuple[int, list[str], np.ndarray]]:
+    """(end offset, lines other than blank and comment lines, their 1-based numbers) for
+    blocks of about _BLOCK_CHARS characters; `line` is the number of the line at `start`."""
     while start < len(body):
         end = body.find("\n", start + _BLOCK_CHARS)
         end = len(body) if end < 0 else end
-        rows = [line for line in body[start:end].split("\n")
-                if line and not line.isspace() and not (comments and _is_comment(line))]
+        block = body[start:end].split("\n")
+        keep = [bool(text) and not text.isspace() and not (comments and _is_comment(text))
+                for text in block]
+        rows = list(itertools.compress(block, keep))
         if rows:
-            yield end, rows
+            yield end, rows, line + np.flatnonzero(np.fromiter(keep, bool, len(keep)))
+        line += len(block)
         start = end + 1
 
 
@@ -503,15 +512,17 @@ def _split_labels(rows: list[str], layout: _Layout) -> list[str] | None:
     return labels if all(0 < len(label) <= MAX_LABEL_CHARS for label in labels) else None
 
 
-def _parse_body_careful(text: _Text, layout: _Layout, report) -> tuple[np.ndarray, np.ndarray]:
+def _parse_body_careful(text: _Text, layout: _Layout,
+                        report) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row by row with Python's csv module: the exact line and column of the first problem."""
     file, features = layout.file, layout.features
-    values, labels, label_blocks = array("d"), [], []
+    values, labels, label_blocks, lines = array("d"), [], [], array("q")
     for record in _records(text.lines(layout.body_start), layout.body_start, layout.delimiter, file):
         _check_record(record, layout, text)
         fields = record.fields
         values.extend(_cell_value(fields[j], record.line, j, layout) for j in features)
         labels.append(fields[layout.label].strip())
+        lines.append(record.line)
         if len(labels) == 4096:  # keep labels compact: no str object per row of a big file
             label_blocks.append(np.array(labels, dtype=str))
             labels = []
@@ -521,7 +532,7 @@ def _parse_body_careful(text: _Text, layout: _Layout, report) -> tuple[np.ndarra
     if all_labels.size == 0:
         raise _fail(file, "there is only a header row, no data rows below it", layout.header_line)
     X = np.frombuffer(values, dtype=np.float64).reshape(all_labels.size, len(features))
-    return X.copy(), all_labels
+    return X.copy(), all_labels, np.frombuffer(lines, dtype=np.int64).copy()
 
 
 def _check_record(record: _Record, layout: _Layout, text: _Text) -> None:

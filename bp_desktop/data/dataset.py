@@ -39,6 +39,9 @@ class Dataset:
     # how a row of X fills an image: "C" row by row (CSV files, the shipped digits), "F"
     # column by column (MATLAB's reshape, as in the course's ex4data1.mat)
     image_order: str = field(default="C")
+    # each example's 1-based line in the text file it was read from (as error messages
+    # count lines), kept through subsets and splits; None for generated or MAT-file data
+    source_lines: np.ndarray | None = field(default=None)
 
     def __post_init__(self) -> None:
         X = _read_only(np.asarray(self.X, dtype=np.float64))
@@ -53,12 +56,13 @@ class Dataset:
         if self.image_order not in IMAGE_ORDERS:
             raise DatasetError(f"image_order must be 'C' (row by row) or 'F' (column by column); "
                                f"got {self.image_order!r}")
-        if self.source_rows is not None:
-            rows = _read_only(np.asarray(self.source_rows, dtype=np.int64))
-            if rows.shape != (m,):
-                raise DatasetError(f"source_rows must hold one row number per example ({m}); "
-                                   f"got shape {rows.shape}")
-            object.__setattr__(self, "source_rows", rows)
+        for name in ("source_rows", "source_lines"):
+            if getattr(self, name) is not None:
+                rows = _read_only(np.asarray(getattr(self, name), dtype=np.int64))
+                if rows.shape != (m,):
+                    raise DatasetError(f"{name} must hold one number per example ({m}); "
+                                       f"got shape {rows.shape}")
+                object.__setattr__(self, name, rows)
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "Y", Y)
@@ -87,14 +91,15 @@ class Dataset:
                        class_names=self.class_names, feature_names=self.feature_names,
                        source=self.source, sha256=self.sha256, name=name or self.name,
                        image_shape=self.image_shape, source_rows=self.original_rows[rows],
-                       image_order=self.image_order)
+                       image_order=self.image_order,
+                       source_lines=None if self.source_lines is None else self.source_lines[rows])
 
     def with_features(self, X: np.ndarray) -> Dataset:
         """The same examples with new feature values (e.g. after scaling)."""
         return Dataset(X=X, y=self.y, Y=self.Y, class_names=self.class_names,
                        feature_names=self.feature_names, source=self.source, sha256=self.sha256,
                        name=self.name, image_shape=self.image_shape, source_rows=self.source_rows,
-                       image_order=self.image_order)
+                       image_order=self.image_order, source_lines=self.source_lines)
 
     @property
     def original_rows(self) -> np.ndarray:
@@ -108,7 +113,8 @@ class Dataset:
 
 def make_dataset(X: np.ndarray, y: np.ndarray, *, class_names: list[str],
                  feature_names: list[str], source: str, name: str, sha256: str | None = None,
-                 image_shape: tuple[int, int] | None = None, image_order: str = "C") -> Dataset:
+                 image_shape: tuple[int, int] | None = None, image_order: str = "C",
+                 source_lines: np.ndarray | None = None) -> Dataset:
     """A Dataset from features and 0-based classes; Y is derived, sha256 defaults to the arrays'."""
     X = np.ascontiguousarray(X, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.int64)
@@ -121,7 +127,7 @@ def make_dataset(X: np.ndarray, y: np.ndarray, *, class_names: list[str],
     Y.setflags(write=False)  # ours alone: Dataset need not copy it
     return Dataset(X=X, y=y, Y=Y, class_names=class_names,
                    feature_names=feature_names, source=source, sha256=sha256, name=name,
-                   image_shape=image_shape, image_order=image_order)
+                   image_shape=image_shape, image_order=image_order, source_lines=source_lines)
 
 
 def arrays_sha256(X: np.ndarray, y: np.ndarray) -> str:

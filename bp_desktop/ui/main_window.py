@@ -26,7 +26,7 @@ from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHE
                                            gradient_check_sample, weights_metadata)
 
 from .about import about_text
-from .canvas.notation import count
+from .canvas.notation import count, unit_names
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import SCALINGS, ControlPanel
 from .course_check import CourseCheckDialog
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.controller: TrainerController | None = None
         self.snapshot = None
         self._loader: DatasetLoader | None = None
+        self._saved_at: tuple[TrainingRun, int] | None = None  # the run and iteration last saved
         self._rate = (time.monotonic(), 0)
         # while training runs, these views draw the newest snapshot a few times a second only;
         # the pass at rest (a preview) at once
@@ -275,10 +276,7 @@ class MainWindow(QMainWindow):
             self._error("Could not make the dataset", str(error))
             return False
         self.controls.select_builtin(name)
-        if not self.set_dataset(dataset):
-            return False
-        self.settings.setValue("dataset", name)
-        return True
+        return self.set_dataset(dataset)
 
     def load_selected_builtin(self) -> bool:
         """The built-in dataset the control panel shows (as remembered from the last launch)."""
@@ -339,6 +337,7 @@ class MainWindow(QMainWindow):
             self._error("Could not use the dataset", str(error))
             return False
         self._install(workspace)
+        self.settings.setValue("dataset", dataset.source)  # reopened at the next launch
         return True
 
     def _offer_exercise4_setup(self) -> None:
@@ -391,6 +390,27 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(self, "bp-desktop", question)
         return answer == QMessageBox.StandardButton.Yes
 
+    def ask_unsaved(self, question: str) -> str:
+        """'save', 'discard' or 'cancel' (tests replace this method)."""
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Question, "bp-desktop", question,
+                          buttons.Save | buttons.Discard | buttons.Cancel, self)
+        box.setObjectName("unsavedTrainingDialog")
+        box.setDefaultButton(buttons.Save)
+        answer = box.exec()
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(buttons(answer), "cancel")
+
+    def _may_close(self) -> bool:
+        """Training not saved since (as a session) is kept only if the user says so."""
+        run = self.controller.run if self.controller is not None else None
+        saved = self._saved_at is not None and self._saved_at[0] is run \
+            and self._saved_at[1] == run.iteration
+        if run is None or run.iteration == 0 or saved or not self.isVisible():
+            return True  # nothing to lose, or (hidden) nobody to ask
+        answer = self.ask_unsaved(f"The network trained for {run.iteration} iterations is not "
+                                  "saved. Save the session before closing?")
+        return self.save_session() if answer == "save" else answer == "discard"
+
     def _install(self, workspace: Workspace, network: Network | None = None,
                  run: TrainingRun | None = None) -> None:
         self.workspace = workspace
@@ -415,20 +435,21 @@ class MainWindow(QMainWindow):
             self.controller.set_run(run)
         self.controller.set_max_rate(float(self.controls.speed.value()))
         dataset = workspace.dataset
-        self.canvas.set_architecture(network.layer_sizes, dataset.image_shape, dataset.image_order)
+        self.canvas.set_architecture(network.layer_sizes, dataset.image_shape, dataset.image_order,
+                                     unit_names(dataset.feature_names, dataset.class_names,
+                                                network.layer_sizes))
         self.inspector.set_history(run.history)
-        self.inspector.set_source_rows(workspace.train.original_rows)
+        self.inspector.set_examples(workspace.train)
         self.cost_plot.clear()
         self.controls.set_example_count(len(workspace.X_train))
         two_d, image = dataset.n == 2, dataset.image_shape is not None
         self.docks["decision"].setVisible(two_d)
         self.docks["weights"].setVisible(image)
-        if two_d:
-            scaled = workspace.preparation.scaling != "none"
-            axes = tuple(f"{name} (scaled)" if scaled else name for name in dataset.feature_names)
-            self.decision_view.set_data(workspace.X_train, workspace.train.y, dataset.class_names, axes)
-        if image:
-            self.weight_images.set_image_shape(dataset.image_shape, dataset.image_order)
+        scaled = workspace.preparation.scaling != "none"
+        axes = [f"{name} (scaled)" if scaled else name for name in dataset.feature_names]
+        # any number of features: the view offers two to plot, or says why it cannot
+        self.decision_view.set_data(workspace.X_train, workspace.train.y, dataset.class_names, axes)
+        self.weight_images.set_inputs(dataset.feature_names, dataset.image_shape, dataset.image_order)
         self._show(run.preview())
         self.canvas.select_unit(min(1, len(network.layer_sizes) - 1), 0)
         self.controls.show_current_dataset(dataset, len(workspace.X_train), workspace.preparation)
@@ -473,6 +494,7 @@ class MainWindow(QMainWindow):
         if self.controller is None:
             return
         self.controller.reset()
+        self._saved_at = None  # a session saved before holds other training
         self.status_labels["reason"].setText("")  # the old stop reason describes the old run
         self._forget_cost_rows()
         self.cost_plot.clear()
@@ -735,13 +757,12 @@ class MainWindow(QMainWindow):
         return replace(preparation, scaling=wanted)
 
     # --- sessions, recent files, pictures ---------------------------------------------------------------
-    def save_session(self) -> None:
+    def save_session(self) -> bool:
         if self.controller is None:
-            return
+            return False
         path, _ = QFileDialog.getSaveFileName(self, "Save session", self.settings.value("last_dir", ""),
                                               f"bp-desktop sessions (*{SESSION_SUFFIX})")
-        if path:
-            self.save_session_to(path if Path(path).suffix else path + SESSION_SUFFIX)
+        return bool(path) and self.save_session_to(path if Path(path).suffix else path + SESSION_SUFFIX)
 
     def save_session_to(self, path: str) -> bool:
         """Write everything needed to continue this run exactly (training pauses first)."""
@@ -755,6 +776,7 @@ class MainWindow(QMainWindow):
             self._error("Save session", f"Could not write {path}: {error}")
             return False
         self.recent.add("session", path)
+        self._saved_at = (run, run.iteration)
         self.statusBar().showMessage(f"Session at iteration {run.iteration} saved to {path}", 8000)
         return True
 
@@ -780,6 +802,7 @@ class MainWindow(QMainWindow):
         self.controls.show_network_spec(session.spec)
         self.controls.show_settings(session.preparation, session.hyper, session.stop)
         self._install(workspace, run=run)
+        self._saved_at = (run, run.iteration)  # as the file holds it
         if len(run.history):
             self._on_history(run.history.as_chunk())
         self.recent.add("session", path)
@@ -847,6 +870,7 @@ class MainWindow(QMainWindow):
     # --- settings and shutdown ----------------------------------------------------------------------------
     def _restore_settings(self) -> None:
         self.controls.restore_settings(self.settings)
+        self.inspector.restore_settings(self.settings)
         mode = self.mode.findData(self.settings.value("canvas/mode", "forward"))
         self.mode.setCurrentIndex(max(mode, 0))
         geometry = self.settings.value("geometry")
@@ -863,6 +887,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window_state", self.saveState())
         self.settings.setValue("canvas/mode", self.mode.currentData())
         self.controls.save_settings(self.settings)
+        self.inspector.save_settings(self.settings)
         self.settings.sync()
 
     def shutdown(self) -> None:
@@ -872,6 +897,9 @@ class MainWindow(QMainWindow):
             self._loader.wait(2000)
 
     def closeEvent(self, event):
+        if not self._may_close():
+            event.ignore()
+            return
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)

@@ -3,6 +3,8 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QThread
 
+from bp_desktop.ui.main_window import MainWindow
+
 
 @pytest.fixture(autouse=True)
 def no_dangling_qthreads(monkeypatch):
@@ -24,3 +26,11 @@ def no_dangling_qthreads(monkeypatch):
     if running:
         pytest.fail(f"the test left {len(running)} QThread(s) running: "
                     f"{[thread.objectName() or type(thread).__name__ for thread in running]}")
+
+
+@pytest.fixture(autouse=True)
+def closing_discards_unsaved_training(monkeypatch):
+    """Closing a window with unsaved training asks Save / Discard / Cancel in a modal dialog,
+    which would wait for ever in a test: tests answer Discard unless they answer themselves
+    (window.ask_unsaved = ...)."""
+    monkeypatch.setattr(MainWindow, "ask_unsaved", lambda self, question: "discard")
