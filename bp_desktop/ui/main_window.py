@@ -2,11 +2,12 @@
 to the training engine. No numerics here: the core computes, the views draw."""
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QLabel, QMainWindow, QMessageBox, QProgressBar, QScrollArea,
@@ -40,19 +41,38 @@ COST_PLOT_INTERVAL = 0.1       # seconds between cost-plot repaints while traini
 SETTLE_WAIT_MS = 100           # how long the GUI waits for the trainer to park after a step
 
 
-class DatasetLoader(QThread):
+class DatasetLoader(QObject):
     """Loads a dataset file (CSV or MAT) off the GUI thread; reports progress and the result
-    as signals."""
+    through this GUI-thread object's signals (queued to their receivers).
+
+    A load cannot be interrupted (a FIFO nobody writes to blocks in open()), so closing the
+    window abandons it: the work runs in a plain daemon thread, which lets the process exit
+    under it, and no Qt thread object exists that could be destroyed while it runs."""
 
     progressed = Signal(float)
     loaded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, path: str, parent=None):
-        super().__init__(parent)
+    def __init__(self, path: str):
+        super().__init__()  # no parent: the window may go while the thread still holds this
         self.path = path
+        self._thread = threading.Thread(target=self._load, name="DatasetLoader", daemon=True)
+        self._abandoned = False
 
-    def run(self):
+    def start(self) -> None:
+        self._thread.start()
+
+    def is_running(self) -> bool:
+        return self._thread.is_alive()
+
+    def abandon(self) -> None:
+        """Whatever the load still reports goes nowhere (the window is closing)."""
+        if not self._abandoned:
+            self._abandoned = True
+            for signal in (self.progressed, self.loaded, self.failed):
+                signal.disconnect()
+
+    def _load(self) -> None:
         try:
             dataset = load_dataset(self.path, progress=self.progressed.emit)
         except DatasetError as error:
@@ -284,10 +304,10 @@ class MainWindow(QMainWindow):
 
     def load_file(self, path: str) -> None:
         """Load a CSV or MAT-file in the background; the current dataset stays until it has loaded."""
-        if self._loader is not None and self._loader.isRunning():
+        if self._loader is not None and self._loader.is_running():
             return
         self.settings.setValue("last_dir", str(path).rsplit("/", 1)[0])
-        self._loader = DatasetLoader(str(path), self)
+        self._loader = DatasetLoader(str(path))
         self._loader.progressed.connect(self._on_load_progress)
         self._loader.loaded.connect(self._on_file_loaded)
         self._loader.failed.connect(self._on_file_failed)
@@ -817,8 +837,8 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         if self.controller is not None:
             self.controller.shutdown()
-        if self._loader is not None:
-            self._loader.wait(2000)
+        if self._loader is not None and self._loader.is_running():
+            self._loader.abandon()  # it cannot be interrupted; the process may exit under it
 
     def closeEvent(self, event):
         self._save_settings()
