@@ -16,7 +16,7 @@ from .windows import open_window
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("work", ["load"])
+@pytest.mark.parametrize("work", ["load", "train"])
 def test_closing_during_work_that_outlasts_the_shutdown_exits_0(tmp_path, work):
     """Item 1: a dataset load (a FIFO nobody writes to, a slow file); item 2: an iteration
     longer than the shutdown wait. Both aborted the process ("QThread: Destroyed while
