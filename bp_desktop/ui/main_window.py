@@ -345,8 +345,7 @@ class MainWindow(QMainWindow):
         except (ValueError, DatasetError) as error:
             self._error("Could not use the dataset", str(error))
             return False
-        self._install(workspace)
-        return True
+        return self._install(workspace)
 
     def rebuild_network(self) -> bool:
         if self.workspace is None:
@@ -358,8 +357,7 @@ class MainWindow(QMainWindow):
             return False
         if not self._confirm_discard("Build a new network"):
             return False
-        self._install(Workspace(self.workspace.dataset, self.controls.data_preparation(), spec))
-        return True
+        return self._install(Workspace(self.workspace.dataset, self.controls.data_preparation(), spec))
 
     def _confirm_discard(self, what: str) -> bool:
         if self.snapshot is None or self.snapshot.iteration == 0:
@@ -372,17 +370,21 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def _install(self, workspace: Workspace, network: Network | None = None,
-                 run: TrainingRun | None = None) -> None:
-        self.workspace = workspace
-        self.snapshot = None  # the old network's: no view may draw it from here on
-        self._side_views.forget()
-        self._inspector_updates.forget()
-        self._forget_cost_rows()
+                 run: TrainingRun | None = None) -> bool:
+        """Train `run` (or a new one) on `workspace`. Both or neither: False, with nothing
+        changed, if the old run cannot be let go yet (an iteration outlasts the wait)."""
         if run is None:
             network = network or workspace.new_network()
             run = TrainingRun(network, workspace.X_train, workspace.Y_train, X_val=workspace.X_val,
                               Y_val=workspace.Y_val, hyper=self.controls.hyperparameters(),
                               stop=self.controls.stop_criteria())
+        if self.controller is not None and not self.controller.set_run(run):
+            return False
+        self.workspace = workspace
+        self.snapshot = None  # the old network's: no view may draw it from here on
+        self._side_views.forget()
+        self._inspector_updates.forget()
+        self._forget_cost_rows()
         network = run.network
         if self.controller is None:
             self.controller = TrainerController(run, parent=self)
@@ -391,8 +393,6 @@ class MainWindow(QMainWindow):
             self.controller.stopped.connect(self._on_stopped)
             self.controller.failed.connect(self._on_failed)
             self.controller.state_changed.connect(self._on_state_changed)
-        else:
-            self.controller.set_run(run)
         self.controller.set_max_rate(float(self.controls.speed.value()))
         dataset = workspace.dataset
         self.canvas.set_architecture(network.layer_sizes, dataset.image_shape, dataset.image_order)
@@ -418,6 +418,7 @@ class MainWindow(QMainWindow):
         self.status_labels["reason"].setText(
             f"{dataset.name}: {dataset.m} examples (m = {len(workspace.X_train)} for training, "
             f"{validation} for validation), n = {dataset.n}, K = {dataset.num_classes}")
+        return True
 
     # --- training actions ------------------------------------------------------------------------------
     def toggle_training(self) -> None:
@@ -677,7 +678,8 @@ class MainWindow(QMainWindow):
             return False
         recorded = _recorded_scaler(metadata)
         preparation = self._preparation_for_weights(ws.preparation, metadata, recorded)
-        self._install(Workspace(ws.dataset, preparation, spec), network)
+        if not self._install(Workspace(ws.dataset, preparation, spec), network):
+            return False
         note = ""
         if (recorded is not None and recorded.kind == preparation.scaling
                 and not recorded.matches(self.workspace.scaler)):
@@ -755,7 +757,8 @@ class MainWindow(QMainWindow):
             self.controls.select_builtin(workspace.dataset.source.removeprefix("builtin:"))
         self.controls.show_network_spec(session.spec)
         self.controls.show_settings(session.preparation, session.hyper, session.stop)
-        self._install(workspace, run=run)
+        if not self._install(workspace, run=run):
+            return False
         if len(run.history):
             self._on_history(run.history.as_chunk())
         self.recent.add("session", path)

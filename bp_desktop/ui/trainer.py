@@ -161,15 +161,18 @@ class TrainerController(QObject):
         self._set_state(STOPPED)
         self.reset_done.emit()
 
-    def set_run(self, run: TrainingRun) -> None:
-        """Replace the run (new data or architecture); joins the old thread first."""
+    def set_run(self, run: TrainingRun) -> bool:
+        """Replace the run (new data or architecture); joins the old thread first. False,
+        with the old run kept, if an iteration outlasts the wait (training stops after it)."""
         if not self._join(JOIN_TIMEOUT_MS):
-            self.failed.emit("could not replace the run: the training thread did not stop")
-            return
+            self.failed.emit("could not replace the run: the current iteration has not finished. "
+                             "Nothing was changed; training stops after this iteration, try again then.")
+            return False
         self._run = run
         self._mailbox = Mailbox()
         self._set_state(STOPPED)
         self.run_replaced.emit(run)
+        return True
 
     def set_hyperparameters(self, hyper: Hyperparameters | None = None, **changes) -> None:
         """α, λ, μ, batch size, seed, optimiser (a whole Hyperparameters and/or keyword

@@ -1,0 +1,60 @@
+"""The window and the engine agree: what is shown and trained is one consistent state."""
+import threading
+
+import pytest
+
+from bp_desktop.ui import trainer
+
+from .windows import open_window
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = open_window(qtbot, tmp_path, "xor", m=120, noise=0.1, seed=0)
+    yield w
+    w.shutdown()
+
+
+@pytest.fixture
+def hold_next_iteration(window):
+    """hold(run) makes the run's next iteration wait for the event it returns (a long
+    iteration); released at the end of the test at the latest."""
+    releases = []
+
+    def hold(run):
+        started, release = threading.Event(), threading.Event()
+        releases.append(release)
+        real_advance = run.advance
+
+        def long_iteration():
+            started.set()
+            release.wait(10)
+            return real_advance()
+
+        run.advance = long_iteration  # the loop's way to run an iteration
+        return started, release
+
+    yield hold
+    for release in releases:
+        release.set()
+
+
+def test_a_new_dataset_during_a_long_iteration_replaces_neither_run_nor_data(
+        qtbot, window, hold_next_iteration, monkeypatch):
+    """Item 5: the run stayed but the new data was installed; the next Train raised IndexError."""
+    monkeypatch.setattr(trainer, "JOIN_TIMEOUT_MS", 50)  # shorter than the iteration
+    run, workspace = window.controller.run, window.workspace
+    started, release = hold_next_iteration(run)
+    window.toggle_training()
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    assert not window.load_builtin("iris")
+    assert window.controller.run is run and window.workspace is workspace
+    assert "could not replace the run" in window.status_labels["reason"].text()
+    release.set()
+    qtbot.waitUntil(lambda: not window.controller.thread_alive(), timeout=5000)
+    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=5000):
+        window.step(1)
+    assert window.snapshot.layer_sizes == tuple(workspace.layer_sizes)
+    window.ask = lambda question: True  # discard the trained network
+    assert window.load_builtin("iris")  # once the iteration is over, the switch works
+    assert window.workspace.dataset.name != workspace.dataset.name
