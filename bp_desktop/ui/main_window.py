@@ -461,11 +461,15 @@ class MainWindow(QMainWindow):
         self._show(self.controller.run.preview())
 
     def _on_hyperparameters_changed(self, changes: dict) -> None:
-        if self.controller is not None:
-            self.controller.set_hyperparameters(**changes)
-            if not self.controller.is_running():
-                self.statusBar().showMessage("The new settings take effect at the next iteration; "
-                                             "the numbers shown are those of the last one.", 6000)
+        if self.controller is None:
+            return
+        self.controller.set_hyperparameters(**changes)
+        if self.controller.is_running() or self.snapshot is None:
+            return
+        if changes.get("lam", self.snapshot.lam) != self.snapshot.lam:
+            self._show_settled()  # J, D and the gradient check contain λ: show the current one
+        else:
+            self.statusBar().showMessage("The new settings take effect at the next iteration.", 6000)
 
     def _on_stop_criteria_changed(self, criteria) -> None:
         if self.controller is not None:

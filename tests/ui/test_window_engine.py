@@ -1,6 +1,7 @@
 """The window and the engine agree: what is shown and trained is one consistent state."""
 import threading
 
+import numpy as np
 import pytest
 
 from bp_desktop.ui import trainer
@@ -58,3 +59,21 @@ def test_a_new_dataset_during_a_long_iteration_replaces_neither_run_nor_data(
     window.ask = lambda question: True  # discard the trained network
     assert window.load_builtin("iris")  # once the iteration is over, the switch works
     assert window.workspace.dataset.name != workspace.dataset.name
+
+
+def test_a_new_lambda_at_rest_reaches_j_d_and_the_gradient_check(qtbot, window):
+    """Item 13: after setting λ = 3 at rest, J, D and the check still said λ = 1."""
+    window.controls.lam.setValue(1.0)
+    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=5000):
+        window.step(1)
+    qtbot.waitUntil(lambda: window.snapshot.preview and window.snapshot.iteration == 1, timeout=5000)
+    window.controls.lam.setValue(3.0)
+    shown, run = window.snapshot, window.controller.run
+    assert shown.lam == 3.0 and shown.iteration == 1
+    expected = run.network.backprop(run.X, run.Y, 3.0)  # at the current Θ
+    assert shown.cost == pytest.approx(expected.cost, rel=1e-12)
+    for d, expected_d in zip(shown.gradients, expected.gradients):
+        np.testing.assert_allclose(d, expected_d, rtol=1e-12)
+    assert window.status_labels["cost"].text().startswith(f"J = {expected.cost:.6g}")
+    window.gradient_check()
+    assert "λ = 3" in window.info_dialog.text()
