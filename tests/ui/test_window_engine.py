@@ -1,9 +1,11 @@
 """The window and the engine agree: what is shown and trained is one consistent state."""
+import re
 import threading
 
 import numpy as np
 import pytest
 
+from bp_desktop.io import load_weights
 from bp_desktop.ui import trainer
 
 from .windows import open_window
@@ -77,3 +79,19 @@ def test_a_new_lambda_at_rest_reaches_j_d_and_the_gradient_check(qtbot, window):
     assert window.status_labels["cost"].text().startswith(f"J = {expected.cost:.6g}")
     window.gradient_check()
     assert "λ = 3" in window.info_dialog.text()
+
+
+def test_a_target_cost_stop_shows_and_exports_the_iteration_it_names(qtbot, window, tmp_path):
+    """Item 20: the reason said iteration n; status bar, run and export were at n + 1."""
+    target = round(window.snapshot.cost - 0.002, 4)
+    window.controls.target_cost.setValue(target)
+    with qtbot.waitSignal(window.controller.stopped, timeout=20000) as blocker:
+        window.toggle_training()
+    n = int(re.search(r"after (\d+) iterations", blocker.args[0]).group(1))
+    assert n > 0 and window.controller.run.iteration == n
+    assert window.snapshot.preview and window.snapshot.cost <= target
+    assert window.status_labels["iteration"].text() == f"iteration {n}"
+    path = tmp_path / "weights.json"
+    assert window.save_weights_to(str(path))
+    _, metadata = load_weights(path)
+    assert metadata["iteration"] == n and metadata["final_cost"] <= target
