@@ -57,6 +57,7 @@ class DatasetLoader(QObject):
         super().__init__()  # no parent: the window may go while the thread still holds this
         self.path = path
         self._thread = threading.Thread(target=self._load, name="DatasetLoader", daemon=True)
+        self._lock = threading.Lock()
         self._abandoned = False
 
     def start(self) -> None:
@@ -66,19 +67,23 @@ class DatasetLoader(QObject):
         return self._thread.is_alive()
 
     def abandon(self) -> None:
-        """Whatever the load still reports goes nowhere (the window is closing)."""
-        if not self._abandoned:
+        """From now on the load reports nothing and never touches this object again, which
+        Qt may then delete (PySide does at exit) while the thread still runs."""
+        with self._lock:  # waits for a report under way
             self._abandoned = True
-            for signal in (self.progressed, self.loaded, self.failed):
-                signal.disconnect()
+
+    def _report(self, signal: str, value) -> None:
+        with self._lock:
+            if not self._abandoned:
+                getattr(self, signal).emit(value)
 
     def _load(self) -> None:
         try:
-            dataset = load_dataset(self.path, progress=self.progressed.emit)
+            dataset = load_dataset(self.path, progress=lambda fraction: self._report("progressed", fraction))
         except DatasetError as error:
-            self.failed.emit(str(error))
+            self._report("failed", str(error))
         else:
-            self.loaded.emit(dataset)
+            self._report("loaded", dataset)
 
 
 class MainWindow(QMainWindow):

@@ -22,9 +22,13 @@ released = threading.Event()   # set once main() has returned: the window is lon
 real_advance = TrainingRun.advance
 
 
-def endless_load(*_args, **_kwargs):
+def endless_load(_path, progress):
+    """Reports progress for ever, as a long parse does (into a window long closed)."""
     started.set()
-    threading.Event().wait()  # nobody sets it
+    never = threading.Event()  # nobody sets it
+    while True:
+        progress(0.5)
+        never.wait(0.001)
 
 
 def iteration_outlasting_the_window(run: TrainingRun):
