@@ -8,6 +8,7 @@ started from, so the δ a user inspects always belongs to the Θ shown with it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,12 +34,20 @@ class StepReport:
     gradient_norm: float
     evaluations: int
     converged: bool = False  # the line search could make no further progress (CG)
+    updated: bool = True     # False: `proceed` declined the update, Θ is still Θ_t
+
+
+# proceed(result) sees backprop at Θ_t before a step updates Θ; False ends the step there
+Proceed = Callable[[BackpropResult], bool] | None
 
 
 class Optimizer:
     kind = ""
 
-    def step(self, network: Network, X: np.ndarray, Y: np.ndarray, lam: float = 0.0) -> StepReport:
+    def step(self, network: Network, X: np.ndarray, Y: np.ndarray, lam: float = 0.0,
+             proceed: Proceed = None) -> StepReport:
+        """One iteration from Θ_t. If `proceed` returns False for the pass at Θ_t, Θ and the
+        optimiser's state stay as they are (a stop criterion met before the update)."""
         raise NotImplementedError
 
     def reset(self) -> None:
@@ -63,8 +72,10 @@ class GradientDescent(Optimizer):
         self.track_cost_after = track_cost_after
         self._velocity: np.ndarray | None = None
 
-    def step(self, network, X, Y, lam=0.0):
+    def step(self, network, X, Y, lam=0.0, proceed=None):
         result = network.backprop(X, Y, lam)
+        if proceed is not None and not proceed(result):
+            return _declined(result)
         self._apply(network.params, result.gradient_vector)
         cost_after = network.cost(X, Y, lam) if self.track_cost_after else None
         return StepReport(result, result.cost, cost_after,
@@ -114,8 +125,10 @@ class MiniBatchGradientDescent(GradientDescent):
         self.seed = seed
         self._rng = np.random.default_rng(seed)
 
-    def step(self, network, X, Y, lam=0.0):
+    def step(self, network, X, Y, lam=0.0, proceed=None):
         result = network.backprop(X, Y, lam)  # the full-batch picture at Θ_t, for the report
+        if proceed is not None and not proceed(result):
+            return _declined(result)
         m = len(result.a_columns[0].T)
         order = self._rng.permutation(m)
         evaluations = 1
@@ -217,9 +230,11 @@ class ConjugateGradient(Optimizer):
             self._df1 = result.gradient_vector
         return result
 
-    def step(self, network, X, Y, lam=0.0):
+    def step(self, network, X, Y, lam=0.0, proceed=None):
         start = self._evaluate_start(network, X, Y, lam)
         evaluations = 1 if start is not self._current else 0
+        if proceed is not None and not proceed(start):
+            return _declined(start, evaluations)
         params = network.params
         f1, df1 = start.cost, self._df1
         s, d1, z1 = self._s, self._d1, self._z1
@@ -317,6 +332,12 @@ class ConjugateGradient(Optimizer):
         if limit > -0.5 and z2 < (limit - z1) * (1.0 - self.INT):
             return (limit - z1) * (1.0 - self.INT)
         return z2
+
+
+def _declined(result: BackpropResult, evaluations: int = 1) -> StepReport:
+    """The report of a step that `proceed` ended before the update."""
+    return StepReport(result, result.cost, None, float(np.linalg.norm(result.gradient_vector)),
+                      evaluations, updated=False)
 
 
 def _sqrt(x: float) -> float:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 class RunControl:
     """Run / pause / step n / stop, shared by a controlling thread and the loop."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock  # seconds; tests inject their own
         self._condition = threading.Condition()
         self._running = False
         self._steps = 0
@@ -35,8 +36,10 @@ class RunControl:
         self._parked = False      # the loop waits for work
         self._loop_done = False   # the loop has returned
         self._max_rate = 0.0
-        self._next_due = 0.0      # time.monotonic() before which no paced iteration starts
-        self._last_grant = 0.0    # time.monotonic() of the last iteration granted
+        # clock times: before which no paced iteration starts, and of the last iteration
+        # granted since the loop last parked. None: the first one starts at once.
+        self._next_due: float | None = None
+        self._last_grant: float | None = None
         self._last_ends_step = False
 
     # --- commands (any thread) ---------------------------------------------------------
@@ -78,6 +81,7 @@ class RunControl:
             self._parked = False
             self._running = False
             self._steps = 0
+            self._next_due = self._last_grant = None
 
     def set_max_rate(self, iterations_per_second: float) -> None:
         """Pace the loop for teaching; 0 means as fast as possible."""
@@ -86,8 +90,10 @@ class RunControl:
             raise ValueError(f"the maximum rate must be a finite number ≥ 0; got {iterations_per_second!r}")
         with self._condition:
             self._max_rate = rate
-            # the next deadline follows the new rate at once (1000 s -> 0.1 s must not wait 1000 s)
-            self._next_due = self._last_grant + 1.0 / rate if rate else 0.0
+            # the next deadline follows the new rate at once (1000 s -> 0.1 s must not wait
+            # 1000 s); with no iteration since the loop parked, the first starts the clock
+            paced = rate and self._last_grant is not None
+            self._next_due = self._last_grant + 1.0 / rate if paced else None
             self._condition.notify_all()  # a pacing wait recomputes its delay
 
     def _give_work(self) -> None:
@@ -116,6 +122,12 @@ class RunControl:
             return self._max_rate
 
     @property
+    def next_due(self) -> float | None:
+        """The clock time before which the next iteration does not start (None: at once)."""
+        with self._condition:
+            return self._next_due if self._max_rate else None
+
+    @property
     def last_grant_ends_step(self) -> bool:
         """Whether the iteration granted last is the final one of a step(n) command
         (read by the loop thread: that snapshot must be shown, not coalesced away)."""
@@ -139,15 +151,17 @@ class RunControl:
                 if self._stopped:
                     return False
                 if self._running or self._steps:
-                    delay = self._next_due - time.monotonic()
-                    if self._max_rate and delay > 0:
+                    due = self._next_due if self._max_rate else None
+                    delay = 0.0 if due is None else due - self._clock()
+                    if delay > 0:
                         self._condition.wait(delay)
                         continue  # re-check: paused, stopped or re-paced meanwhile?
                     return self._grant()
                 if not self._parked:
                     self._parked = True
                     self._condition.notify_all()
-                self._next_due = 0.0  # the first iteration after a pause starts at once
+                # the first iteration after a pause starts at once, and starts the clock
+                self._next_due = self._last_grant = None
                 self._condition.wait()
 
     def _grant(self) -> bool:
@@ -155,11 +169,13 @@ class RunControl:
         if stepped:
             self._steps -= 1
         self._last_ends_step = stepped and self._steps == 0
-        now = time.monotonic()
+        now = self._clock()
         if self._max_rate:
-            # keep the average rate, catching up at most one interval after a slow iteration
+            # keep the average rate, catching up at most one interval after a slow iteration;
+            # the first paced iteration counts from now (a stale deadline let two run at once)
             interval = 1.0 / self._max_rate
-            self._next_due = max(self._next_due, now - interval) + interval
+            start = now if self._next_due is None else max(self._next_due, now - interval)
+            self._next_due = start + interval
         self._last_grant = now
         return True
 

@@ -2,11 +2,12 @@
 to the training engine. No numerics here: the core computes, the views draw."""
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QLabel, QMainWindow, QMessageBox, QProgressBar, QScrollArea,
@@ -44,25 +45,49 @@ COST_PLOT_INTERVAL = 0.1       # seconds between cost-plot repaints while traini
 SETTLE_WAIT_MS = 100           # how long the GUI waits for the trainer to park after a step
 
 
-class DatasetLoader(QThread):
+class DatasetLoader(QObject):
     """Loads a dataset file (CSV or MAT) off the GUI thread; reports progress and the result
-    as signals."""
+    through this GUI-thread object's signals (queued to their receivers).
+
+    A load cannot be interrupted (a FIFO nobody writes to blocks in open()), so closing the
+    window abandons it: the work runs in a plain daemon thread, which lets the process exit
+    under it, and no Qt thread object exists that could be destroyed while it runs."""
 
     progressed = Signal(float)
     loaded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, path: str, parent=None):
-        super().__init__(parent)
+    def __init__(self, path: str):
+        super().__init__()  # no parent: the window may go while the thread still holds this
         self.path = path
+        self._thread = threading.Thread(target=self._load, name="DatasetLoader", daemon=True)
+        self._lock = threading.Lock()
+        self._abandoned = False
 
-    def run(self):
+    def start(self) -> None:
+        self._thread.start()
+
+    def is_running(self) -> bool:
+        return self._thread.is_alive()
+
+    def abandon(self) -> None:
+        """From now on the load reports nothing and never touches this object again, which
+        Qt may then delete (PySide does at exit) while the thread still runs."""
+        with self._lock:  # waits for a report under way
+            self._abandoned = True
+
+    def _report(self, signal: str, value) -> None:
+        with self._lock:
+            if not self._abandoned:
+                getattr(self, signal).emit(value)
+
+    def _load(self) -> None:
         try:
-            dataset = load_dataset(self.path, progress=self.progressed.emit)
+            dataset = load_dataset(self.path, progress=lambda fraction: self._report("progressed", fraction))
         except DatasetError as error:
-            self.failed.emit(str(error))
+            self._report("failed", str(error))
         else:
-            self.loaded.emit(dataset)
+            self._report("loaded", dataset)
 
 
 class MainWindow(QMainWindow):
@@ -294,10 +319,10 @@ class MainWindow(QMainWindow):
 
     def load_file(self, path: str) -> None:
         """Load a CSV or MAT-file in the background; the current dataset stays until it has loaded."""
-        if self._loader is not None and self._loader.isRunning():
+        if self._loader is not None and self._loader.is_running():
             return
         self.settings.setValue("last_dir", str(path).rsplit("/", 1)[0])
-        self._loader = DatasetLoader(str(path), self)
+        self._loader = DatasetLoader(str(path))
         self._loader.progressed.connect(self._on_load_progress)
         self._loader.loaded.connect(self._on_file_loaded)
         self._loader.failed.connect(self._on_file_failed)
@@ -336,7 +361,8 @@ class MainWindow(QMainWindow):
         except (ValueError, DatasetError) as error:
             self._error("Could not use the dataset", str(error))
             return False
-        self._install(workspace)
+        if not self._install(workspace):
+            return False
         self.settings.setValue("dataset", dataset.source)  # reopened at the next launch
         return True
 
@@ -377,8 +403,7 @@ class MainWindow(QMainWindow):
             return False
         if not self._confirm_discard("Build a new network"):
             return False
-        self._install(Workspace(self.workspace.dataset, self.controls.data_preparation(), spec))
-        return True
+        return self._install(Workspace(self.workspace.dataset, self.controls.data_preparation(), spec))
 
     def _confirm_discard(self, what: str) -> bool:
         if self.snapshot is None or self.snapshot.iteration == 0:
@@ -412,17 +437,21 @@ class MainWindow(QMainWindow):
         return self.save_session() if answer == "save" else answer == "discard"
 
     def _install(self, workspace: Workspace, network: Network | None = None,
-                 run: TrainingRun | None = None) -> None:
-        self.workspace = workspace
-        self.snapshot = None  # the old network's: no view may draw it from here on
-        self._side_views.forget()
-        self._inspector_updates.forget()
-        self._forget_cost_rows()
+                 run: TrainingRun | None = None) -> bool:
+        """Train `run` (or a new one) on `workspace`. Both or neither: False, with nothing
+        changed, if the old run cannot be let go yet (an iteration outlasts the wait)."""
         if run is None:
             network = network or workspace.new_network()
             run = TrainingRun(network, workspace.X_train, workspace.Y_train, X_val=workspace.X_val,
                               Y_val=workspace.Y_val, hyper=self.controls.hyperparameters(),
                               stop=self.controls.stop_criteria())
+        if self.controller is not None and not self.controller.set_run(run):
+            return False
+        self.workspace = workspace
+        self.snapshot = None  # the old network's: no view may draw it from here on
+        self._side_views.forget()
+        self._inspector_updates.forget()
+        self._forget_cost_rows()
         network = run.network
         if self.controller is None:
             self.controller = TrainerController(run, parent=self)
@@ -431,8 +460,6 @@ class MainWindow(QMainWindow):
             self.controller.stopped.connect(self._on_stopped)
             self.controller.failed.connect(self._on_failed)
             self.controller.state_changed.connect(self._on_state_changed)
-        else:
-            self.controller.set_run(run)
         self.controller.set_max_rate(float(self.controls.speed.value()))
         dataset = workspace.dataset
         self.canvas.set_architecture(network.layer_sizes, dataset.image_shape, dataset.image_order,
@@ -459,6 +486,7 @@ class MainWindow(QMainWindow):
         self.status_labels["reason"].setText(
             f"{dataset.name}: {dataset.m} examples (m = {len(workspace.X_train)} for training, "
             f"{validation} for validation), n = {dataset.n}, K = {dataset.num_classes}")
+        return True
 
     # --- training actions ------------------------------------------------------------------------------
     def toggle_training(self) -> None:
@@ -502,11 +530,15 @@ class MainWindow(QMainWindow):
         self._show(self.controller.run.preview())
 
     def _on_hyperparameters_changed(self, changes: dict) -> None:
-        if self.controller is not None:
-            self.controller.set_hyperparameters(**changes)
-            if not self.controller.is_running():
-                self.statusBar().showMessage("The new settings take effect at the next iteration; "
-                                             "the numbers shown are those of the last one.", 6000)
+        if self.controller is None:
+            return
+        self.controller.set_hyperparameters(**changes)
+        if self.controller.is_running() or self.snapshot is None:
+            return
+        if changes.get("lam", self.snapshot.lam) != self.snapshot.lam:
+            self._show_settled()  # J, D and the gradient check contain λ: show the current one
+        else:
+            self.statusBar().showMessage("The new settings take effect at the next iteration.", 6000)
 
     def _on_stop_criteria_changed(self, criteria) -> None:
         if self.controller is not None:
@@ -721,7 +753,8 @@ class MainWindow(QMainWindow):
             return False
         recorded = _recorded_scaler(metadata)
         preparation = self._preparation_for_weights(ws.preparation, metadata, recorded)
-        self._install(Workspace(ws.dataset, preparation, spec), network)
+        if not self._install(Workspace(ws.dataset, preparation, spec), network):
+            return False
         note = ""
         if (recorded is not None and recorded.kind == preparation.scaling
                 and not recorded.matches(self.workspace.scaler)):
@@ -801,7 +834,8 @@ class MainWindow(QMainWindow):
             self.controls.select_builtin(workspace.dataset.source.removeprefix("builtin:"))
         self.controls.show_network_spec(session.spec)
         self.controls.show_settings(session.preparation, session.hyper, session.stop)
-        self._install(workspace, run=run)
+        if not self._install(workspace, run=run):
+            return False
         self._saved_at = (run, run.iteration)  # as the file holds it
         if len(run.history):
             self._on_history(run.history.as_chunk())
@@ -893,8 +927,8 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         if self.controller is not None:
             self.controller.shutdown()
-        if self._loader is not None:
-            self._loader.wait(2000)
+        if self._loader is not None and self._loader.is_running():
+            self._loader.abandon()  # it cannot be interrupted; the process may exit under it
 
     def closeEvent(self, event):
         if not self._may_close():

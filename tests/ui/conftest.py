@@ -1,4 +1,6 @@
 """pytest-qt set-up for the UI tests, and napari's guard against dangling threads."""
+import threading
+
 import pytest
 import shiboken6
 from PySide6.QtCore import QThread
@@ -8,7 +10,9 @@ from bp_desktop.ui.main_window import MainWindow
 
 @pytest.fixture(autouse=True)
 def no_dangling_qthreads(monkeypatch):
-    """Fail any test that leaves a QThread running (a crash at exit waiting to happen)."""
+    """Fail any test that leaves a QThread running (a crash at exit waiting to happen), or a
+    training loop's thread (a plain thread: the interpreter would wait for it at exit)."""
+    before = set(threading.enumerate())
     started = []
     original_start = QThread.start
 
@@ -19,13 +23,17 @@ def no_dangling_qthreads(monkeypatch):
     monkeypatch.setattr(QThread, "start", recording_start)
     yield
     running = [thread for thread in started if shiboken6.isValid(thread) and thread.isRunning()]
+    loops = [thread for thread in set(threading.enumerate()) - before if hasattr(thread, "stop_loop")]
     for thread in running:  # clean up so the next tests (and the interpreter's exit) survive
-        stop = getattr(thread, "stop_loop", thread.requestInterruption)
-        stop()
+        getattr(thread, "stop_loop", thread.requestInterruption)()
         thread.wait(5000)
-    if running:
-        pytest.fail(f"the test left {len(running)} QThread(s) running: "
-                    f"{[thread.objectName() or type(thread).__name__ for thread in running]}")
+    for thread in loops:
+        thread.stop_loop()
+        thread.join(5)
+    names = [thread.objectName() or type(thread).__name__ for thread in running]
+    names += [thread.name for thread in loops]
+    if names:
+        pytest.fail(f"the test left {len(names)} thread(s) running: {names}")
 
 
 @pytest.fixture(autouse=True)

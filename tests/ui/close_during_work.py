@@ -1,0 +1,73 @@
+"""Run the real app (bp_desktop.app.main) and close its window while work is under way that
+outlasts every wait of the shutdown: a dataset load that never ends (`load`, as a FIFO nobody
+writes to), or a training iteration that goes on until the app's main() has returned
+(`train`). Used by test_closing.py in a subprocess: the process must exit 0.
+
+    python -m tests.ui.close_during_work load|train
+"""
+from __future__ import annotations
+
+import sys
+import threading
+
+from PySide6.QtCore import QTimer
+
+from bp_desktop import app
+from bp_desktop.training import TrainingRun
+from bp_desktop.ui import main_window
+from bp_desktop.ui.main_window import MainWindow
+
+started = threading.Event()    # the long work has begun
+released = threading.Event()   # set once main() has returned: the window is long gone
+real_advance = TrainingRun.advance
+
+
+def endless_load(_path, progress):
+    """Reports progress for ever, as a long parse does (into a window long closed)."""
+    started.set()
+    never = threading.Event()  # nobody sets it
+    while True:
+        progress(0.5)
+        never.wait(0.001)
+
+
+def iteration_outlasting_the_window(run: TrainingRun):
+    started.set()
+    released.wait()
+    record = real_advance(run)  # real work (BLAS) while the interpreter shuts down
+    print("the last iteration ended", flush=True)
+    return record
+
+
+def begin_work(window: MainWindow, work: str) -> None:
+    if work == "load":
+        main_window.load_dataset = endless_load
+        window.load_file("endless.csv")
+    else:
+        TrainingRun.advance = iteration_outlasting_the_window
+        window.actions_by_key["train"].trigger()
+
+
+def close_once_started(window: MainWindow) -> None:
+    poll = QTimer(window)
+    poll.timeout.connect(lambda: started.is_set() and (poll.stop(), window.close()))
+    poll.start(10)
+
+
+def main(work: str) -> int:
+    show = MainWindow.show
+
+    def show_then_work(window: MainWindow) -> None:
+        show(window)
+        begin_work(window, work)
+        close_once_started(window)
+
+    MainWindow.show = show_then_work
+    try:
+        return app.main(["--dataset", "xor", "--hidden", "300", "--hidden", "300"])
+    finally:
+        released.set()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
