@@ -11,8 +11,7 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTableView, QTabW
 
 from bp_desktop.core import Network, numerical_derivative
 from bp_desktop.core.activations import gradient_from_activation
-from bp_desktop.core.explain import (accumulated_Delta, explain_delta, explain_gradient,
-                                     saturated_fraction)
+from bp_desktop.core.explain import explain_delta, explain_gradient, saturated_fraction
 from bp_desktop.training.history import theta_iterations
 
 from .canvas.layout import nice_scale
@@ -297,9 +296,8 @@ class LayerInspector(QWidget):
             self._show_edge(snap, l, i, j)
             layer, theta_index = l + 1, l
         self.table_model.show(snap, layer, example)
-        theta, D = snap.thetas[theta_index], snap.gradients[theta_index]
-        self.heatmaps.show_matrices(theta_index + 1, theta, D,
-                                    accumulated_Delta(D, theta, snap.lam, snap.m))
+        self.heatmaps.show_matrices(theta_index + 1, snap.thetas[theta_index],
+                                    snap.gradients[theta_index], snap.Deltas[theta_index])
 
     def _show_unit(self, snap, layer: int, unit: int, example: int) -> None:
         self.numerical_button.hide()
@@ -327,8 +325,8 @@ class LayerInspector(QWidget):
         self.numerical_button.show()
         self.numerical_action.setEnabled(True)
         self.title.setText(f"Edge Θ{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')} — {_when(snap)}")
-        e = explain_gradient(snap.thetas, snap.a_columns, snap.delta_columns, snap.gradients,
-                             snap.lam, l, i, j)
+        e = explain_gradient(snap.thetas, snap.a_columns, snap.delta_columns, snap.Deltas,
+                             snap.gradients, snap.lam, l, i, j)
         self.explanation.setHtml(gradient_html(e, self._numerical))
         self.selection_described.emit(self.explanation_text())
 

@@ -221,7 +221,7 @@ def check_agreement(case: Case, net, X, Y) -> None:
                           np.c_[np.asarray(grads_b[l]), np.asarray(grads_W[l])], D)
     k = min(case.loop_subset, 200)  # the loop is slow; agreement on a subset is enough
     sub = net.backprop(X[:k], Y[:k], LAMBDA)
-    cost, _, D_loop = backprop_loop(net.thetas, X[:k], Y[:k], LAMBDA)
+    cost, _, _, D_loop = backprop_loop(net.thetas, X[:k], Y[:k], LAMBDA)
     _assert_close(f"{case.name} loop cost", cost, sub.cost)
     for l, (a, b) in enumerate(zip(D_loop, sub.gradients)):
         _assert_close(f"{case.name} loop D^({l + 1})", a, b)
