@@ -121,10 +121,6 @@ class Network:
         self.hidden_activation = hidden_activation
         self.params = np.zeros(parameter_count(self.layer_sizes))
         self._thetas = theta_views(self.params, self.layer_sizes)
-        # where each Θ^(l) lies in params, as (start, stop, transposed shape): see _theta_shaped
-        ends = np.cumsum([rows * cols for rows, cols in theta_shapes(self.layer_sizes)]).tolist()
-        self._unrolled = [(end - rows * cols, end, (cols, rows))
-                          for end, (rows, cols) in zip(ends, theta_shapes(self.layer_sizes))]
         # each Θ^(l) split into its weights and its bias column, once: views that stay valid
         # because params is only ever written in place
         self._weights = [theta[:, 1:] for theta in self._thetas]
@@ -199,7 +195,7 @@ class Network:
         # Δ and D unrolled like params (rows of one allocation), each seen as one Θ-shaped
         # matrix per layer
         Delta_vector, gradient_vector = np.empty((2, self.params.size))
-        Deltas = self._theta_shaped(Delta_vector)
+        Deltas = theta_views(Delta_vector, self.layer_sizes)
         for l, Delta in enumerate(Deltas):
             # Δ^(l) = Σ_t δ^(l+1) (a^(l))ᵀ, a_0 = 1: column 0 is Σ_t δ^(l+1)
             deltas[l + 1].sum(axis=1, out=Delta[:, 0])
@@ -215,7 +211,7 @@ class Network:
             cost += regularisation
         return BackpropResult(a_cols, z_cols, block, cost=cost, data_cost=data_cost,
                               delta_columns=deltas, Deltas=Deltas,
-                              gradients=self._theta_shaped(gradient_vector),
+                              gradients=theta_views(gradient_vector, self.layer_sizes),
                               gradient_vector=gradient_vector)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
@@ -253,11 +249,6 @@ class Network:
         for l in range(self.L - 2, 0, -1):
             np.matmul(self._weights[l].T, deltas[l + 1], out=deltas[l])
             deltas[l] *= g_prime(z_cols[l], a_cols[l], scratch[:self.layer_sizes[l]])
-
-    def _theta_shaped(self, vector: np.ndarray) -> list[np.ndarray]:
-        """Θ-shaped views of a vector unrolled like params (column-major, as theta_views):
-        the same views, made faster, because backprop makes two sets per call."""
-        return [vector[start:stop].reshape(shape).T for start, stop, shape in self._unrolled]
 
     def _pass_arrays(self, X: np.ndarray, *, with_deltas: bool
                      ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray | None],
