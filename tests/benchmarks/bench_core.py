@@ -14,8 +14,8 @@ Run from the project root:  python tests/benchmarks/bench_core.py   (or `make be
 The machine has two shared, noisy cores, so:
 - every contender runs single-threaded (numpy's BLAS via threadpoolctl, torch via
   torch.set_num_threads(1)): a fair single-core comparison;
-- repeats are interleaved (round r runs every contender once, in a rotated order), so a
-  busy spell on the host slows all contenders alike;
+- repeats are interleaved (round r runs every contender once, in a fresh random order), so
+  a busy spell on the host slows all contenders alike;
 - we report medians of thread CPU time (wall clock beside it), and ratios taken within
   this one run.
 
@@ -31,6 +31,7 @@ import io
 import json
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -316,17 +317,21 @@ def calls_per_sample(fn) -> int:
 CLOCKS = {"cpu": time.thread_time, "wall": time.perf_counter}
 
 
-def time_interleaved(contenders: dict, rounds: int) -> dict[str, dict[str, list[float]]]:
+def time_interleaved(contenders: dict, rounds: int, seed: int = 0
+                     ) -> dict[str, dict[str, list[float]]]:
     """Seconds per call by each clock, `rounds` samples per contender, contenders interleaved
-    round by round in a rotating order."""
+    round by round, in a fresh random order each round. (A rotating order keeps every
+    contender behind the same neighbour: whichever ran right after the per-example loop,
+    which leaves the caches cold, measured 15-35 % slow on 400-25-10.)"""
     names = list(contenders)
+    order = random.Random(seed)
     calls = {name: calls_per_sample(fn) for name, fn in contenders.items()}
     samples = {clock: {name: [] for name in names} for clock in CLOCKS}
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         for r in range(rounds):
-            for name in names[r % len(names):] + names[:r % len(names)]:
+            for name in order.sample(names, len(names)):
                 fn, n = contenders[name], calls[name]
                 start = {clock: read() for clock, read in CLOCKS.items()}
                 for _ in range(n):
@@ -353,7 +358,7 @@ def bench_case(case: Case, rounds: int, seed: int, Baseline=None) -> dict:
     if Baseline is not None:
         contenders["core before"] = baseline_contender(Baseline, net, X, Y)
     medians, over_plain = {}, {}
-    for clock, samples in time_interleaved(contenders, rounds).items():
+    for clock, samples in time_interleaved(contenders, rounds, seed).items():
         medians[clock] = {name: statistics.median(s) for name, s in samples.items()}
         medians[clock]["loop"] *= case.m / case.loop_subset  # per-example time scaled to all m
         # against plain numpy: the median of the ratios within each round, whose samples were
