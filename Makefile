@@ -38,9 +38,9 @@ test-fast: $(STAMP)
 ## bench: every benchmark behind README's Performance section (several minutes)
 bench: bench-core bench-csv bench-trainer bench-window bench-canvas bench-cost-plot
 
-## bench-core: one full-batch backprop against the per-example loop, a rows port and the GEMM ceiling
+## bench-core: one full-batch backprop against plain numpy, the per-example loop, a rows port and the GEMM ceiling (ARGS="--baseline main" adds the core of another commit)
 bench-core: $(STAMP)
-	$(BIN)/python tests/benchmarks/bench_core.py
+	$(BIN)/python tests/benchmarks/bench_core.py $(ARGS)
 
 ## bench-csv: CSV loading speed and memory against numpy.loadtxt
 bench-csv: $(STAMP)

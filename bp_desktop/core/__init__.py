@@ -18,8 +18,8 @@ __all__ = [
     "rand_initialize_weights", "relative_difference", "reshape_params", "sigmoid",
     "sigmoid_gradient", "theta_shapes", "unroll",
 ]
-from .explain import (GradientEntry, HiddenDelta, OutputDelta, accumulated_Delta, explain_delta,
-                      explain_gradient, saturated_fraction)
+from .explain import (GradientEntry, HiddenDelta, OutputDelta, explain_delta, explain_gradient,
+                      saturated_fraction)
 
-__all__ += ["GradientEntry", "HiddenDelta", "OutputDelta", "accumulated_Delta", "explain_delta",
-            "explain_gradient", "saturated_fraction"]
+__all__ += ["GradientEntry", "HiddenDelta", "OutputDelta", "explain_delta", "explain_gradient",
+            "saturated_fraction"]

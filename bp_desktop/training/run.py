@@ -102,6 +102,7 @@ class Snapshot(PerExampleViews):
     a_columns: tuple[np.ndarray, ...]
     z_columns: tuple[np.ndarray | None, ...]
     delta_columns: tuple[np.ndarray | None, ...]
+    Deltas: tuple[np.ndarray, ...]  # the lecture's Δ^(l) = Σ_t δ^(l+1) (a^(l))ᵀ, shaped like thetas
     gradients: tuple[np.ndarray, ...]
     cost: float
     data_cost: float
@@ -576,7 +577,8 @@ class TrainingRun:
         return Snapshot(
             iteration=k, thetas=tuple(theta_views(params_before, self.network.layer_sizes)),
             a_columns=tuple(r.a_columns), z_columns=tuple(r.z_columns),
-            delta_columns=tuple(r.delta_columns), gradients=tuple(r.gradients),
+            delta_columns=tuple(r.delta_columns), Deltas=tuple(r.Deltas),
+            gradients=tuple(r.gradients),
             cost=float(r.cost), data_cost=float(r.data_cost), lam=float(lam), m=len(self.X),
             Y=self.Y, train_accuracy=_accuracy(r.a_columns[-1], self._labels),
             validation_cost=validation[0], validation_accuracy=validation[1],

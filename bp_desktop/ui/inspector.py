@@ -11,8 +11,7 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTableView, QTabW
 
 from bp_desktop.core import Network, numerical_derivative
 from bp_desktop.core.activations import gradient_from_activation
-from bp_desktop.core.explain import (accumulated_Delta, explain_delta, explain_gradient,
-                                     saturated_fraction)
+from bp_desktop.core.explain import explain_delta, explain_gradient, saturated_fraction
 from bp_desktop.training.history import theta_iterations
 
 from .canvas.layout import nice_scale
@@ -337,9 +336,8 @@ class LayerInspector(QWidget):
         names = self.unit_names(snap)[layer]
         raw = self._raw_inputs(snap, example) if layer == 0 else None
         self.table_model.show(snap, layer, example, names, raw)
-        theta, D = snap.thetas[theta_index], snap.gradients[theta_index]
-        self.heatmaps.show_matrices(theta_index + 1, theta, D,
-                                    accumulated_Delta(D, theta, snap.lam, snap.m))
+        self.heatmaps.show_matrices(theta_index + 1, snap.thetas[theta_index],
+                                    snap.gradients[theta_index], snap.Deltas[theta_index])
 
     def _raw_inputs(self, snap, example: int) -> np.ndarray | None:
         """Example t's inputs as the file has them, if the examples are known and fit."""
@@ -384,8 +382,8 @@ class LayerInspector(QWidget):
         self.numerical_button.show()
         self.numerical_action.setEnabled(True)
         self.title.setText(f"Edge Θ{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')} — {_when(snap)}")
-        e = explain_gradient(snap.thetas, snap.a_columns, snap.delta_columns, snap.gradients,
-                             snap.lam, l, i, j)
+        e = explain_gradient(snap.thetas, snap.a_columns, snap.delta_columns, snap.Deltas,
+                             snap.gradients, snap.lam, l, i, j)
         names = self.unit_names(snap)
         source = names[l][j - 1] if names[l] is not None and j > 0 else None
         target = names[l + 1][i] if names[l + 1] is not None else None

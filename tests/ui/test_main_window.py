@@ -177,6 +177,14 @@ def test_edge_gradient_explained_and_checked_numerically(qtbot, window):
     assert "Numerical estimate" in window.inspector.explanation_text()
 
 
+def test_the_inspector_shows_the_cores_Delta(qtbot, window):
+    snapshot = step_once(qtbot, window)
+    window.canvas.select_edge(0, 1, 2)
+    Delta = snapshot.Deltas[0]  # the lecture's Δ^(1), computed by backprop, not recovered from D
+    np.testing.assert_array_equal(window.inspector.heatmaps.image("Δ"), Delta.astype(np.float32))
+    assert f"= {fmt(Delta[1, 2])}" in window.inspector.explanation_text()
+
+
 def test_unit_history_plot_follows_the_engine(qtbot, window):
     window.canvas.select_unit(1, 0)
     window.inspector.tabs.setCurrentWidget(window.inspector.history_plot)
