@@ -35,11 +35,14 @@ WHITESPACE = " "          # as a delimiter: any run of spaces and tabs (Octave's
 AUTO_DELIMITERS = (",", ";", "\t", WHITESPACE)  # detection order breaks ties
 _DETECTION_SAMPLE = 20    # non-blank lines looked at to detect delimiter and header
 _BLOCK_CHARS = 1 << 20    # text per loadtxt call: progress granularity, bounded temporaries
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Possessive quantifiers (++, *+, ?+) never give back what they matched: matching is
+# linear in the cell's length. The plain forms backtracked quadratically on a long
+# run of digits ("1" * 30000 took 55 s, holding the GIL and so freezing the window).
+NUMBER = re.compile(r"[+-]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][+-]?+[0-9]++)?+")
 _NOT_DELIMITERS = '0123456789.+-eE"\r\n#'  # parts of numbers, quotes, line ends, comments
-_INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
-_NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
-_DECIMAL_COMMA = re.compile(r"[+-]?(?:[0-9]+,[0-9]*|,[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"[+-]?+[0-9]{1,9}+")
+_NON_FINITE = re.compile(r"[+-]?+(?:nan|inf(?:inity)?+)", re.IGNORECASE)
+_DECIMAL_COMMA = re.compile(r"[+-]?+(?:[0-9]++,[0-9]*+|,[0-9]++)(?:[eE][+-]?+[0-9]++)?+")
 
 Progress = Callable[[float], None]
 
@@ -246,7 +249,7 @@ def _unquote(field: str) -> str:
 
 def _is_number(cell: str, decimal_comma: bool) -> bool:
     cell = cell.strip()
-    return bool(_NUMBER.fullmatch(cell) or _NON_FINITE.fullmatch(cell)
+    return bool(NUMBER.fullmatch(cell) or _NON_FINITE.fullmatch(cell)
                 or (decimal_comma and _DECIMAL_COMMA.fullmatch(cell)))
 
 
@@ -552,7 +555,7 @@ def _cell_value(cell: str, line: int, j: int, layout: _Layout) -> float:
     text = cell.strip()
     if layout.decimal_comma:  # exactly what the fast pass does before numpy sees the row
         text = text.replace(",", ".")
-    if _NUMBER.fullmatch(text):
+    if NUMBER.fullmatch(text):
         value = float(text)
         if math.isfinite(value):
             return value
@@ -584,7 +587,7 @@ def label_classes(labels: np.ndarray, file: str, column: str) -> tuple[list[str]
     if len(spellings) > MAX_CLASSES:
         raise _fail(file, f"{len(spellings)} different labels; is this really the label "
                           f"column? (at most {MAX_CLASSES} classes)", column=column)
-    if all(_NUMBER.fullmatch(s) for s in spellings):
+    if all(NUMBER.fullmatch(s) for s in spellings):
         keys = [float(s) for s in spellings]
     else:
         keys = spellings

@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from ..data.csv_loader import NUMBER
 from .metadata import metadata_block, parse_json
 from .thetas import WeightsContent, checked_theta, theta_count, theta_name
 
@@ -33,7 +34,6 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MAX_FILE_BYTES = 1 << 30
 MANIFEST_KEYS = ("format", "version", "layer_sizes", "hidden_activation", "thetas", "metadata")
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _CSV_NAME = re.compile(r"(Theta[1-9][0-9]{0,5})\.csv")
 
 
@@ -157,7 +157,7 @@ def _parse_line(name: str, number: int, line: str) -> list[float]:
     values = []
     for column, field in enumerate(line.split(","), start=1):
         field = field.strip()
-        if not _NUMBER.fullmatch(field):
+        if not NUMBER.fullmatch(field):
             raise ValueError(f"{name}, line {number}, column {column}: {field!r:.40} is not a number")
         values.append(float(field))
     return values
