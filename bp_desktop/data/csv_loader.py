@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .dataset import Dataset, DatasetError, make_dataset
+from .regular_files import FileTooLargeError, describe_size, read_regular_file
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 MAX_CLASSES = 1000
@@ -114,29 +115,14 @@ class _ProgressReporter:
 
 
 def _read_bytes(path: Path, max_bytes: int, report: _ProgressReporter) -> bytes:
-    """The whole file, refusing more than max_bytes (also for files that grow or never end)."""
-    limit = _size(max_bytes)
+    """The whole file, refusing more than max_bytes (also for files that grow or never end)
+    and anything but a regular file (a FIFO would block for ever)."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _fail(path.name, f"the file is {_size(size)}, more than the limit of {limit}")
-        chunks, total = [], 0
-        with path.open("rb") as stream:
-            while chunk := stream.read(min(4 << 20, max_bytes + 1 - total)):
-                chunks.append(chunk)
-                total += len(chunk)
-                if total > max_bytes:
-                    raise _fail(path.name, f"the file is more than the limit of {limit}")
-                report(0.2 * min(total / max(size, 1), 1.0))
+        return read_regular_file(path, max_bytes, lambda done, size: report(0.2 * min(done / size, 1.0)))
+    except FileTooLargeError as error:
+        raise _fail(path.name, error.strerror) from None
     except OSError as error:
         raise _fail(path.name, f"cannot read the file ({error.strerror or error})") from None
-    return b"".join(chunks)
-
-
-def _size(count: int) -> str:
-    if count < 1000:
-        return f"{count} bytes"
-    return f"{count / 1e3:.1f} kB" if count < 1_000_000 else f"{count / 1e6:.1f} MB"
 
 
 def _decode(raw: bytes, file: str) -> str:
@@ -598,8 +584,8 @@ def label_classes(labels: np.ndarray, file: str, column: str) -> tuple[list[str]
     one_hot_bytes = labels.size * len(distinct) * 8
     if one_hot_bytes > MAX_ONE_HOT_BYTES:
         raise _fail(file, f"{labels.size} examples × {len(distinct)} classes need "
-                          f"{_size(one_hot_bytes)} "
-                          f"for the one-hot Y (limit {_size(MAX_ONE_HOT_BYTES)}); is this really "
+                          f"{describe_size(one_hot_bytes)} "
+                          f"for the one-hot Y (limit {describe_size(MAX_ONE_HOT_BYTES)}); is this really "
                           "the label column?", column=column)
     position = {key: k for k, key in enumerate(distinct)}
     names: dict[int, str] = {}

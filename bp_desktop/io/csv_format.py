@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from ..data.csv_loader import NUMBER
+from ..data.regular_files import FileTooLargeError, read_regular_file
 from .metadata import metadata_block, parse_json
 from .thetas import WeightsContent, checked_theta, theta_count, theta_name
 
@@ -91,9 +92,10 @@ def read_csv_folder(folder: Path) -> WeightsContent:
         if not entry.is_file():
             raise ValueError(f"holds {entry.name!r}, which is not a file; a weights folder holds "
                              "only Theta1.csv ... ThetaN.csv and manifest.json")
-        if entry.stat().st_size > MAX_FILE_BYTES:
-            raise ValueError(f"{entry.name} is larger than {MAX_FILE_BYTES} bytes")
-        files[entry.name] = entry.read_bytes()
+        try:
+            files[entry.name] = read_regular_file(entry, MAX_FILE_BYTES)
+        except FileTooLargeError as error:
+            raise ValueError(f"{entry.name}: {error.strerror}") from None
     return read_csv_files(files)
 
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..data import Dataset, DatasetError, make_dataset
 from ..data.csv_loader import label_classes, square_image_shape
+from ..data.regular_files import FileTooLargeError, read_regular_file
 from .mat5 import mat_version, read_mat5
 
 MAX_FILE_BYTES = 1 << 30
@@ -67,17 +68,11 @@ def _fail(file: str, problem: str) -> DatasetError:
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _fail(path.name, f"the file is {size / 1e6:.1f} MB, more than the limit of "
-                                   f"{max_bytes / 1e6:.1f} MB")
-        with path.open("rb") as stream:
-            raw = stream.read(max_bytes + 1)
+        return read_regular_file(path, max_bytes)
+    except FileTooLargeError as error:
+        raise _fail(path.name, error.strerror) from None
     except OSError as error:
         raise _fail(path.name, f"cannot read the file ({error.strerror or error})") from None
-    if len(raw) > max_bytes:
-        raise _fail(path.name, f"the file is more than the limit of {max_bytes / 1e6:.1f} MB")
-    return raw
 
 
 def _variables(raw: bytes, file: str) -> dict[str, np.ndarray]:

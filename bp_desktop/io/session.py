@@ -37,6 +37,7 @@ import numpy as np
 from .. import __version__
 from ..core import ACTIVATIONS, OPTIMIZERS, Network
 from ..data import SCALER_KINDS, Dataset, DatasetError, make_dataset
+from ..data.regular_files import FileTooLargeError, read_regular_file
 from ..training import Hyperparameters, StopCriteria, TrainingRun
 from ..training.history import RowLayout
 from ..training.workspace import DataPreparation, NetworkSpec, Workspace
@@ -169,9 +170,11 @@ def load_session(path: str | os.PathLike[str]) -> Session:
 
 
 def _load(path: Path) -> Session:
-    if path.stat().st_size > MAX_SESSION_BYTES:
-        raise ValueError(f"is larger than {MAX_SESSION_BYTES} bytes; not a session file")
-    document, arrays = _read_zip(path.read_bytes())
+    try:
+        data = read_regular_file(path, MAX_SESSION_BYTES)
+    except FileTooLargeError as error:
+        raise ValueError(f"{error.strerror}; not a session file") from None
+    document, arrays = _read_zip(data)
     _check_format(document)
     doc = _Fields(document, "session.json")
     dataset, embedded = _dataset(doc.object("dataset"), arrays, path)

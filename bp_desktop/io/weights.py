@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
+from ..data.regular_files import FileTooLargeError, read_regular_file
 from ..core import ACTIVATIONS, Network
 from .atomic import atomic_directory, atomic_write
 from .csv_format import foreign_entries, read_csv_folder, read_csv_zip, write_csv_folder, write_csv_zip
@@ -140,9 +141,10 @@ def _read(path: Path, fmt: str) -> WeightsContent:
             problem = "is a file, not a folder" if path.exists() else "no such file or folder"
             raise ValueError(f"{problem} (a path without a suffix names a folder of CSV files)")
         return read_csv_folder(path)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ValueError(f"is larger than {MAX_FILE_BYTES} bytes; not a weights file")
-    data = path.read_bytes()
+    try:
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except FileTooLargeError as error:
+        raise ValueError(f"{error.strerror}; not a weights file") from None
     if not data:
         raise ValueError("is empty")
     return _FILE_READERS[fmt](data)
