@@ -63,7 +63,14 @@ def load_csv(path: str | os.PathLike, *, label_column: int | str | None = None,
     """
     path = Path(path)
     _check_options(path.name, has_header, max_bytes)
-    report = _ProgressReporter(progress)
+    try:
+        return _load(path, label_column, has_header, delimiter, max_bytes, _ProgressReporter(progress))
+    except MemoryError:  # the limits should prevent it; if not, it is still this file's error
+        raise _fail(path.name, "does not fit in memory") from None
+
+
+def _load(path: Path, label_column, has_header, delimiter, max_bytes: int,
+          report: _ProgressReporter) -> Dataset:
     raw = _read_bytes(path, max_bytes, report)
     sha256 = hashlib.sha256(raw).hexdigest()
     text = _Text(_decode(raw, path.name))

@@ -31,7 +31,7 @@ def read_regular_file(path: str | os.PathLike, max_bytes: int,
 
     Raises NotRegularFileError for anything but a regular file, FileTooLargeError when
     it holds more than max_bytes, and OSError when it cannot be read. progress(done,
-    size), when given, is called after each chunk.
+    size), when given, is called when the file has been read.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
@@ -45,21 +45,18 @@ def read_regular_file(path: str | os.PathLike, max_bytes: int,
         if info.st_size > max_bytes:
             raise FileTooLargeError(errno.EFBIG, f"the file is {describe_size(info.st_size)}, more "
                                                  f"than the limit of {describe_size(max_bytes)}")
-        chunks, total = [], 0
-        while chunk := stream.read(min(4 << 20, max_bytes + 1 - total)):
-            chunks.append(chunk)
+        # one read of the size the file has: a list of chunks joined would hold it twice of the size the file has: a list of chunks joined would hold it twice
+        chunks = [stream.read(info.st_size + 1)]
+        total = len(chunks[0])
+        while total <= max_bytes and (chunk := stream.read(min(4 << 20, max_bytes + 1 - total))):
+            chunks.append(chunk)  # the file grew while we read it
             total += len(chunk)
-            if total > max_bytes:
-                raise FileTooLargeError(errno.EFBIG, "the file is more than the limit of "
-                                                     f"{describe_size(max_bytes)}")
-            if progress is not None:
-                progress(total, max(info.st_size, 1))
-    return b"".join(chunks)
-
-
-def check_regular_file(path: str | os.PathLike) -> None:
-    """NotRegularFileError unless path is a regular file (following symbolic links)."""
-    _check_regular(os.stat(path).st_mode)
+        if total > max_bytes:
+            raise FileTooLargeError(errno.EFBIG, "the file is more than the limit of "
+                                                 f"{describe_size(max_bytes)}")
+        if progress is not None:
+            progress(total, max(info.st_size, 1))
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _check_regular(mode: int) -> None:

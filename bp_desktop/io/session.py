@@ -43,13 +43,16 @@ from ..training.history import RowLayout
 from ..training.workspace import DataPreparation, NetworkSpec, Workspace
 from .atomic import atomic_write
 from .dataset_files import load_dataset
-from .npz_format import _read_member
+from .npz_format import ArrayBudget, read_npy_member
 
 FORMAT = "bp-desktop session"
 VERSION = 1
 SUFFIX = ".bpsession"
 EMBED_LIMIT = 20 * 2**20        # bytes of X and y up to which a file's data travel in the session
 MAX_SESSION_BYTES = 1 << 30
+# Bytes all arrays of a session may declare (as float64): Θ, Θ at iteration 0 and the
+# optimiser's arrays within the weights limit, a history of 32 MiB, an embedded dataset.
+MAX_SESSION_ARRAY_BYTES = 512 * 2**20
 
 
 class SessionFileError(ValueError):
@@ -211,6 +214,7 @@ def _read_zip(data: bytes) -> tuple[Any, dict[str, np.ndarray]]:
         raise ValueError(f"is not a session file: not a readable zip archive ({error})") from error
     arrays: dict[str, np.ndarray] = {}
     document = None
+    budget = ArrayBudget(MAX_SESSION_ARRAY_BYTES)
     with archive:
         for info in archive.infolist():
             if info.filename == "session.json":
@@ -222,7 +226,7 @@ def _read_zip(data: bytes) -> tuple[Any, dict[str, np.ndarray]]:
             if name == info.filename or name in arrays:
                 raise ValueError(f"unexpected member {info.filename!r}; a session holds session.json "
                                  "and .npy arrays")
-            arrays[name] = _read_member(archive, info)
+            arrays[name] = read_npy_member(archive, info, budget)
     if document is None:
         raise ValueError("is not a session file: it has no session.json")
     return document, arrays

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
-from ..data.regular_files import FileTooLargeError, read_regular_file
 from ..core import ACTIVATIONS, Network
+from ..data.regular_files import FileTooLargeError, read_regular_file
 from .atomic import atomic_directory, atomic_write
 from .csv_format import foreign_entries, read_csv_folder, read_csv_zip, write_csv_folder, write_csv_zip
 from .errors import WeightsFileError
@@ -29,7 +29,7 @@ from .json_format import read_json, write_json
 from .mat_format import read_mat, write_mat
 from .metadata import METADATA_KEYS, checked_metadata, plain_json_value
 from .npz_format import read_npz, write_npz
-from .thetas import WeightsContent, chained_layer_sizes
+from .thetas import MAX_WEIGHT_VALUES, WeightsContent, chained_layer_sizes
 
 WEIGHT_FORMATS: dict[str, str] = {
     ".mat": "MATLAB/Octave MAT-file (Theta1, Theta2, …)",
@@ -151,6 +151,9 @@ def _read(path: Path, fmt: str) -> WeightsContent:
 
 
 def _network_and_metadata(content: WeightsContent) -> tuple[Network, dict[str, Any]]:
+    values = sum(theta.size for theta in content.thetas)
+    if values > MAX_WEIGHT_VALUES:
+        raise ValueError(f"holds {values:,} weights; at most {MAX_WEIGHT_VALUES:,} are supported")
     sizes = chained_layer_sizes(content.thetas)
     if content.layer_sizes is not None and list(content.layer_sizes) != sizes:
         raise ValueError(f"layer_sizes says {content.layer_sizes} but the Theta shapes give {sizes}")

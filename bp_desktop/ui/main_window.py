@@ -57,6 +57,8 @@ class DatasetLoader(QThread):
             dataset = load_dataset(self.path, progress=self.progressed.emit)
         except DatasetError as error:
             self.failed.emit(str(error))
+        except MemoryError:  # the loaders' limits should prevent it; never leave the bar hanging
+            self.failed.emit(f"{self.path}: does not fit in memory")
         else:
             self.loaded.emit(dataset)
 
