@@ -82,7 +82,12 @@ def foreign_entries(folder: Path) -> list[str]:
 
 
 def _ours_or_hidden(name: str) -> bool:
-    return name == MANIFEST or bool(_CSV_NAME.fullmatch(name)) or _ignored(name)
+    return is_weights_file_name(name) or _ignored(name)
+
+
+def is_weights_file_name(name: str) -> bool:
+    """A file that saving a CSV weights folder writes (and may replace or delete)."""
+    return name == MANIFEST or bool(_CSV_NAME.fullmatch(name))
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -22,8 +22,9 @@ import numpy as np
 from .. import __version__
 from ..core import ACTIVATIONS, Network
 from ..data.regular_files import FileTooLargeError, read_regular_file
-from .atomic import atomic_directory, atomic_write
-from .csv_format import foreign_entries, read_csv_folder, read_csv_zip, write_csv_folder, write_csv_zip
+from .atomic import atomic_directory, atomic_write, recover_directory
+from .csv_format import (foreign_entries, is_weights_file_name, read_csv_folder, read_csv_zip,
+                         write_csv_folder, write_csv_zip)
 from .errors import WeightsFileError
 from .json_format import read_json, write_json
 from .mat_format import read_mat, write_mat
@@ -110,7 +111,9 @@ def _save_csv_folder(path: Path, thetas: list[np.ndarray], metadata: dict[str, A
             raise WeightsFileError(path, f"is a folder holding other files ({', '.join(foreign[:5])}"
                                          f"{', ...' if len(foreign) > 5 else ''}); saving would "
                                          "replace it: choose a new or empty folder")
-    atomic_directory(path, lambda folder: write_csv_folder(folder, thetas, metadata))
+    # the folder's other files (.DS_Store, notes) move into the new folder; none is deleted
+    atomic_directory(path, lambda folder: write_csv_folder(folder, thetas, metadata),
+                     owned=is_weights_file_name)
 
 
 # --- loading ----------------------------------------------------------------------------
@@ -137,6 +140,7 @@ def load_weights(path: str | os.PathLike[str]) -> tuple[Network, dict[str, Any]]
 
 def _read(path: Path, fmt: str) -> WeightsContent:
     if fmt == "csv-folder":
+        recover_directory(path, is_weights_file_name)  # a save killed half-way: finish it
         if not path.is_dir():
             problem = "is a file, not a folder" if path.exists() else "no such file or folder"
             raise ValueError(f"{problem} (a path without a suffix names a folder of CSV files)")
