@@ -734,6 +734,7 @@ class CsvPreview:
     rows: list[list[str]]          # the first data rows, cells as text
     label_column: int              # the label column: the one asked for, or the guess
     class_counts: list[int]        # distinct values of each column in the rows counted
+    numeric: list[bool]            # whether each column holds only numbers in those rows
     rows_counted: int
     complete: bool                 # True when the counts cover every data row
 
@@ -752,14 +753,30 @@ def preview_csv(path: str | os.PathLike, rows: int = 20, *, label_column: int | 
     return _guarded(path.name, lambda: _preview(path, rows, label_column, max_bytes))
 
 
+def guess_label_column(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+    """The label column preview_csv guesses (0-based; -1 when the file has no rows), for
+    loading a file without asking: a column of words, else the last."""
+    path = Path(path)
+    _check_options(path.name, None, max_bytes)
+
+    def guess() -> int:
+        text, _ = _read_text(path, max_bytes, _ProgressReporter(None))
+        return _guess_layout(text, path.name)[1]
+    return _guarded(path.name, guess)
+
+
+def _guess_layout(text: _Text, file: str) -> tuple[str, int]:
+    """(delimiter, label column) as detection and the guess below find them."""
+    start, excel_delimiter = _excel_separator_line(text)
+    delimiter = _checked_delimiter(excel_delimiter or _sniff_delimiter(text, start, file), file)
+    return delimiter, _guess_label_column(text, start, delimiter, file)
+
+
 def _preview(path: Path, rows: int, label_column, max_bytes: int) -> CsvPreview:
     file = path.name
     text, _ = _read_text(path, max_bytes, _ProgressReporter(None))
-    start, excel_delimiter = _excel_separator_line(text)
-    delimiter = _checked_delimiter(excel_delimiter or _sniff_delimiter(text, start, file), file)
-    if label_column is None:
-        label_column = _guess_label_column(text, start, delimiter, file)
-    layout = _detect_layout(text, file, label_column, None, delimiter)
+    delimiter, guess = _guess_layout(text, file)
+    layout = _detect_layout(text, file, guess if label_column is None else label_column, None, delimiter)
     limit = max(rows, PREVIEW_CELLS // layout.columns)
     records = list(itertools.islice(_records(text.lines(layout.body_start), layout.body_start,
                                              delimiter, file), limit + 1))
@@ -767,29 +784,37 @@ def _preview(path: Path, rows: int, label_column, max_bytes: int) -> CsvPreview:
     records = records[:limit]
     names = [" ".join(cell.split()) or f"column {j + 1}" for j, cell in enumerate(layout.header)] \
         if layout.header else [f"column {j + 1}" for j in range(layout.columns)]
+    counts, numeric = _class_counts(records, layout.columns, layout.decimal_comma)
     return CsvPreview(delimiter, layout.header, names, [r.fields for r in records[:rows]], layout.label,
-                      _class_counts(records, layout.columns), len(records), complete)
+                      counts, numeric, len(records), complete)
 
 
 def _guess_label_column(text: _Text, start: int, delimiter: str, file: str) -> int:
-    """The label column a file most likely has: features must be numbers, so a column with
-    words below the first row is the label (the last such); otherwise the last column."""
+    """The label column a file most likely has: features must be numbers, so a column of
+    words below the first row is the label (the last such); otherwise the last column. A
+    column counts as words when most of its cells are: a stray typo in a feature does not."""
     sample = list(itertools.islice(_records(text.lines(start), start, delimiter, file), 50))
     if not sample:
         return -1
     columns = len(sample[0].fields)
     body = sample[1:] or sample
-    words = [j for j in range(columns)
-             if any(j < len(r.fields) and r.fields[j].strip() and not _is_number(r.fields[j], delimiter == ";")
-                    for r in body)]
+
+    def mostly_words(j: int) -> bool:
+        cells = [r.fields[j].strip() for r in body if j < len(r.fields) and r.fields[j].strip()]
+        words = sum(not _is_number(cell, delimiter == ";") for cell in cells)
+        return words > len(cells) / 2
+    words = [j for j in range(columns) if mostly_words(j)]
     return words[-1] if words else columns - 1
 
 
-def _class_counts(records: list[_Record], columns: int) -> list[int]:
-    """Distinct values per column, numbers by value ("1" and "1.0" are one class)."""
+def _class_counts(records: list[_Record], columns: int, decimal_comma: bool) -> tuple[list[int], list[bool]]:
+    """Distinct values per column, numbers by value ("1" and "1.0" are one class), and
+    whether a column holds numbers only (as a feature must)."""
     seen: list[set] = [set() for _ in range(columns)]
     for record in records:
         for j, cell in enumerate(record.fields[:columns]):
             cell = cell.strip()
             seen[j].add(float(cell) if NUMBER.fullmatch(cell) else cell)
-    return [len(values) for values in seen]
+    numeric = [all(isinstance(value, float) or _is_number(value, decimal_comma) for value in values)
+               for values in seen]
+    return [len(values) for values in seen], numeric

@@ -16,6 +16,7 @@ from bp_desktop.core import Network, gradient_check
 from bp_desktop.data import DatasetError, Scaler, load_builtin
 from bp_desktop.io import (DATASET_FILE_FILTER, WEIGHT_FORMATS, WeightsFileError, load_dataset,
                            load_weights, save_weights)
+from bp_desktop.io.dataset_files import is_mat_file
 from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
 from bp_desktop.io.session import SessionFileError, load_session, save_session
 from bp_desktop.training import HistoryChunk, TrainingRun
@@ -27,6 +28,7 @@ from .canvas.notation import count
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import SCALINGS, ControlPanel
 from .cost_plot import CostPlot
+from .csv_import import ask_label_column, remembered_label_column
 from .decision_view import DecisionBoundaryView
 from .files import PICTURE_FORMATS, RecentFiles, save_picture
 from .inspector import LayerInspector
@@ -48,13 +50,15 @@ class DatasetLoader(QThread):
     loaded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, path: str, parent=None):
+    def __init__(self, path: str, parent=None, label_column: int | None = None):
         super().__init__(parent)
         self.path = path
+        self.label_column = label_column  # None: guessed (a column of words, else the last)
 
     def run(self):
         try:
-            dataset = load_dataset(self.path, progress=self.progressed.emit)
+            dataset = load_dataset(self.path, progress=self.progressed.emit,
+                                   label_column=self.label_column, guess_label=True)
         except DatasetError as error:
             self.failed.emit(str(error))
         except MemoryError:  # the loaders' limits should prevent it; never leave the bar hanging
@@ -281,15 +285,21 @@ class MainWindow(QMainWindow):
     def open_dataset(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open dataset", self.settings.value("last_dir", ""),
                                               f"{DATASET_FILE_FILTER};;All files (*)")
-        if path:
-            self.load_file(path)
+        if not path:
+            return
+        opened, label_column = (True, None) if is_mat_file(path) else ask_label_column(self, path, self.settings)
+        if opened:
+            self.load_file(path, label_column)
 
-    def load_file(self, path: str) -> None:
-        """Load a CSV or MAT-file in the background; the current dataset stays until it has loaded."""
+    def load_file(self, path: str, label_column: int | None = None) -> None:
+        """Load a CSV or MAT-file in the background; the current dataset stays until it has loaded.
+        A CSV file's label column: the one given, else the one chosen for it before, else a guess."""
         if self._loader is not None and self._loader.isRunning():
             return
         self.settings.setValue("last_dir", str(path).rsplit("/", 1)[0])
-        self._loader = DatasetLoader(str(path), self)
+        if label_column is None and not is_mat_file(path):
+            label_column = remembered_label_column(self.settings, path)
+        self._loader = DatasetLoader(str(path), self, label_column)
         self._loader.progressed.connect(self._on_load_progress)
         self._loader.loaded.connect(self._on_file_loaded)
         self._loader.failed.connect(self._on_file_failed)
@@ -300,7 +310,8 @@ class MainWindow(QMainWindow):
     def load_file_now(self, path: str) -> bool:
         """Load a dataset file on this thread (command-line start-up, where nothing else is shown yet)."""
         try:
-            dataset = load_dataset(path)
+            remembered = None if is_mat_file(path) else remembered_label_column(self.settings, path)
+            dataset = load_dataset(path, label_column=remembered, guess_label=True)
         except DatasetError as error:
             self._error("Could not load the dataset", str(error))
             return False
@@ -328,6 +339,8 @@ class MainWindow(QMainWindow):
             self._error("Could not use the dataset", str(error))
             return False
         self._install(workspace)
+        if dataset.warnings:  # in the permanent field: a temporary message is cut short
+            self.status_labels["reason"].setText("Check the data: " + " ".join(dataset.warnings))
         return True
 
     def rebuild_network(self) -> bool:

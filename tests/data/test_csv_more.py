@@ -130,6 +130,7 @@ def test_preview_of_a_file_with_words_in_the_first_column(tmp_path):
     assert (preview.delimiter, preview.header, preview.label_column) == (";", ["species", "sl", "sw"], 0)
     assert preview.rows == [["setosa", "5,1", "3,5"], ["versicolor", "7,0", "3,2"]]
     assert preview.class_counts == [2, 3, 3] and preview.rows_counted == 3 and preview.complete
+    assert preview.numeric == [False, True, True]  # decimal commas with ; are numbers
     assert preview.column_names == ["species", "sl", "sw"] and preview.columns == 3
 
 
@@ -157,3 +158,10 @@ def test_preview_counts_a_bounded_number_of_rows(tmp_path):
 def test_preview_refuses_what_the_loader_refuses(tmp_path):
     with pytest.raises(DatasetError, match="the file is empty"):
         preview_csv(write(tmp_path, ""))
+
+
+def test_a_stray_word_in_a_feature_column_does_not_make_it_the_label(tmp_path):
+    from bp_desktop.data.csv_loader import guess_label_column
+    path = write(tmp_path, "a,b,y\n1,2,0\n3,oops,1\n5,6,0\n")
+    assert preview_csv(path).label_column == 2 and guess_label_column(path) == 2
+    assert guess_label_column(write(tmp_path, "x,1,2\ny,3,4\nx,5,6\n")) == 0
