@@ -3,11 +3,14 @@
 Two passes share one set of rules. The fast pass hands the numeric body to
 numpy.loadtxt (C speed), a block of lines at a time; if anything at all looks off there,
 the careful pass reads row by row, and it is the careful pass that decides: it either
-finds the exact line and column to complain about or returns the data. So a message never
-depends on which pass ran, and every failure is a DatasetError.
+lists every problem with its line and column (the first MAX_LISTED_PROBLEMS of them) or
+returns the data. So a message never depends on which pass ran, and every failure is a
+DatasetError. load_csv_features reads a file without labels by the same rules, and
+preview_csv shows an import dialog how a file will be read.
 
-Memory: the decoded text, the final array and one block of lines at a time; never a
-Python object per line of the whole file.
+Time: linear in the file's size (the number patterns cannot backtrack). Memory: the
+decoded text, the final array and one block of lines at a time; never a Python object per
+line of the whole file.
 """
 from __future__ import annotations
 
