@@ -24,15 +24,17 @@ import numpy as np
 
 from .. import __version__
 from ..core import ACTIVATIONS, Network
-from .atomic import atomic_directory, atomic_write
-from .csv_format import foreign_entries, read_csv_folder, read_csv_zip, write_csv_folder, write_csv_zip
+from ..data.regular_files import FileTooLargeError, read_regular_file
+from .atomic import atomic_directory, atomic_write, recover_directory
+from .csv_format import (foreign_entries, is_weights_file_name, read_csv_folder, read_csv_zip,
+                         write_csv_folder, write_csv_zip)
 from .errors import WeightsFileError
 from .json_format import read_json, write_json
 from .mat_format import read_mat, write_mat
 from .metadata import METADATA_KEYS, checked_metadata, plain_json_value
 from .npz_format import read_npz, write_npz
 from .onnx_format import DTYPES, read_onnx, write_onnx
-from .thetas import WeightsContent, chained_layer_sizes
+from .thetas import MAX_WEIGHT_VALUES, WeightsContent, chained_layer_sizes
 
 WEIGHT_FORMATS: dict[str, str] = {
     ".mat": "MATLAB/Octave MAT-file (Theta1, Theta2, …)",
@@ -125,7 +127,9 @@ def _save_csv_folder(path: Path, thetas: list[np.ndarray], metadata: dict[str, A
             raise WeightsFileError(path, f"is a folder holding other files ({', '.join(foreign[:5])}"
                                          f"{', ...' if len(foreign) > 5 else ''}); saving would "
                                          "replace it: choose a new or empty folder")
-    atomic_directory(path, lambda folder: write_csv_folder(folder, thetas, metadata))
+    # the folder's other files (.DS_Store, notes) move into the new folder; none is deleted
+    atomic_directory(path, lambda folder: write_csv_folder(folder, thetas, metadata),
+                     owned=is_weights_file_name)
 
 
 # --- loading ----------------------------------------------------------------------------
@@ -152,19 +156,24 @@ def load_weights(path: str | os.PathLike[str]) -> tuple[Network, dict[str, Any]]
 
 def _read(path: Path, fmt: str) -> WeightsContent:
     if fmt == "csv-folder":
+        recover_directory(path, is_weights_file_name)  # a save killed half-way: finish it
         if not path.is_dir():
             problem = "is a file, not a folder" if path.exists() else "no such file or folder"
             raise ValueError(f"{problem} (a path without a suffix names a folder of CSV files)")
         return read_csv_folder(path)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ValueError(f"is larger than {MAX_FILE_BYTES} bytes; not a weights file")
-    data = path.read_bytes()
+    try:
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except FileTooLargeError as error:
+        raise ValueError(f"{error.strerror}; not a weights file") from None
     if not data:
         raise ValueError("is empty")
     return _FILE_READERS[fmt](data)
 
 
 def _network_and_metadata(content: WeightsContent) -> tuple[Network, dict[str, Any]]:
+    values = sum(theta.size for theta in content.thetas)
+    if values > MAX_WEIGHT_VALUES:
+        raise ValueError(f"holds {values:,} weights; at most {MAX_WEIGHT_VALUES:,} are supported")
     sizes = chained_layer_sizes(content.thetas)
     if content.layer_sizes is not None and list(content.layer_sizes) != sizes:
         raise ValueError(f"layer_sizes says {content.layer_sizes} but the Theta shapes give {sizes}")

@@ -18,6 +18,7 @@ from bp_desktop.core import (COURSE_CHECK_LAMBDAS, Network, course_check, course
 from bp_desktop.data import DatasetError, Scaler, load_builtin
 from bp_desktop.io import (DATASET_FILE_FILTER, ONNX_INSTALL_HINT, WEIGHT_FORMATS, WeightsFileError,
                            load_dataset, load_weights, onnx_unavailable, save_weights)
+from bp_desktop.io.dataset_files import is_mat_file
 from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
 from bp_desktop.io.session import SessionFileError, load_session, save_session
 from bp_desktop.training import HistoryChunk, TrainingRun
@@ -32,6 +33,7 @@ from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import SCALINGS, ControlPanel
 from .course_check import CourseCheckDialog
 from .cost_plot import CostPlot
+from .csv_import import ask_label_column, remembered_label_column
 from .decision_view import DecisionBoundaryView
 from .files import PICTURE_FORMATS, RecentFiles, save_picture
 from .inspector import LayerInspector
@@ -57,9 +59,10 @@ class DatasetLoader(QObject):
     loaded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, label_column: int | None = None):
         super().__init__()  # no parent: the window may go while the thread still holds this
         self.path = path
+        self.label_column = label_column  # None: guessed (a column of words, else the last)
         self._thread = threading.Thread(target=self._load, name="DatasetLoader", daemon=True)
         self._lock = threading.Lock()
         self._abandoned = False
@@ -83,9 +86,12 @@ class DatasetLoader(QObject):
 
     def _load(self) -> None:
         try:
-            dataset = load_dataset(self.path, progress=lambda fraction: self._report("progressed", fraction))
+            dataset = load_dataset(self.path, progress=lambda fraction: self._report("progressed", fraction),
+                                   label_column=self.label_column, guess_label=True)
         except DatasetError as error:
             self._report("failed", str(error))
+        except MemoryError:  # the loaders' limits should prevent it; never leave the bar hanging
+            self._report("failed", f"{self.path}: does not fit in memory")
         else:
             self._report("loaded", dataset)
 
@@ -314,15 +320,21 @@ class MainWindow(QMainWindow):
     def open_dataset(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open dataset", self.settings.value("last_dir", ""),
                                               f"{DATASET_FILE_FILTER};;All files (*)")
-        if path:
-            self.load_file(path)
+        if not path:
+            return
+        opened, label_column = (True, None) if is_mat_file(path) else ask_label_column(self, path, self.settings)
+        if opened:
+            self.load_file(path, label_column)
 
-    def load_file(self, path: str) -> None:
-        """Load a CSV or MAT-file in the background; the current dataset stays until it has loaded."""
+    def load_file(self, path: str, label_column: int | None = None) -> None:
+        """Load a CSV or MAT-file in the background; the current dataset stays until it has loaded.
+        A CSV file's label column: the one given, else the one chosen for it before, else a guess."""
         if self._loader is not None and self._loader.is_running():
             return
         self.settings.setValue("last_dir", str(path).rsplit("/", 1)[0])
-        self._loader = DatasetLoader(str(path))
+        if label_column is None and not is_mat_file(path):
+            label_column = remembered_label_column(self.settings, path)
+        self._loader = DatasetLoader(str(path), label_column)
         self._loader.progressed.connect(self._on_load_progress)
         self._loader.loaded.connect(self._on_file_loaded)
         self._loader.failed.connect(self._on_file_failed)
@@ -333,7 +345,8 @@ class MainWindow(QMainWindow):
     def load_file_now(self, path: str) -> bool:
         """Load a dataset file on this thread (command-line start-up, where nothing else is shown yet)."""
         try:
-            dataset = load_dataset(path)
+            remembered = None if is_mat_file(path) else remembered_label_column(self.settings, path)
+            dataset = load_dataset(path, label_column=remembered, guess_label=True)
         except DatasetError as error:
             self._error("Could not load the dataset", str(error))
             return False
@@ -363,6 +376,8 @@ class MainWindow(QMainWindow):
             return False
         if not self._install(workspace):
             return False
+        if dataset.warnings:  # in the permanent field: a temporary message is cut short
+            self.status_labels["reason"].setText("Check the data: " + " ".join(dataset.warnings))
         self.settings.setValue("dataset", dataset.source)  # reopened at the next launch
         return True
 

@@ -256,7 +256,7 @@ def test_a_pickle_inside_is_refused_and_never_run(tmp_path, valid_bytes):
     (lambda d: d["network"].update(activation="swish"), ["swish"]),
     (lambda d: d["preparation"].update(scaling="log"), ["scaling"]),
     (lambda d: d.update(iteration=-3), ["iteration"]),
-    (lambda d: d.update(selected_example=10**6), ["selected example"]),
+    (lambda d: d.update(selected_example=10**6), ["selected_example"]),
     (lambda d: d["dataset"].update(class_names=["a", "b", "c"]), ["dataset"]),
     (lambda d: d["optimizer"].update(kind="cg"), ["optimizer.kind"]),
     (lambda d: d["optimizer"]["values"].update(d1="x"), ["optimizer.values.d1"]),

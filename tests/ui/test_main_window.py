@@ -11,7 +11,7 @@ from bp_desktop.core import Network
 from bp_desktop.ui.canvas.notation import fmt
 from bp_desktop.ui.main_window import MainWindow
 
-from .windows import action, open_window
+from .windows import action, open_window, skip_csv_import_dialog
 
 OBJECT_NAMES = ["networkCanvas", "costPlot", "layerInspector"]
 ACTION_NAMES = ["actionOpenDataset", "actionTrain", "actionPause", "actionStep", "actionReset",
@@ -105,6 +105,7 @@ def test_malformed_csv_keeps_the_previous_dataset(qtbot, window, tmp_path, monke
     bad.write_text("x1,x2,label\n1,2,0\n3,oops,1\n")
     before = window.workspace
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    skip_csv_import_dialog(monkeypatch)
     action(window, "actionOpenDataset").trigger()
     qtbot.waitUntil(lambda: getattr(window, "last_error", None) is not None, timeout=5000)
     assert "broken.csv" in window.last_error and "line 3" in window.last_error
