@@ -22,7 +22,7 @@ released = threading.Event()   # set once main() has returned: the window is lon
 real_advance = TrainingRun.advance
 
 
-def endless_load(_path, progress):
+def endless_load(_path, progress, **_options):
     """Reports progress for ever, as a long parse does (into a window long closed)."""
     started.set()
     never = threading.Event()  # nobody sets it
