@@ -89,7 +89,7 @@ class ControlPanel(QWidget):
     speed_changed = Signal(float)              # iterations per second, 0 = unlimited
     example_changed = Signal(int)              # −1 = batch mean of |δ|
 
-    def __init__(self, actions: dict, parent=None):
+    def __init__(self, actions: dict, parent=None, *, model=None):
         super().__init__(parent)
         self.setObjectName("controlPanel")
         layout = QVBoxLayout(self)
@@ -103,6 +103,34 @@ class ControlPanel(QWidget):
             self._wheel_guard.install(box)
         self.select_builtin(DEFAULT_DATASET)
         self._on_builtin_changed()
+        if model is not None:
+            self._follow(model)
+
+    def _follow(self, model) -> None:
+        """Training settings reach the workbench as they change (the next iteration uses them);
+        a network installed (new data, imported weights, a session) shows its settings here."""
+        self._model = model
+        self.hyperparameters_changed.connect(self._send_hyperparameters)
+        self.stop_criteria_changed.connect(model.set_stop_criteria)
+        self.speed_changed.connect(model.set_max_rate)
+        self.example_changed.connect(model.set_example)
+        model.events.installed.connect(self._on_installed)
+
+    def _send_hyperparameters(self, changes: dict) -> None:
+        self._model.set_hyperparameters(**changes)
+
+    def send_settings(self) -> None:
+        """All the training settings shown, to the workbench at once (after restore_settings)."""
+        self._model.configure(self.hyperparameters(), self.stop_criteria(), float(self.speed.value()))
+
+    def _on_installed(self, workspace) -> None:
+        source = workspace.dataset.source
+        if source.startswith("builtin:"):
+            self.select_builtin(source.removeprefix("builtin:"))
+        self.show_network_spec(workspace.spec)
+        self.show_settings(workspace.preparation, self._model.hyper, self._model.stop)
+        self.set_example_count(len(workspace.X_train))
+        self.show_current_dataset(workspace.dataset, len(workspace.X_train), workspace.preparation)
 
     # --- dataset -------------------------------------------------------------------------------
     def _dataset_box(self, actions) -> QGroupBox:

@@ -17,8 +17,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from bp_desktop.training import HistoryChunk
+
 from .decimation import PeakPyramid
 from .palette import AXIS_TEXT_COLOR
+from .throttle import LatestOnly
 
 # Okabe-Ito colours (colour-blind safe): train blue, validation vermillion; the
 # regularisation term, a part of J rather than a data set, in near-black.
@@ -29,6 +32,7 @@ REGULARISATION_COLOR = "#222222"
 # Points held at full detail: 10^6 iterations fit (about 60 MB with the pyramid); beyond
 # that the older half is thinned, so a fast run (10^5 iterations/s) cannot exhaust memory.
 MAX_POINTS = 1 << 20
+COST_PLOT_INTERVAL = 0.1  # seconds between repaints while training
 
 # The legend's names, without and with a λ term in J train (see _show_optional_curves)
 TRAIN_NAMES = {False: "J train", True: "J train (with λ term)"}
@@ -150,7 +154,7 @@ class CostPlot(QWidget):
     and so is the λ term while it is zero everywhere (λ = 0).
     """
 
-    def __init__(self, parent: QWidget | None = None, max_points: int = MAX_POINTS):
+    def __init__(self, parent: QWidget | None = None, max_points: int = MAX_POINTS, *, model=None):
         super().__init__(parent)
         self.setObjectName("costPlot")
         if max_points < 4:
@@ -168,6 +172,51 @@ class CostPlot(QWidget):
         self._current: tuple | None = None  # (iteration, J, J validation, accuracy %) of the dots
         self._build_plots()
         self._build_controls()
+        if model is not None:
+            self._follow(model)
+
+    def _follow(self, model) -> None:
+        """Plot the workbench's history. Every row is plotted, but while training runs the
+        plot repaints only COST_PLOT_INTERVAL apart; at rest at once, with the dots of J at
+        the Θ on screen."""
+        self._model = model
+        self._pending: list[HistoryChunk] = []
+        self._updates = LatestOnly(self, COST_PLOT_INTERVAL, self._plot_pending)
+        model.events.rows.connect(self._on_rows)
+        model.events.history_rewritten.connect(self._replot)
+        model.events.snapshot.connect(self._on_snapshot)
+
+    def _on_rows(self, chunk: HistoryChunk) -> None:
+        self._pending.append(chunk)
+        self._updates.offer(True, urgent=not self._model.is_running())
+
+    def _plot_pending(self, _=None) -> None:
+        if self._pending:
+            chunk, self._pending = HistoryChunk.joined(self._pending), []
+            self.append_rows(chunk)
+
+    def _replot(self) -> None:
+        """The history was cleared or rewound (a new run, Reset, a divergence): plot it anew."""
+        self._updates.forget()
+        self._pending = []
+        self.clear()
+        history = self._model.history
+        if history is not None and len(history):
+            self.append_rows(history.as_chunk())
+
+    def _on_snapshot(self, snapshot) -> None:
+        if snapshot.preview:
+            self._updates.flush()  # at rest the curve is complete
+            self.show_current(snapshot.theta_iteration, snapshot.cost, snapshot.validation_cost,
+                              snapshot.train_accuracy, snapshot.validation_accuracy)
+        else:
+            self.hide_current()
+
+    def append_rows(self, chunk) -> None:
+        """History rows, plotted against Θ's age as the status bar counts (Snapshot.theta_iteration)."""
+        self.append(chunk.theta_iteration(), chunk.series("cost"), chunk.series("data_cost"),
+                    chunk.series("validation_cost"), chunk.series("train_accuracy"),
+                    chunk.series("validation_accuracy"))
 
     # --- construction ---------------------------------------------------------------
     def _build_plots(self) -> None:

@@ -21,9 +21,11 @@ from PySide6.QtCore import QPointF, QRectF, QSignalBlocker
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from bp_desktop.core import Network
+from bp_desktop.workbench import snapshot_network
 
 from .canvas.notation import sub
 from .palette import AXIS_TEXT_COLOR, class_color, class_rgb, two_class_lut
+from .throttle import REDRAW_INTERVAL, SnapshotFollower
 
 GRID_SIZE = 100
 MARGIN = 0.1  # of the data's extent, on each side
@@ -41,7 +43,7 @@ class DecisionBoundaryView(QWidget):
     # P(class 1) for one output unit: class 0's tint, white at 0.5, class 1's tint.
     _two_class_lut = two_class_lut()
 
-    def __init__(self, parent: QWidget | None = None, grid_size: int = GRID_SIZE):
+    def __init__(self, parent: QWidget | None = None, grid_size: int = GRID_SIZE, *, model=None):
         super().__init__(parent)
         self.setObjectName("decisionView")
         self.grid_size = grid_size
@@ -102,6 +104,18 @@ class DecisionBoundaryView(QWidget):
         layout.addWidget(self.graphics, stretch=1)
         layout.addWidget(self.slice_note)
         layout.addWidget(self.readout)
+        if model is not None:
+            model.events.installed.connect(self._on_installed)
+            SnapshotFollower(self, model, REDRAW_INTERVAL,
+                             lambda snapshot: self.update_network(snapshot_network(snapshot)))
+
+    def _on_installed(self, workspace) -> None:
+        """The training examples, in the network's input space (scaled if it is); with any
+        number of features the view offers two to plot, or says why it cannot."""
+        dataset = workspace.dataset
+        scaled = workspace.preparation.scaling != "none"
+        axes = [f"{name} (scaled)" if scaled else name for name in dataset.feature_names]
+        self.set_data(workspace.X_train, workspace.train.y, dataset.class_names, axes)
 
     def _feature_pickers(self) -> QHBoxLayout:
         row = QHBoxLayout()

@@ -18,8 +18,10 @@ from .canvas.layout import nice_scale
 from .canvas.notation import fmt, layer_symbol, sub, sup, unit_names
 from .explain_html import delta_html, gradient_html, input_html
 from .palette import AXIS_TEXT_COLOR, DIVERGING_LUT
+from .throttle import SnapshotFollower
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+INSPECTOR_INTERVAL = 0.25  # seconds between redraws while training (text: 4 a second)
 SATURATION_SHARE = 0.9  # flag a unit when g′(z) ≈ 0 for this share of the examples
 FIRST_RUN_HINT = "Press Train (Space), then click a unit"
 TRAINED_ONCE_KEY = "hints/trained_once"  # settings: the first-run hint has done its job
@@ -161,7 +163,7 @@ class LayerInspector(QWidget):
 
     selection_described = Signal(str)  # plain text of what is explained (status bar, tests)
 
-    def __init__(self, numerical_action=None, parent=None):
+    def __init__(self, numerical_action=None, parent=None, *, model=None):
         super().__init__(parent)
         self.setObjectName("layerInspector")
         self._snapshot = None
@@ -241,6 +243,34 @@ class LayerInspector(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
+        if model is not None:
+            self._follow(model)
+
+    def _follow(self, model) -> None:
+        """Explain the workbench's selection at the moment on screen. While training runs the
+        text and tables are redrawn a few times a second (9 ms a frame measured), the pass at
+        rest at once."""
+        self._model = model
+        events = model.events
+        events.installed.connect(self._on_installed)
+        SnapshotFollower(self, model, INSPECTOR_INTERVAL, self.show_snapshot)
+        events.example.connect(self.set_example)
+        events.mode.connect(self.set_canvas_mode)
+        events.selection.connect(self._on_selection)
+
+    def _on_installed(self, workspace) -> None:
+        self.set_history(self._model.history)
+        self.set_examples(workspace.train)
+
+    def _on_selection(self, selection) -> None:
+        if selection is not None:
+            (self.select_unit if selection.kind == "unit" else self.select_edge)(*selection.indices)
+
+    def rescale(self) -> None:
+        """Fit the heatmaps' fixed colour scales to the values shown, once."""
+        self.heatmaps.reset_levels()
+        if self._snapshot is not None:
+            self.show_snapshot(self._snapshot)
 
     # --- remembered between launches ----------------------------------------------------------
     def restore_settings(self, settings) -> None:

@@ -5,7 +5,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+
+REDRAW_INTERVAL = 0.1  # seconds between side-view redraws (decision boundary, weights) while training
 
 
 class LatestOnly:
@@ -46,3 +50,33 @@ class LatestOnly:
         """Drop the waiting item (it belongs to a network that is gone)."""
         self._timer.stop()
         self._due = None
+
+
+class SnapshotFollower(QObject):
+    """Draws the workbench's newest snapshot on `view` through `draw(snapshot)`, at most once
+    every `interval` seconds while training runs and at once for the pass at rest. A hidden
+    view draws nothing; shown again, it catches up at once. A new network forgets the old
+    one's snapshot. GUI thread only."""
+
+    def __init__(self, view: QWidget, model, interval: float, draw: Callable[[Any], None]):
+        super().__init__(view)
+        self._view = view
+        self._latest = None
+        self._updates = LatestOnly(self, interval, draw)
+        model.events.installed.connect(self._forget)
+        model.events.snapshot.connect(self._offer)
+        view.installEventFilter(self)
+
+    def _offer(self, snapshot) -> None:
+        self._latest = snapshot
+        if self._view.isVisibleTo(self._view.window()):
+            self._updates.offer(snapshot, urgent=snapshot.preview)
+
+    def _forget(self, *_) -> None:
+        self._latest = None
+        self._updates.forget()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Show and self._latest is not None:
+            self._updates.offer(self._latest, urgent=True)
+        return False

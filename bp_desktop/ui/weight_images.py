@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QCheckBox, QGraphicsRectItem, QHBoxLayout, QLabel
                                QWidget)
 
 from .palette import AXIS_TEXT_COLOR, DIVERGING_LUT
+from .throttle import REDRAW_INTERVAL, SnapshotFollower
 
 GAP = 1  # pixels between tiles, as displayData's `pad`
 GAP_COLOR = "#7a7a7a"
@@ -62,7 +63,7 @@ class WeightImagesView(QWidget):
     unit_hovered = Signal(int)
     unit_clicked = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None, *, global_scale: bool = False):
+    def __init__(self, parent: QWidget | None = None, *, global_scale: bool = False, model=None):
         super().__init__(parent)
         self.setObjectName("weightImages")
         self.image_shape: tuple[int, int] | None = None
@@ -119,6 +120,14 @@ class WeightImagesView(QWidget):
         layout.addWidget(self.heatmap_graphics, stretch=1)
         layout.addWidget(self.readout)
         layout.addLayout(controls)
+        if model is not None:
+            model.events.installed.connect(self._on_installed)
+            SnapshotFollower(self, model, REDRAW_INTERVAL,
+                             lambda snapshot: self.update_thetas(snapshot.thetas[0]))
+
+    def _on_installed(self, workspace) -> None:
+        dataset = workspace.dataset
+        self.set_inputs(dataset.feature_names, dataset.image_shape, dataset.image_order)
 
     def _make_heatmap(self) -> None:
         """Θ^(1) as a units × features heatmap, for inputs that are not pixels."""

@@ -100,6 +100,10 @@ class Workbench:
         """Iterations the run's Θ has had."""
         return 0 if self.run is None else self.run.iteration
 
+    def is_running(self) -> bool:
+        """Whether iterations run continuously now (False at rest, and before any run)."""
+        return self.engine is not None and self.engine.is_running()
+
     def discard_question(self, what: str) -> str | None:
         """The question to ask before `what` discards a trained network, or None if there is
         nothing to lose."""
@@ -158,6 +162,12 @@ class Workbench:
         self.engine.set_hyperparameters(**changes)
         if not self.engine.is_running() and self.engine.wait_until_idle(int(SETTLE_WAIT * 1000)):
             self._show(self.run.preview())
+
+    def configure(self, hyper: Hyperparameters, stop: StopCriteria, max_rate: float) -> None:
+        """The settings the next run is built with (and the current one continues with)."""
+        self.set_hyperparameters(**asdict(hyper))
+        self.set_stop_criteria(stop)
+        self.set_max_rate(max_rate)
 
     def set_stop_criteria(self, criteria: StopCriteria) -> None:
         self.stop = replace(criteria)

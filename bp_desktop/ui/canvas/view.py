@@ -17,7 +17,7 @@ from ..palette import diverging_color
 from .layout import (MAGNITUDE_LEVELS, buckets, compute_layout, nearest_segment, nice_scale,
                      strongest_edges)
 from .legend import Legend
-from .notation import fmt, layer_symbol, sub
+from .notation import fmt, layer_symbol, sub, unit_names
 
 MODES = ("forward", "backward", "gradient")
 UNIT_LEVELS = 33            # fill colours per unit, from −scale to +scale
@@ -37,7 +37,7 @@ class NetworkCanvas(QGraphicsView):
     unit_selected = Signal(int, int)        # layer index (0-based), unit index (0-based)
     edge_selected = Signal(int, int, int)   # Θ index l (0-based), row i, column j (0 = bias)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, *, model=None):
         super().__init__(parent)
         self.setObjectName("networkCanvas")
         self.setScene(QGraphicsScene(self))
@@ -67,6 +67,32 @@ class NetworkCanvas(QGraphicsView):
         self._layout = None
         self._segments = np.empty((0, 2, 2))
         self._segment_ids = np.empty((0, 3), dtype=np.int64)
+        if model is not None:
+            self._follow(model)
+
+    def _follow(self, model) -> None:
+        """Draw the workbench's network and the moment on screen; tell it what the user selects."""
+        events = model.events
+        events.installed.connect(self._on_installed)
+        events.snapshot.connect(self.show_snapshot)
+        events.example.connect(self.set_example)
+        events.mode.connect(self.set_mode)
+        events.selection.connect(self._on_selection)
+        self.unit_selected.connect(model.select_unit)
+        self.edge_selected.connect(model.select_edge)
+
+    def _on_installed(self, workspace) -> None:
+        dataset, sizes = workspace.dataset, workspace.layer_sizes
+        self.set_architecture(sizes, dataset.image_shape, dataset.image_order,
+                              unit_names(dataset.feature_names, dataset.class_names, sizes))
+
+    def _on_selection(self, selection) -> None:
+        if selection is None:
+            return
+        if selection.kind == "unit":
+            self.select_unit(*selection.indices)
+        else:
+            self.select_edge(*selection.indices)
 
     # --- building ----------------------------------------------------------------------------
     def set_architecture(self, layer_sizes, image_shape=None, image_order: str = "C",
