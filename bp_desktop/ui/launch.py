@@ -33,7 +33,7 @@ def build_window(app, args, settings: QSettings | None = None) -> MainWindow | N
     if name is None:
         ok = _load_last_dataset(window)
     else:
-        ok = window.load_file_now(name) if Path(name).suffix else window.load_builtin(name)
+        ok = window.commands.load_file_now(name) if Path(name).suffix else window.commands.load_builtin(name)
     if not ok:
         print(f"bp-desktop: {getattr(window, 'last_error', 'could not start')}", file=sys.stderr)
         return None
@@ -47,16 +47,16 @@ def _load_last_dataset(window: MainWindow) -> bool:
     panel remembers (or the default), with a word in the status bar about the file."""
     last = str(window.settings.value("dataset", "") or "")
     if not Path(last).is_absolute():  # "builtin:…" (or nothing yet)
-        return window.load_selected_builtin()
-    if Path(last).is_file() and window.load_file_now(last):
+        return window.commands.load_selected_builtin()
+    if Path(last).is_file() and window.commands.load_file_now(last):
         return True
     why = ("could not be read again: " + window.last_error if Path(last).is_file()
            else "no longer exists")
-    if not window.load_selected_builtin():
+    if not window.commands.load_selected_builtin():
         return False
     # in the permanent field: a temporary message could pass before the window is looked at
-    window.status_labels["reason"].setText(
-        f"The last dataset, {last}, {why}; using the built-in {window.workspace.dataset.name}.")
+    window.model.set_status(
+        f"The last dataset, {last}, {why}; using the built-in {window.model.workspace.dataset.name}.")
     return True
 
 
@@ -68,20 +68,20 @@ def take_screenshot(app, window: MainWindow, args) -> int:
         _train_until(window, args.iterations)
     if args.select:
         layer, unit = (int(v) for v in args.select.split(":"))
-        sizes = window.workspace.layer_sizes
+        sizes = window.model.workspace.layer_sizes
         if not (1 <= layer <= len(sizes) and 1 <= unit <= sizes[layer - 1]):
             print(f"bp-desktop: --select {args.select}: the network {'-'.join(map(str, sizes))} has "
                   f"layers 1..{len(sizes)}, and layer {layer} has no unit {unit}", file=sys.stderr)
             window.shutdown()
             return 2
-        window.canvas.select_unit(layer - 1, unit - 1)
+        window.model.select_unit(layer - 1, unit - 1)
     app.processEvents()
     ok = window.grab().save(args.screenshot)
     window.shutdown()
     if not ok:
         print(f"bp-desktop: could not write {args.screenshot}", file=sys.stderr)
         return 1
-    print(f"bp-desktop: wrote {args.screenshot} (iteration {window.snapshot.iteration})")
+    print(f"bp-desktop: wrote {args.screenshot} (iteration {window.model.snapshot.iteration})")
     return 0
 
 
@@ -92,8 +92,8 @@ def _train_until(window: MainWindow, iterations: int) -> None:
         if snapshot.iteration >= iterations:
             loop.quit()
 
-    window.controller.snapshot_ready.connect(check)
+    window.model.events.snapshot.connect(check)
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, loop.quit)
-    window.step(iterations)
+    window.model.step(iterations)
     loop.exec()
-    window.controller.snapshot_ready.disconnect(check)
+    window.model.events.snapshot.disconnect(check)

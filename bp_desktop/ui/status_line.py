@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 FIELDS = ("iteration", "cost", "accuracy", "rate", "reason")
+NOTE_MS = 8000  # how long a passing note stays
 
 
 class StatusLine:
@@ -23,8 +24,16 @@ class StatusLine:
         self.progress.hide()
         bar.addPermanentWidget(self.progress)
         model.events.snapshot.connect(self.show_snapshot)
-        model.events.status.connect(self.labels["reason"].setText)
+        model.events.status.connect(self.show_status)
         model.events.rate.connect(self.show_rate)
+        model.events.note.connect(self.show_note)
+        self._bar = bar
+
+    def show_status(self, text: str) -> None:
+        self.labels["reason"].setText(text)
+
+    def show_note(self, text: str) -> None:
+        self._bar.showMessage(text, NOTE_MS)
 
     def show_snapshot(self, s) -> None:
         # counted as the course's print-outs count: J of Θ after that many iterations

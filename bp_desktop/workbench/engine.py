@@ -79,7 +79,8 @@ class InlineEngine:
                 except Diverged as diverged:
                     self.run.stop_reason = str(diverged)
                     return self._end(diverged.snapshot or snapshot, rows, self.failed, str(diverged))
-                rows.append(chunk)
+                if len(chunk):  # none when the target cost held the run at its Θ
+                    rows.append(chunk)
                 reason = self.run.check_stop_criteria(snapshot)
                 if reason:
                     return self._end(snapshot, rows, self.stopped, reason)

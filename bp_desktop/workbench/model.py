@@ -64,6 +64,7 @@ class WorkbenchEvents(SignalGroup):
     mode = Signal(str)              # one of MODES
     state = Signal(str)             # 'running' | 'paused' | 'stopped'
     status = Signal(str)            # the status line: a stop reason, a note, or ""
+    note = Signal(str)              # a passing message (the status bar shows it a few seconds)
     rate = Signal(object)           # iterations per second while running, None at rest
     failed = Signal(str, str)       # (title, message) the user must be shown
 
@@ -160,8 +161,12 @@ class Workbench:
         if self.engine is None:
             return
         self.engine.set_hyperparameters(**changes)
-        if not self.engine.is_running() and self.engine.wait_until_idle(int(SETTLE_WAIT * 1000)):
-            self._show(self.run.preview())
+        if self.engine.is_running() or self.snapshot is None:
+            return
+        if changes.get("lam", self.snapshot.lam) != self.snapshot.lam:
+            self._show_settled()  # J, D and the gradient check contain λ: show the current one
+        else:
+            self.events.note.emit("The new settings take effect at the next iteration.")
 
     def configure(self, hyper: Hyperparameters, stop: StopCriteria, max_rate: float) -> None:
         """The settings the next run is built with (and the current one continues with)."""
@@ -277,6 +282,8 @@ class Workbench:
         self.events.snapshot.emit(snapshot)
 
     def _on_rows(self, chunk: HistoryChunk) -> None:
+        if not len(chunk):
+            return
         self.events.rows.emit(chunk)
         then, done = self._rate_mark
         now, latest = time.monotonic(), int(chunk.series("iteration")[-1])
@@ -305,14 +312,14 @@ class Workbench:
         self.events.state.emit(state)
 
     # --- checks and files --------------------------------------------------------------------
-    def gradient_check(self) -> tuple[float, str]:
+    def gradient_check(self) -> tuple[float, str, str]:
         """The course's relative difference at the Θ on screen, on a sample of the training
-        set, and a sentence that explains the verdict."""
+        set; the verdict ('PASS' or 'FAIL') and a sentence that explains it."""
         s = self.snapshot
         difference = gradient_check(snapshot_network(s), *gradient_check_sample(s.a_columns[0].T, s.Y),
                                     s.lam)
         verdict = "PASS" if difference < GRADIENT_CHECK_PASS else "FAIL"
-        return difference, (
+        return difference, verdict, (
             f"Relative difference ‖num − grad‖ / ‖num + grad‖ = {difference:.3g}\n"
             f"{verdict}: below {GRADIENT_CHECK_PASS:g} means backpropagation agrees with "
             f"central differences (ε = 1e-4) on {min(GRADIENT_CHECK_EXAMPLES, s.m)} "

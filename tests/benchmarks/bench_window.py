@@ -32,7 +32,7 @@ WORKLOADS = {"spiral 2-8-8-1 (m = 160)": ("spiral", "8, 8"), "digits 64-25-10 (m
 
 
 def bench_core(window: MainWindow, seconds: float) -> float:
-    ws = window.workspace
+    ws = window.model.workspace
     net, opt = ws.new_network(), make_optimizer("gd", alpha=1.0, track_cost_after=False)
     with threadpool_limits(limits=1, user_api="blas"):
         n, start = 0, time.perf_counter()
@@ -48,12 +48,12 @@ def bench_window(window: MainWindow, seconds: float) -> tuple[float, float]:
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
     start, cpu = time.perf_counter(), time.thread_time()
-    window.toggle_training()
+    window.model.toggle_training()
     loop.exec()
     elapsed, cpu = time.perf_counter() - start, time.thread_time() - cpu
-    window.pause()
-    window.controller.wait_until_idle(2000)
-    return window.controller.run.iteration / elapsed, cpu / elapsed
+    window.model.pause()
+    window.model.engine.wait_until_idle(2000)
+    return window.model.engine.run.iteration / elapsed, cpu / elapsed
 
 
 def main(argv=None) -> None:
@@ -70,7 +70,7 @@ def main(argv=None) -> None:
     for name, (dataset, hidden) in WORKLOADS.items():
         window = MainWindow(QSettings(os.devnull, QSettings.Format.IniFormat))
         window.controls.hidden.setText(hidden)
-        assert window.load_builtin(dataset)
+        assert window.commands.load_builtin(dataset)
         window.resize(1400, 900)
         window.show()
         results = {"core": [], "window": [], "cpu": [], "bare": [], "bare cpu": [], "ratio": []}

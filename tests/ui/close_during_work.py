@@ -42,7 +42,7 @@ def iteration_outlasting_the_window(run: TrainingRun):
 def begin_work(window: MainWindow, work: str) -> None:
     if work == "load":
         main_window.load_dataset = endless_load
-        window.load_file("endless.csv")
+        window.commands.load_file("endless.csv")
     else:
         TrainingRun.advance = iteration_outlasting_the_window
         window.actions_by_key["train"].trigger()

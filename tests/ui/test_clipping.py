@@ -12,7 +12,7 @@ def digits_window(qtbot, tmp_path):
     w = open_window(qtbot, tmp_path, "digits")
     w.resize(1600, 1000)  # the size the screenshots are taken at
     w.controls.hidden.setText("25")
-    w.rebuild_network()
+    w.commands.rebuild_network()
     yield w
     w.shutdown()
 

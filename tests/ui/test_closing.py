@@ -41,9 +41,9 @@ def write_csv(path: Path) -> Path:
 def test_a_background_load_installs_the_dataset(qtbot, tmp_path):
     path = write_csv(tmp_path / "grid.csv")
     window = open_window(qtbot, tmp_path, "xor")
-    window.load_file(str(path))
-    qtbot.waitUntil(lambda: window.workspace.dataset.name == "grid", timeout=10000)
-    assert window.workspace.dataset.m == 9
+    window.commands.load_file(str(path))
+    qtbot.waitUntil(lambda: window.model.workspace.dataset.name == "grid", timeout=10000)
+    assert window.model.workspace.dataset.m == 9
     window.shutdown()
 
 
@@ -57,9 +57,9 @@ def test_a_load_still_running_at_close_is_abandoned(qtbot, tmp_path, monkeypatch
 
     monkeypatch.setattr(main_window, "load_dataset", slow_load)
     window = open_window(qtbot, tmp_path, "xor")
-    window.load_file(str(write_csv(tmp_path / "grid.csv")))
+    window.commands.load_file(str(write_csv(tmp_path / "grid.csv")))
     window.close()
     release.set()
-    window._loader._thread.join(10)
+    window.commands._loader._thread.join(10)
     QCoreApplication.processEvents()
-    assert window.workspace.dataset.name != "grid"
+    assert window.model.workspace.dataset.name != "grid"

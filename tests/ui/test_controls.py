@@ -57,10 +57,10 @@ def test_a_focused_spin_or_combo_box_still_takes_the_wheel(qtbot, window):
 
 
 def step_once(qtbot, window):
-    target = window.snapshot.iteration + 1
-    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=5000,
+    target = window.model.snapshot.iteration + 1
+    with qtbot.waitSignal(window.model.engine.snapshot_ready, timeout=5000,
                           check_params_cb=lambda s: s.iteration == target):
-        window.step(1)
+        window.model.step(1)
 
 
 @pytest.mark.parametrize("answer", [True, False])
@@ -75,8 +75,8 @@ def test_enter_in_hidden_layers_builds_the_network_as_the_button_does(qtbot, win
     qtbot.keyClick(hidden, Qt.Key.Key_Return)
     assert len(questions) == 1 and questions[0].startswith("Build a new network?")
     if answer:
-        assert window.workspace.layer_sizes == [2, 5, 3, 1]
-        assert window.snapshot.iteration == 0
+        assert window.model.workspace.layer_sizes == [2, 5, 3, 1]
+        assert window.model.snapshot.iteration == 0
     else:
-        assert window.workspace.layer_sizes == [2, 8, 1]  # the trained network stays
-        assert window.snapshot.iteration == 1
+        assert window.model.workspace.layer_sizes == [2, 8, 1]  # the trained network stays
+        assert window.model.snapshot.iteration == 1

@@ -29,12 +29,12 @@ def open_file(qtbot, window, monkeypatch, path, answer):
     monkeypatch.setattr(window, "ask", lambda question: questions.append(question) or answer)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(path), ""))
     action(window, "actionOpenDataset").trigger()
-    qtbot.waitUntil(lambda: window.workspace.dataset.source == str(path.absolute()), timeout=10000)
+    qtbot.waitUntil(lambda: window.model.workspace.dataset.source == str(path.absolute()), timeout=10000)
     return questions
 
 
 def assert_exercise4_settings(window):
-    c, ws = window.controls, window.workspace
+    c, ws = window.controls, window.model.workspace
     assert ws.layer_sizes == [400, 25, 10] and ws.X_val is None
     assert ws.preparation.scaling == "none" and ws.preparation.validation == 0.0
     assert ws.spec.activation == "sigmoid" and ws.spec.epsilon == 0.12
@@ -42,7 +42,7 @@ def assert_exercise4_settings(window):
     assert c.hidden.text() == "25" and c.epsilon.value() == 0.12
     assert c.optimizer.currentData() == "cg" and c.lam.value() == 1.0
     assert c.max_iterations.value() == 50
-    run = window.controller.run
+    run = window.model.engine.run
     assert run.hyper.optimizer == "cg" and run.hyper.lam == 1.0
     assert run.stop_criteria == StopCriteria(max_iterations=50)
 
@@ -66,7 +66,7 @@ def test_declining_keeps_the_panels_settings(qtbot, window, monkeypatch, ex4data
     before = window.controls.data_preparation(), window.controls.hyperparameters()
     open_file(qtbot, window, monkeypatch, ex4data, answer=False)
     assert (window.controls.data_preparation(), window.controls.hyperparameters()) == before
-    assert window.workspace.layer_sizes != [400, 25, 10]
+    assert window.model.workspace.layer_sizes != [400, 25, 10]
 
 
 def test_the_menu_action_sets_up_exercise_4(qtbot, window, monkeypatch, ex4data):
@@ -76,20 +76,20 @@ def test_the_menu_action_sets_up_exercise_4(qtbot, window, monkeypatch, ex4data)
 
 
 def test_the_menu_action_on_other_data_explains_and_changes_nothing(window):
-    before = window.workspace
+    before = window.model.workspace
     action(window, "actionExercise4Setup").trigger()
     assert "layout of ex4data1.mat" in window.last_error
-    assert window.workspace is before
+    assert window.model.workspace is before
 
 
 def status_j(window) -> str:
-    return window.status_labels["cost"].text()
+    return window.status_line.labels["cost"].text()
 
 
 def import_at(window, monkeypatch, weights, lam):
     window.controls.lam.setValue(lam)
     monkeypatch.setattr(window, "ask", lambda question: True)
-    assert window.load_weights_from(str(weights))
+    assert window.commands.load_weights_from(str(weights))
 
 
 def expected_status(thetas, ex4data, lam):
@@ -117,13 +117,13 @@ def test_the_status_bar_shows_ex4s_j_for_the_courses_weights(qtbot, window, monk
 
 
 def test_the_status_bar_keeps_trailing_zeros_as_the_course_prints(window):
-    window._update_status(replace(window.snapshot, cost=0.38377, validation_cost=None))
+    window.status_line.show_snapshot(replace(window.model.snapshot, cost=0.38377, validation_cost=None))
     assert status_j(window) == "J = 0.383770"
 
 
 def test_help_course_check_shows_the_courses_table(qtbot, window):
     action(window, "actionCourseCheck").trigger()
-    dialog = window.course_check_dialog
+    dialog = window.commands.course_check_dialog
     qtbot.waitExposed(dialog)
     assert dialog.objectName() == "courseCheckDialog"
     text = dialog.text.toPlainText()

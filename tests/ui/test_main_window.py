@@ -26,11 +26,11 @@ def window(qtbot, tmp_path):
 
 
 def step_once(qtbot, window):
-    target = (window.snapshot.iteration if window.snapshot else 0) + 1
-    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=5000,
+    target = (window.model.snapshot.iteration if window.model.snapshot else 0) + 1
+    with qtbot.waitSignal(window.model.engine.snapshot_ready, timeout=5000,
                           check_params_cb=lambda s: s.iteration == target):
         action(window, "actionStep").trigger()
-    return window.snapshot
+    return window.model.snapshot
 
 
 def test_stable_object_names_and_actions(window):
@@ -51,7 +51,7 @@ def test_clicking_a_unit_shows_the_cores_delta(qtbot, window):
     qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.view_position(1, 2))
     assert canvas.selected_unit == (1, 2)
     # δ from an independent backprop on the same Θ and data
-    ws = window.workspace
+    ws = window.model.workspace
     net = Network(ws.layer_sizes, thetas=snapshot.thetas, hidden_activation=snapshot.hidden_activation)
     expected = net.backprop(ws.X_train, ws.Y_train, snapshot.lam).deltas[1][0, 2]
     assert snapshot.deltas[1][0, 2] == expected
@@ -92,48 +92,48 @@ def test_hover_text_names_a_z_and_delta(qtbot, window):
 
 def test_train_and_pause_with_the_actions(qtbot, window):
     action(window, "actionTrain").trigger()
-    qtbot.waitUntil(lambda: window.snapshot.iteration > 20, timeout=10000)
+    qtbot.waitUntil(lambda: window.model.snapshot.iteration > 20, timeout=10000)
     assert window.cost_plot.point_count() > 0
-    with qtbot.waitSignal(window.controller.state_changed, timeout=5000,
+    with qtbot.waitSignal(window.model.engine.state_changed, timeout=5000,
                           check_params_cb=lambda state: state == "paused"):
         action(window, "actionPause").trigger()
-    assert not window.controller.is_running()
+    assert not window.model.engine.is_running()
 
 
 def test_malformed_csv_keeps_the_previous_dataset(qtbot, window, tmp_path, monkeypatch):
     bad = tmp_path / "broken.csv"
     bad.write_text("x1,x2,label\n1,2,0\n3,oops,1\n")
-    before = window.workspace
+    before = window.model.workspace
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
     skip_csv_import_dialog(monkeypatch)
     action(window, "actionOpenDataset").trigger()
     qtbot.waitUntil(lambda: getattr(window, "last_error", None) is not None, timeout=5000)
     assert "broken.csv" in window.last_error and "line 3" in window.last_error
     assert window.error_dialog.text() == window.last_error
-    assert window.workspace is before
+    assert window.model.workspace is before
 
 
 def test_gradient_check_action_passes(qtbot, window):
     step_once(qtbot, window)
     action(window, "actionGradientCheck").trigger()
-    difference, verdict = window.last_gradient_check
+    difference, verdict = window.commands.last_gradient_check
     assert verdict == "PASS" and difference < 1e-7
 
 
 def test_reset_returns_to_the_same_initial_weights(qtbot, window):
-    first = window.snapshot.thetas[0].copy()
+    first = window.model.snapshot.thetas[0].copy()
     for _ in range(3):
         step_once(qtbot, window)
     action(window, "actionReset").trigger()
-    assert window.snapshot.iteration == 0
-    np.testing.assert_array_equal(window.snapshot.thetas[0], first)
+    assert window.model.snapshot.iteration == 0
+    np.testing.assert_array_equal(window.model.snapshot.thetas[0], first)
 
 
 def test_closing_while_training_joins_the_thread(qtbot, window):
     action(window, "actionTrain").trigger()
-    qtbot.waitUntil(lambda: window.snapshot.iteration > 5, timeout=10000)
+    qtbot.waitUntil(lambda: window.model.snapshot.iteration > 5, timeout=10000)
     window.close()
-    assert not window.controller.is_running()
+    assert not window.model.engine.is_running()
 
 
 def test_canvas_survives_thousands_of_restyles(qtbot, window):
@@ -193,7 +193,7 @@ def test_unit_history_plot_follows_the_engine(qtbot, window):
         step_once(qtbot, window)
     x, y = window.inspector._delta_curve.getData()
     assert list(x) == [0, 1, 2]  # Θ's age at each iteration's pass, as the cost plot counts
-    history = window.controller.run.history
+    history = window.model.engine.run.history
     np.testing.assert_array_equal(y, history.unit_series(1, 0, "mean_abs_delta"))
 
 
@@ -214,14 +214,14 @@ def test_unit_history_names_its_unit_and_keeps_its_key_off_the_curves(qtbot, win
 def test_export_then_import_restores_the_weights(qtbot, window, tmp_path, suffix):
     for _ in range(3):
         step_once(qtbot, window)
-    trained = window.controller.run.network.params.copy()
+    trained = window.model.engine.run.network.params.copy()
     path = tmp_path / f"weights{suffix}"
-    assert window.save_weights_to(str(path))
+    assert window.commands.save_weights_to(str(path))
     action(window, "actionReset").trigger()
-    assert not np.array_equal(window.controller.run.network.params, trained)
+    assert not np.array_equal(window.model.engine.run.network.params, trained)
     window.ask = lambda question: True  # confirm replacing the (reset) network
-    assert window.load_weights_from(str(path))
-    np.testing.assert_array_equal(window.controller.run.network.params, trained)
+    assert window.commands.load_weights_from(str(path))
+    np.testing.assert_array_equal(window.model.engine.run.network.params, trained)
 
 
 def test_import_of_another_architecture_offers_a_switch(qtbot, window, tmp_path):
@@ -231,26 +231,26 @@ def test_import_of_another_architecture_offers_a_switch(qtbot, window, tmp_path)
     save_weights(other, path)
     questions = []
     window.ask = lambda question: questions.append(question) or True
-    assert window.load_weights_from(str(path))
+    assert window.commands.load_weights_from(str(path))
     assert "2-5-3-1" in questions[0]
-    assert list(window.workspace.layer_sizes) == [2, 5, 3, 1]
+    assert list(window.model.workspace.layer_sizes) == [2, 5, 3, 1]
     assert window.controls.hidden.text() == "5, 3"
-    np.testing.assert_array_equal(window.controller.run.network.params, other.params)
+    np.testing.assert_array_equal(window.model.engine.run.network.params, other.params)
 
 
 def test_unusable_weights_file_changes_nothing(qtbot, window, tmp_path):
-    before = window.controller.run.network.params.copy()
+    before = window.model.engine.run.network.params.copy()
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "nonsense"}')
-    assert not window.load_weights_from(str(bad))
+    assert not window.commands.load_weights_from(str(bad))
     assert "bad.json" in window.last_error
     wrong_inputs = tmp_path / "digits.npz"
     from bp_desktop.io import save_weights
     save_weights(Network([64, 5, 10], seed=0), wrong_inputs)
-    assert not window.load_weights_from(str(wrong_inputs))
+    assert not window.commands.load_weights_from(str(wrong_inputs))
     assert "64 inputs and 10 outputs" in window.last_error
     assert "needs 2 inputs and 1 output." in window.last_error  # xor: one output unit, singular
-    np.testing.assert_array_equal(window.controller.run.network.params, before)
+    np.testing.assert_array_equal(window.model.engine.run.network.params, before)
 
 
 def test_settings_are_remembered_between_launches(qtbot, tmp_path):
@@ -268,7 +268,7 @@ def test_settings_are_remembered_between_launches(qtbot, tmp_path):
     assert second.controls.hidden.text() == "5, 4"
     assert second.controls.lam.value() == 0.5
     assert second.mode.currentData() == "backward"
-    assert second.load_selected_builtin()
+    assert second.commands.load_selected_builtin()
     assert second.workspace.dataset.name.lower().startswith("moons") or "moon" in second.workspace.dataset.source
     assert list(second.workspace.layer_sizes) == [2, 5, 4, 1]
     second.shutdown()
@@ -278,20 +278,20 @@ def test_after_steps_the_inspector_explains_the_exported_weights(qtbot, window, 
     """A student checks δ by hand from exported Θ: the numbers must be the same ones."""
     for _ in range(4):
         step_once(qtbot, window)
-    qtbot.waitUntil(lambda: window.snapshot.preview, timeout=5000)
-    assert window.snapshot.iteration == 4
+    qtbot.waitUntil(lambda: window.model.snapshot.preview, timeout=5000)
+    assert window.model.snapshot.iteration == 4
     path = tmp_path / "w.npz"
-    assert window.save_weights_to(str(path))
+    assert window.commands.save_weights_to(str(path))
     from bp_desktop.io import load_weights
     net, metadata = load_weights(path)
     assert metadata["iteration"] == 4
-    ws = window.workspace
+    ws = window.model.workspace
     # the recorded J is the file's own, and the one the status bar shows at rest
-    assert metadata["final_cost"] == net.cost(ws.X_train, ws.Y_train, window.snapshot.lam)
-    assert metadata["final_cost"] == window.snapshot.cost
-    expected = net.backprop(ws.X_train, ws.Y_train, window.snapshot.lam).deltas[1][0, 1]
+    assert metadata["final_cost"] == net.cost(ws.X_train, ws.Y_train, window.model.snapshot.lam)
+    assert metadata["final_cost"] == window.model.snapshot.cost
+    expected = net.backprop(ws.X_train, ws.Y_train, window.model.snapshot.lam).deltas[1][0, 1]
     window.canvas.select_unit(1, 1)
-    assert window.snapshot.deltas[1][0, 1] == expected
+    assert window.model.snapshot.deltas[1][0, 1] == expected
     assert fmt(expected) in window.inspector.explanation_text()
     assert "after 4 iterations" in window.inspector.title.text()
 
@@ -310,7 +310,7 @@ def test_the_data_box_names_the_dataset_in_use(qtbot, window, tmp_path):
     rows = "\n".join(f"{h},{w},{'tall' if h > 170 else 'short'}" for h, w in
                      [(150 + 3 * k, 50 + k) for k in range(20)])
     path.write_text("height,weight,label\n" + rows + "\n")
-    assert window.load_file_now(str(path))
+    assert window.commands.load_file_now(str(path))
     assert "heights" in window.controls.current_dataset.text()
     assert window.controls.current_dataset.toolTip() == str(path)
 
@@ -318,16 +318,16 @@ def test_the_data_box_names_the_dataset_in_use(qtbot, window, tmp_path):
 def test_weights_without_recorded_scaling_offer_raw_inputs(qtbot, window, tmp_path):
     """The course's ex4weights.mat holds only Theta1, Theta2: trained on raw pixel values."""
     import scipy.io
-    net = Network(window.workspace.layer_sizes, seed=9)
+    net = Network(window.model.workspace.layer_sizes, seed=9)
     path = tmp_path / "course_style.mat"
     scipy.io.savemat(path, {f"Theta{l + 1}": t for l, t in enumerate(net.thetas)})
     questions = []
     window.ask = lambda question: questions.append(question) or True
-    assert window.load_weights_from(str(path))
+    assert window.commands.load_weights_from(str(path))
     assert any("no feature scaling" in q for q in questions)
-    assert window.workspace.preparation.scaling == "none"
+    assert window.model.workspace.preparation.scaling == "none"
     assert window.controls.scaling.currentData() == "none"
-    np.testing.assert_array_equal(window.workspace.X_train, window.workspace.train.X)
+    np.testing.assert_array_equal(window.model.workspace.X_train, window.model.workspace.train.X)
 
 
 def test_backward_mode_gives_each_layer_its_own_delta_scale(qtbot, window):
@@ -341,7 +341,7 @@ def test_backward_mode_gives_each_layer_its_own_delta_scale(qtbot, window):
 
 
 def _boundary_is_drawn_for(window, thetas) -> bool:
-    net = Network(window.workspace.layer_sizes, thetas=thetas)
+    net = Network(window.model.workspace.layer_sizes, thetas=thetas)
     expected = np.asarray(net.forward(window.decision_view.grid).output, dtype=np.float32)
     return np.array_equal(window.decision_view._output, expected)
 
@@ -351,15 +351,15 @@ def test_the_decision_boundary_ends_on_the_weights_shown(qtbot, window):
     still show h_Θ for the Θ the rest of the window shows, not an older one."""
     for _ in range(4):
         step_once(qtbot, window)
-        qtbot.waitUntil(lambda: window.snapshot.preview, timeout=5000)
-        assert _boundary_is_drawn_for(window, window.snapshot.thetas)
+        qtbot.waitUntil(lambda: window.model.snapshot.preview, timeout=5000)
+        assert _boundary_is_drawn_for(window, window.model.snapshot.thetas)
     action(window, "actionReset").trigger()
-    assert window.snapshot.iteration == 0
-    assert _boundary_is_drawn_for(window, window.snapshot.thetas)
+    assert window.model.snapshot.iteration == 0
+    assert _boundary_is_drawn_for(window, window.model.snapshot.thetas)
 
 
 def test_a_snapshot_too_soon_for_the_side_views_is_drawn_a_little_later(qtbot, window):
-    run = window.controller.run
+    run = window.model.engine.run
     first = run.step()
     second = run.step()
     window._side_views.offer(first)
@@ -372,27 +372,27 @@ def test_status_bar_cost_plot_and_dots_count_iterations_alike(qtbot, window):
     of iteration n + 1 (made at that Θ), and at rest a dot marks the status bar's J."""
     mark = window.cost_plot.current_marks["cost"]
     assert list(mark.getData()[0]) == [0]  # a new run shows J of the initial Θ at once
-    assert list(mark.getData()[1]) == [window.snapshot.cost]
+    assert list(mark.getData()[1]) == [window.model.snapshot.cost]
     for _ in range(3):
         step_once(qtbot, window)
-    qtbot.waitUntil(lambda: window.snapshot.preview, timeout=5000)
-    assert window.status_labels["iteration"].text() == "iteration 3"
+    qtbot.waitUntil(lambda: window.model.snapshot.preview, timeout=5000)
+    assert window.status_line.labels["iteration"].text() == "iteration 3"
     x, y = window.cost_plot.train_curve.getOriginalDataset()
-    history = window.controller.run.history
+    history = window.model.engine.run.history
     assert list(x) == [0, 1, 2]
     np.testing.assert_array_equal(y, history.series("cost"))
-    assert list(mark.getData()[0]) == [3] and list(mark.getData()[1]) == [window.snapshot.cost]
+    assert list(mark.getData()[0]) == [3] and list(mark.getData()[1]) == [window.model.snapshot.cost]
     assert mark.isVisible()
     # the next iteration's pass is made at this Θ: its point lands where the dot was
     dot = mark.getData()[1][0]
     step_once(qtbot, window)
-    assert window.controller.run.history.series("cost")[3] == dot
+    assert window.model.engine.run.history.series("cost")[3] == dot
 
 
 def _switch_scaling(window, kind):
     window.controls.scaling.setCurrentIndex(window.controls.scaling.findData(kind))
     window.ask = lambda question: True  # discard the trained network
-    assert window.rebuild_network()
+    assert window.commands.rebuild_network()
 
 
 def test_import_offers_the_scaling_the_weights_were_trained_with(qtbot, window, tmp_path):
@@ -401,57 +401,57 @@ def test_import_offers_the_scaling_the_weights_were_trained_with(qtbot, window, 
     for _ in range(3):
         step_once(qtbot, window)
     path = tmp_path / "raw.npz"
-    assert window.save_weights_to(str(path))
+    assert window.commands.save_weights_to(str(path))
     _switch_scaling(window, "zscore")
     questions = []
     window.ask = lambda question: questions.append(question) or True
-    assert window.load_weights_from(str(path))
+    assert window.commands.load_weights_from(str(path))
     assert any("scaled by none" in q and "mean normalisation" in q for q in questions)
-    assert window.workspace.preparation.scaling == "none"
+    assert window.model.workspace.preparation.scaling == "none"
     assert window.controls.scaling.currentData() == "none"
     from bp_desktop.io import load_weights
     _, metadata = load_weights(path)
-    assert window.snapshot.cost == metadata["final_cost"]  # the file's own J again
+    assert window.model.snapshot.cost == metadata["final_cost"]  # the file's own J again
 
 
 def test_import_asks_before_using_weights_trained_for_other_classes(qtbot, window, tmp_path):
     from bp_desktop.io import save_weights
     path = tmp_path / "other-classes.npz"
-    save_weights(Network(window.workspace.layer_sizes, seed=9), path,
+    save_weights(Network(window.model.workspace.layer_sizes, seed=9), path,
                  metadata={"class_names": ["cat", "dog"]})
-    before = window.controller.run.network.params.copy()
+    before = window.model.engine.run.network.params.copy()
     questions = []
     window.ask = lambda question: questions.append(question) or False
-    assert not window.load_weights_from(str(path))
+    assert not window.commands.load_weights_from(str(path))
     assert "cat, dog" in questions[0]
-    np.testing.assert_array_equal(window.controller.run.network.params, before)
+    np.testing.assert_array_equal(window.model.engine.run.network.params, before)
 
 
 def train_until_stopped(qtbot, window):
-    with qtbot.waitSignal(window.controller.stopped, timeout=10000):
+    with qtbot.waitSignal(window.model.engine.stopped, timeout=10000):
         action(window, "actionTrain").trigger()
 
 
 def test_reset_clears_the_old_stop_reason(qtbot, window):
     window.controls.max_iterations.setValue(3)
     train_until_stopped(qtbot, window)
-    assert "maximum of 3 iterations" in window.status_labels["reason"].text()
+    assert "maximum of 3 iterations" in window.status_line.labels["reason"].text()
     action(window, "actionReset").trigger()
-    assert window.status_labels["reason"].text() == ""
+    assert window.status_line.labels["reason"].text() == ""
 
 
 @pytest.mark.parametrize("name", ["actionTrain", "actionStep"])
 def test_train_or_step_at_the_iteration_limit_says_what_to_change(qtbot, window, name):
     window.controls.max_iterations.setValue(3)
     train_until_stopped(qtbot, window)
-    window.status_labels["reason"].setText("")
+    window.status_line.labels["reason"].setText("")
     action(window, name).trigger()
-    text = window.status_labels["reason"].text()
+    text = window.status_line.labels["reason"].text()
     assert "maximum of 3 iterations" in text and "raise Max iterations" in text and "Reset" in text
-    assert window.snapshot.iteration == 3 and not window.controller.is_running()
+    assert window.model.snapshot.iteration == 3 and not window.model.engine.is_running()
     window.controls.max_iterations.setValue(5)  # raising the limit lets training go on
     step_once(qtbot, window)
-    assert window.snapshot.iteration == 4 and window.status_labels["reason"].text() == ""
+    assert window.model.snapshot.iteration == 4 and window.status_line.labels["reason"].text() == ""
 
 
 def test_data_controls_offer_exactly_what_the_generators_accept(qtbot, window):
@@ -462,7 +462,7 @@ def test_data_controls_offer_exactly_what_the_generators_accept(qtbot, window):
     controls.points.setValue(16)
     assert (controls.arms.value(), controls.points.value()) == (8, 16)
     action(window, "actionUseBuiltinDataset").trigger()
-    assert window.workspace.dataset.num_classes == 8 and window.workspace.dataset.m == 16
+    assert window.model.workspace.dataset.num_classes == 8 and window.model.workspace.dataset.m == 16
     assert controls.points.minimum() == 4 and controls.arms.minimum() == 2
     with pytest.raises(DatasetError):  # one more arm than the box offers is refused
         load_builtin("spiral", m=100, arms=controls.arms.maximum() + 1)
@@ -506,7 +506,7 @@ def test_clicking_an_edge_after_a_unit_leaves_one_selection(qtbot, window):
     canvas = window.canvas
     qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.view_position(1, 1))
     assert canvas.selected_unit == (1, 1) and canvas._ring.isVisible()
-    theta = window.snapshot.thetas[0]
+    theta = window.model.snapshot.thetas[0]
     i, j = np.unravel_index(np.argmax(np.abs(theta)), theta.shape)  # strong: surely highlighted
     (start, end), = canvas._layout.edge_segments(0, np.array([i]), np.array([j]))
     middle = canvas.mapFromScene(*(0.5 * (start + end)))
@@ -521,7 +521,7 @@ def test_clicking_an_edge_after_a_unit_leaves_one_selection(qtbot, window):
     assert len(drawn) == 1 and drawn[0].elementCount() == 2
     canvas.select_edge(0, i, j)
     qtbot.keyClick(canvas, Qt.Key.Key_Down)  # the arrow keys go on from the edge's target unit
-    assert canvas.selected_unit == (1, min(i + 1, window.workspace.layer_sizes[1] - 1))
+    assert canvas.selected_unit == (1, min(i + 1, window.model.workspace.layer_sizes[1] - 1))
 
 
 def test_changed_scaling_says_it_is_not_in_use_until_the_network_is_built(qtbot, window):
@@ -537,22 +537,22 @@ def test_changed_scaling_says_it_is_not_in_use_until_the_network_is_built(qtbot,
     assert not pending.isVisible()  # back to what is in use
     window.controls.validation.setValue(0.3)
     assert pending.isVisible()
-    assert window.rebuild_network()
-    assert window.workspace.preparation.validation == 0.3
+    assert window.commands.rebuild_network()
+    assert window.model.workspace.preparation.validation == 0.3
     assert not pending.isVisible()
 
 
 def test_after_a_divergence_every_view_counts_from_the_restored_weights(qtbot, window):
-    window.controller.set_hyperparameters(alpha=1e6, lam=1.0)  # J overflows within a few dozen
+    window.model.engine.set_hyperparameters(alpha=1e6, lam=1.0)  # J overflows within a few dozen
     window.ask = lambda question: True
-    window._error = lambda title, text: None  # no dialog in a test
-    with qtbot.waitSignal(window.controller.failed, timeout=20000):
+    window.error = lambda title, text: None  # no dialog in a test
+    with qtbot.waitSignal(window.model.engine.failed, timeout=20000):
         action(window, "actionTrain").trigger()
-    qtbot.waitUntil(lambda: window.snapshot.preview, timeout=5000)
-    run = window.controller.run
+    qtbot.waitUntil(lambda: window.model.snapshot.preview, timeout=5000)
+    run = window.model.engine.run
     n = run.iteration
-    assert window.status_labels["iteration"].text() == f"iteration {n}"
-    assert window.snapshot.cost == run.network.cost(window.workspace.X_train, window.workspace.Y_train, 1.0)
+    assert window.status_line.labels["iteration"].text() == f"iteration {n}"
+    assert window.model.snapshot.cost == run.network.cost(window.model.workspace.X_train, window.model.workspace.Y_train, 1.0)
     x, _ = window.cost_plot.train_curve.getOriginalDataset()
     assert x[-1] == n - 1  # the curve's last point is the pass of iteration n, at Θ after n − 1
     assert list(window.cost_plot.current_marks["cost"].getData()[0]) == [n]

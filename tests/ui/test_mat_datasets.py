@@ -30,7 +30,7 @@ def open_through_the_menu(qtbot, window, monkeypatch, path):
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", dialog)
     action(window, "actionOpenDataset").trigger()
-    qtbot.waitUntil(lambda: window.workspace.dataset.source == str(path.absolute()), timeout=10000)
+    qtbot.waitUntil(lambda: window.model.workspace.dataset.source == str(path.absolute()), timeout=10000)
     return asked["filters"]
 
 
@@ -40,7 +40,7 @@ def test_a_course_layout_mat_file_opens_with_column_major_images(qtbot, window, 
     monkeypatch.setattr(window, "ask", lambda question: False)  # not exercise 4's set-up
     filters = open_through_the_menu(qtbot, window, monkeypatch, path)
     assert "*.mat" in filters.split(";;")[0]
-    dataset = window.workspace.dataset
+    dataset = window.model.workspace.dataset
     assert dataset.class_names[-1] == "10" and dataset.image_order == "F"
     inputs = window.canvas.layout.layers[0].centres
     assert len(inputs) == 400
@@ -53,12 +53,12 @@ def test_a_course_layout_mat_file_opens_with_column_major_images(qtbot, window, 
 def test_a_broken_mat_file_is_reported_and_changes_nothing(qtbot, window, monkeypatch, tmp_path):
     path = tmp_path / "broken.mat"
     scipy.io.savemat(path, {"X": np.eye(3), "labels": np.ones((3, 1))})
-    before = window.workspace
+    before = window.model.workspace
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     action(window, "actionOpenDataset").trigger()
     qtbot.waitUntil(lambda: getattr(window, "last_error", None) is not None, timeout=5000)
     assert "broken.mat: has no variable y" in window.last_error
-    assert window.workspace is before
+    assert window.model.workspace is before
 
 
 def test_the_command_line_opens_a_mat_file(qapp, tmp_path):
@@ -67,9 +67,9 @@ def test_the_command_line_opens_a_mat_file(qapp, tmp_path):
     window = build_window(qapp, parse_args(["--screenshot", str(tmp_path / "x.png"),
                                             "--dataset", str(path), "--hidden", "25"]))
     try:
-        assert window.workspace.dataset.source == str(path.absolute())
-        assert window.workspace.layer_sizes == [400, 25, 10]
-        assert window.workspace.dataset.image_order == "F"
+        assert window.model.workspace.dataset.source == str(path.absolute())
+        assert window.model.workspace.layer_sizes == [400, 25, 10]
+        assert window.model.workspace.dataset.image_order == "F"
     finally:
         window.shutdown()
 
@@ -77,7 +77,7 @@ def test_the_command_line_opens_a_mat_file(qapp, tmp_path):
 def test_the_shipped_digits_stay_row_major(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, "digits")
     try:
-        assert window.workspace.dataset.image_order == "C"
+        assert window.model.workspace.dataset.image_order == "C"
         inputs = window.canvas.layout.layers[0].centres
         assert inputs[1, 1] == inputs[0, 1] and inputs[1, 0] > inputs[0, 0]  # pixel 1 right of 0
         assert window.weight_images.order == "C"
@@ -96,18 +96,18 @@ def test_the_courses_weights_on_a_course_layout_dataset_give_the_courses_numbers
     assert set(labels) == set(range(1, 11))
     path = tmp_path / "course.mat"
     scipy.io.savemat(path, {"X": X, "y": labels.reshape(-1, 1).astype(np.float64)})
-    assert window.load_file_now(str(path))
+    assert window.commands.load_file_now(str(path))
     # what a student sets to see the course's numbers: raw pixels, every example, 25 hidden units
     window.controls.scaling.setCurrentIndex(window.controls.scaling.findData("none"))
     window.controls.validation.setValue(0.0)
     window.controls.hidden.setText("25")
-    assert window.rebuild_network()
+    assert window.commands.rebuild_network()
     monkeypatch.setattr(window, "ask", lambda question: True)
-    assert window.load_weights_from(str(EX4WEIGHTS))
-    thetas = window.controller.run.network.thetas
+    assert window.commands.load_weights_from(str(EX4WEIGHTS))
+    thetas = window.model.engine.run.network.thetas
     np.testing.assert_array_equal(thetas[0], course["Theta1"])
     np.testing.assert_array_equal(thetas[1], course["Theta2"])
-    snapshot = window.snapshot
+    snapshot = window.model.snapshot
     assert snapshot.train_accuracy == 1.0
     expected = network.cost(X, one_hot(labels - 1, 10), snapshot.lam)
     assert snapshot.cost == pytest.approx(expected, rel=1e-12)

@@ -32,7 +32,7 @@ def flowers(tmp_path):
 def window(qtbot, tmp_path, flowers):
     w = open_window(qtbot, tmp_path, "xor")
     w.controls.hidden.setText("4")
-    assert w.load_file_now(str(flowers))
+    assert w.commands.load_file_now(str(flowers))
     yield w
     w.shutdown()
 
@@ -49,7 +49,7 @@ def canvas_texts(window):
 
 
 def test_the_canvas_names_the_inputs_and_the_outputs(qtbot, window):
-    classes = window.workspace.dataset.class_names
+    classes = window.model.workspace.dataset.class_names
     assert sorted(classes) == sorted(COLOURS)
     assert set(FEATURES) | set(classes) <= canvas_texts(window)
     # the tooltip names the unit too, shown by a real tooltip event over it
@@ -66,8 +66,8 @@ def test_the_inspector_shows_an_inputs_name_and_its_value_in_the_file(qtbot, win
     window.controls.example.setValue(5)  # example t = 5
     click_unit(qtbot, window, 0, 0)
     inspector = window.inspector
-    data = window.workspace.train
-    raw, scaled = data.X[4, 0], window.workspace.X_train[4, 0]
+    data = window.model.workspace.train
+    raw, scaled = data.X[4, 0], window.model.workspace.X_train[4, 0]
     assert inspector.title.text().startswith("Layer 1, unit 1 (petal length (cm))")
     text = inspector.explanation_text()
     assert "an input: petal length (cm)" in text
@@ -84,11 +84,11 @@ def test_the_inspector_shows_an_inputs_name_and_its_value_in_the_file(qtbot, win
         [f"j = {j + 1}  {name}" for j, name in enumerate(FEATURES)]
     assert model.headerData(0, Qt.Orientation.Horizontal) == "x in the file"
     assert model.data(model.index(2, 0), Qt.ItemDataRole.UserRole) == data.X[4, 2]
-    assert model.data(model.index(2, 1), Qt.ItemDataRole.UserRole) == window.workspace.X_train[4, 2]
+    assert model.data(model.index(2, 1), Qt.ItemDataRole.UserRole) == window.model.workspace.X_train[4, 2]
 
 
 def test_the_inspector_names_an_output_units_class_and_the_examples(qtbot, window):
-    data = window.workspace.train
+    data = window.model.workspace.train
     click_unit(qtbot, window, 2, 1)
     name, truth = data.class_names[1], data.class_names[data.y[0]]
     text = window.inspector.explanation_text()
@@ -107,7 +107,7 @@ def test_an_edge_from_an_input_names_both_ends(qtbot, window):
 def test_two_classes_on_one_output_unit_name_the_probability(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, "xor")
     try:
-        classes = window.workspace.dataset.class_names
+        classes = window.model.workspace.dataset.class_names
         name = f"{classes[1]} vs {classes[0]}"  # h = P(y = 1): the second class
         assert window.canvas.unit_name(2, 0) == name
         assert window.canvas.unit_tooltip(2, 0).startswith(f"layer 3, unit 1: {name}")

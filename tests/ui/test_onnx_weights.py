@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from bp_desktop.ui.main_window import weights_file_filters
+from bp_desktop.ui.commands import weights_file_filters
 
 from .windows import action, open_window
 
@@ -41,12 +41,12 @@ def test_a_scikit_learn_softmax_model_imports_with_its_note_and_predictions(qtbo
     window = open_window(qtbot, tmp_path, "iris")
     questions = []
     window.ask = lambda question: questions.append(question) or True
-    assert window.load_weights_from(str(ONNX_DATA / "sklearn_softmax.onnx"))
+    assert window.commands.load_weights_from(str(ONNX_DATA / "sklearn_softmax.onnx"))
     assert any("3, 5, 7" in q for q in questions)            # other class names: asked
-    assert window.workspace.preparation.scaling == "none"     # no scaling recorded: raw inputs
-    assert list(window.workspace.layer_sizes) == [4, 6, 5, 3]
+    assert window.model.workspace.preparation.scaling == "none"     # no scaling recorded: raw inputs
+    assert list(window.model.workspace.layer_sizes) == [4, 6, 5, 3]
     assert "Softmax" in window.info_dialog.text() and "sigmoid" in window.info_dialog.text()
     expected = json.loads((ONNX_DATA / "expected.json").read_text())
-    predicted = window.controller.run.network.predict(np.array(expected["X"]))
+    predicted = window.model.engine.run.network.predict(np.array(expected["X"]))
     assert [["3", "5", "7"][k] for k in predicted] == expected["sklearn_softmax"]["predict"]
     window.shutdown()

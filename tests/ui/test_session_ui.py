@@ -27,11 +27,11 @@ def window(qtbot, tmp_path, monkeypatch):
 
 
 def step(qtbot, window, n=1):
-    target = window.snapshot.iteration + n
-    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=5000,
+    target = window.model.snapshot.iteration + n
+    with qtbot.waitSignal(window.model.engine.snapshot_ready, timeout=5000,
                           check_params_cb=lambda s: s.iteration == target):
-        window.step(n)
-    return window.snapshot
+        window.model.step(n)
+    return window.model.snapshot
 
 
 def save_dialog_returns(monkeypatch, path, chosen=""):
@@ -61,35 +61,35 @@ def test_save_then_open_continues_the_run_exactly(qtbot, window, tmp_path, monke
     saved = path.with_suffix(".bpsession")
     assert saved.exists() and load_session(saved).iteration == 3
     expected = step(qtbot, window)                        # iteration 4 of the uninterrupted run
-    params = window.controller.run.network.params.copy()
+    params = window.model.engine.run.network.params.copy()
 
     window.controls.alpha.setValue(0.1)                    # the session must bring its own settings back
     window.controls.hidden.setText("3")
     open_dialog_returns(monkeypatch, saved)
     action(window, "actionOpenSession").trigger()
-    run = window.controller.run
-    assert run.iteration == 3 and window.snapshot.iteration == 3
+    run = window.model.engine.run
+    assert run.iteration == 3 and window.model.snapshot.iteration == 3
     assert run.hyper.optimizer == "momentum" and run.hyper.alpha == 0.7
     assert window.controls.alpha.value() == 0.7 and window.controls.hidden.text() == "8"
     assert window.cost_plot.point_count() > 0             # the history came back into the plot
     resumed = step(qtbot, window)
     assert resumed.iteration == 4 and resumed.cost == expected.cost
-    assert np.array_equal(window.controller.run.network.params, params)
+    assert np.array_equal(window.model.engine.run.network.params, params)
 
 
 def test_a_bad_session_file_changes_nothing(qtbot, window, tmp_path, monkeypatch):
     bad = tmp_path / "broken.bpsession"
     bad.write_bytes(b"PK\x03\x04 this is no zip")
-    before = window.controller.run
+    before = window.model.engine.run
     open_dialog_returns(monkeypatch, bad)
     action(window, "actionOpenSession").trigger()
     assert "broken.bpsession" in window.last_error
-    assert window.controller.run is before
+    assert window.model.engine.run is before
 
 
 def test_changing_a_stop_criterion_reaches_the_run(window):
     window.controls.max_iterations.setValue(50)
-    assert window.controller.run.stop_criteria.max_iterations == 50
+    assert window.model.engine.run.stop_criteria.max_iterations == 50
 
 
 # --- recent files --------------------------------------------------------------------------------
@@ -99,9 +99,9 @@ def test_saved_opened_and_exported_files_appear_in_recent_files(qtbot, window, t
     open_dialog_returns(monkeypatch, csv)
     skip_csv_import_dialog(monkeypatch)
     action(window, "actionOpenDataset").trigger()
-    qtbot.waitUntil(lambda: window.workspace.dataset.source == str(csv), timeout=5000)
-    assert window.save_session_to(str(tmp_path / "a.bpsession"))
-    assert window.save_weights_to(str(tmp_path / "w.npz"))
+    qtbot.waitUntil(lambda: window.model.workspace.dataset.source == str(csv), timeout=5000)
+    assert window.commands.save_session_to(str(tmp_path / "a.bpsession"))
+    assert window.commands.save_weights_to(str(tmp_path / "w.npz"))
     assert [kind for kind, _ in window.recent.entries()] == ["weights", "session", "dataset"]
     menu = window.findChild(QMenu, "menuRecentFiles")
     first = [a for a in menu.actions() if a.objectName() == "actionRecentFile1"][0]
@@ -114,18 +114,18 @@ def test_saved_opened_and_exported_files_appear_in_recent_files(qtbot, window, t
 def test_picking_a_recent_session_opens_it(qtbot, window, tmp_path):
     step(qtbot, window, 2)
     path = tmp_path / "two.bpsession"
-    assert window.save_session_to(str(path))
+    assert window.commands.save_session_to(str(path))
     window.reset()
-    assert window.controller.run.iteration == 0
+    assert window.model.engine.run.iteration == 0
     menu = window.findChild(QMenu, "menuRecentFiles")
     [a for a in menu.actions() if a.objectName() == "actionRecentFile1"][0].trigger()
-    assert window.controller.run.iteration == 2
+    assert window.model.engine.run.iteration == 2
 
 
 def test_a_vanished_recent_file_is_dropped_with_a_message(window, tmp_path):
     gone = tmp_path / "gone.bpsession"
     window.recent.add("session", gone)
-    window.open_recent("session", str(gone))
+    window.commands.open_recent("session", str(gone))
     assert "gone.bpsession" in window.last_error
     assert window.recent.entries() == []
 
@@ -149,7 +149,7 @@ def test_recent_files_keep_the_newest_eight_without_duplicates(settings):
 def test_pictures_of_the_canvas_and_the_cost_plot(qtbot, window, tmp_path, view):
     step(qtbot, window, 3)
     png, svg = tmp_path / f"{view}.png", tmp_path / f"{view}.svg"
-    assert window.export_picture_to(str(png), view) and window.export_picture_to(str(svg), view)
+    assert window.commands.export_picture_to(str(png), view) and window.commands.export_picture_to(str(svg), view)
     image = QImage(str(png))
     assert not image.isNull() and image.width() > 100 and image.height() > 50
     assert len({image.pixel(x, image.height() // 2) for x in range(0, image.width(), 5)}) > 1  # not blank
@@ -169,5 +169,5 @@ def test_export_picture_action_uses_the_chosen_view_and_format(qtbot, window, tm
 
 
 def test_a_picture_with_an_unknown_suffix_is_refused(window, tmp_path):
-    assert not window.export_picture_to(str(tmp_path / "net.bmp"), "canvas")
+    assert not window.commands.export_picture_to(str(tmp_path / "net.bmp"), "canvas")
     assert "net.bmp" in window.last_error and not (tmp_path / "net.bmp").exists()

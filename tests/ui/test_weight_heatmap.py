@@ -21,8 +21,8 @@ def test_iris_weights_are_a_heatmap_with_the_feature_names(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, "iris")
     try:
         view = show_weights_dock(qtbot, window)
-        names = window.workspace.dataset.feature_names
-        theta1 = window.snapshot.thetas[0]
+        names = window.model.workspace.dataset.feature_names
+        theta1 = window.model.snapshot.thetas[0]
         assert view.heatmap_graphics.isVisible() and not view.graphics.isVisible()
         assert view.tiles is None  # no 2×2 "images" of 4 features
         assert view.matrix.shape == (8, 4)

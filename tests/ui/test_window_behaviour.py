@@ -25,9 +25,9 @@ def window(qtbot, tmp_path):
 
 
 def train_to(qtbot, window, iterations: int) -> None:
-    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=10000,
+    with qtbot.waitSignal(window.model.engine.snapshot_ready, timeout=10000,
                           check_params_cb=lambda s: s.iteration >= iterations):
-        window.step(iterations - window.snapshot.iteration)
+        window.model.step(iterations - window.model.snapshot.iteration)
     qtbot.waitUntil(lambda: window.cost_plot.point_count() >= iterations)
 
 
@@ -114,8 +114,8 @@ def test_a_dataset_named_on_the_command_line_wins_over_the_last_one(qtbot, tmp_p
 
 
 def step_once(qtbot, window):
-    target = window.snapshot.iteration + 1
-    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=5000,
+    target = window.model.snapshot.iteration + 1
+    with qtbot.waitSignal(window.model.engine.snapshot_ready, timeout=5000,
                           check_params_cb=lambda s: s.iteration == target):
         action(window, "actionStep").trigger()
 
@@ -161,14 +161,14 @@ def test_closing_can_save_the_session_first(qtbot, window, tmp_path, monkeypatch
 def test_no_question_right_after_saving_the_session(qtbot, window, tmp_path):
     questions = answering(window, "cancel")
     step_once(qtbot, window)
-    assert window.save_session_to(str(tmp_path / "saved") + SESSION_SUFFIX)
+    assert window.commands.save_session_to(str(tmp_path / "saved") + SESSION_SUFFIX)
     assert window.close() and not questions
 
 
 def test_training_on_after_a_save_asks_again_until_reset(qtbot, window, tmp_path):
     questions = answering(window, "cancel")
     step_once(qtbot, window)
-    assert window.save_session_to(str(tmp_path / "saved") + SESSION_SUFFIX)
+    assert window.commands.save_session_to(str(tmp_path / "saved") + SESSION_SUFFIX)
     step_once(qtbot, window)
     assert not window.close() and len(questions) == 1
     action(window, "actionReset").trigger()  # back at iteration 0: nothing to lose

@@ -46,52 +46,52 @@ def test_a_new_dataset_during_a_long_iteration_replaces_neither_run_nor_data(
         qtbot, window, hold_next_iteration, monkeypatch):
     """Item 5: the run stayed but the new data was installed; the next Train raised IndexError."""
     monkeypatch.setattr(trainer, "JOIN_TIMEOUT_MS", 50)  # shorter than the iteration
-    run, workspace = window.controller.run, window.workspace
+    run, workspace = window.model.engine.run, window.model.workspace
     started, release = hold_next_iteration(run)
-    window.toggle_training()
+    window.model.toggle_training()
     qtbot.waitUntil(started.is_set, timeout=5000)
-    assert not window.load_builtin("iris")
-    assert window.controller.run is run and window.workspace is workspace
-    assert "could not replace the run" in window.status_labels["reason"].text()
+    assert not window.commands.load_builtin("iris")
+    assert window.model.engine.run is run and window.model.workspace is workspace
+    assert "could not replace the run" in window.status_line.labels["reason"].text()
     release.set()
-    qtbot.waitUntil(lambda: not window.controller.thread_alive(), timeout=5000)
-    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=5000):
-        window.step(1)
-    assert window.snapshot.layer_sizes == tuple(workspace.layer_sizes)
+    qtbot.waitUntil(lambda: not window.model.engine.thread_alive(), timeout=5000)
+    with qtbot.waitSignal(window.model.engine.snapshot_ready, timeout=5000):
+        window.model.step(1)
+    assert window.model.snapshot.layer_sizes == tuple(workspace.layer_sizes)
     window.ask = lambda question: True  # discard the trained network
-    assert window.load_builtin("iris")  # once the iteration is over, the switch works
-    assert window.workspace.dataset.name != workspace.dataset.name
+    assert window.commands.load_builtin("iris")  # once the iteration is over, the switch works
+    assert window.model.workspace.dataset.name != workspace.dataset.name
 
 
 def test_a_new_lambda_at_rest_reaches_j_d_and_the_gradient_check(qtbot, window):
     """Item 13: after setting λ = 3 at rest, J, D and the check still said λ = 1."""
     window.controls.lam.setValue(1.0)
-    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=5000):
-        window.step(1)
-    qtbot.waitUntil(lambda: window.snapshot.preview and window.snapshot.iteration == 1, timeout=5000)
+    with qtbot.waitSignal(window.model.engine.snapshot_ready, timeout=5000):
+        window.model.step(1)
+    qtbot.waitUntil(lambda: window.model.snapshot.preview and window.model.snapshot.iteration == 1, timeout=5000)
     window.controls.lam.setValue(3.0)
-    shown, run = window.snapshot, window.controller.run
+    shown, run = window.model.snapshot, window.model.engine.run
     assert shown.lam == 3.0 and shown.iteration == 1
     expected = run.network.backprop(run.X, run.Y, 3.0)  # at the current Θ
     assert shown.cost == pytest.approx(expected.cost, rel=1e-12)
     for d, expected_d in zip(shown.gradients, expected.gradients):
         np.testing.assert_allclose(d, expected_d, rtol=1e-12)
-    assert window.status_labels["cost"].text().startswith(f"J = {expected.cost:.6g}")
-    window.gradient_check()
+    assert window.status_line.labels["cost"].text().startswith(f"J = {expected.cost:.6g}")
+    window.commands.gradient_check()
     assert "λ = 3" in window.info_dialog.text()
 
 
 def test_a_target_cost_stop_shows_and_exports_the_iteration_it_names(qtbot, window, tmp_path):
     """Item 20: the reason said iteration n; status bar, run and export were at n + 1."""
-    target = round(window.snapshot.cost - 0.002, 4)
+    target = round(window.model.snapshot.cost - 0.002, 4)
     window.controls.target_cost.setValue(target)
-    with qtbot.waitSignal(window.controller.stopped, timeout=20000) as blocker:
-        window.toggle_training()
+    with qtbot.waitSignal(window.model.engine.stopped, timeout=20000) as blocker:
+        window.model.toggle_training()
     n = int(re.search(r"after (\d+) iterations", blocker.args[0]).group(1))
-    assert n > 0 and window.controller.run.iteration == n
-    assert window.snapshot.preview and window.snapshot.cost <= target
-    assert window.status_labels["iteration"].text() == f"iteration {n}"
+    assert n > 0 and window.model.engine.run.iteration == n
+    assert window.model.snapshot.preview and window.model.snapshot.cost <= target
+    assert window.status_line.labels["iteration"].text() == f"iteration {n}"
     path = tmp_path / "weights.json"
-    assert window.save_weights_to(str(path))
+    assert window.commands.save_weights_to(str(path))
     _, metadata = load_weights(path)
     assert metadata["iteration"] == n and metadata["final_cost"] <= target

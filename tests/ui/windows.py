@@ -11,7 +11,7 @@ def open_window(qtbot, tmp_path, dataset: str, **params) -> MainWindow:
     """A shown main window on a built-in dataset, with its settings in tmp_path."""
     window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
-    assert window.load_builtin(dataset, **params)
+    assert window.commands.load_builtin(dataset, **params)
     window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)

@@ -66,7 +66,7 @@ def test_a_new_lambda_at_rest_reaches_j_at_once(model):
     net = Network(model.workspace.layer_sizes, thetas=model.snapshot.thetas)
     assert model.snapshot.cost == pytest.approx(net.cost(model.run.X, model.run.Y, 3.0), rel=1e-12)
     assert model.snapshot.cost > before
-    assert model.gradient_check()[1].endswith("λ = 3.")
+    assert model.gradient_check()[2].endswith("λ = 3.")
 
 
 def test_discarding_is_asked_about_only_when_there_is_training_to_lose(model):
