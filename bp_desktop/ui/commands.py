@@ -13,6 +13,7 @@ from bp_desktop.core import COURSE_CHECK_LAMBDAS, course_check, course_check_rep
 from bp_desktop.data import DatasetError, load_builtin
 from bp_desktop.io import (DATASET_FILE_FILTER, ONNX_INSTALL_HINT, WEIGHT_FORMATS, WeightsFileError,
                            load_dataset, onnx_unavailable)
+from bp_desktop.io.dataset_files import is_mat_file
 from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
 from bp_desktop.io.session import SessionFileError, load_session
 from bp_desktop.training.course import EXERCISE4_QUESTION, Settings, exercise4_settings, is_exercise4_layout
@@ -20,6 +21,7 @@ from bp_desktop.training.workspace import Workspace
 from bp_desktop.workbench import WeightsMismatch
 
 from .course_check import CourseCheckDialog
+from .csv_import import ask_label_column, remembered_label_column
 from .files import PICTURE_FORMATS, save_picture
 
 
@@ -35,9 +37,10 @@ class DatasetLoader(QObject):
     loaded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, label_column: int | None = None):
         super().__init__()  # no parent: the window may go while the thread still holds this
         self.path = path
+        self.label_column = label_column  # None: guessed (a column of words, else the last)
         self._thread = threading.Thread(target=self._load, name="DatasetLoader", daemon=True)
         self._lock = threading.Lock()
         self._abandoned = False
@@ -61,9 +64,12 @@ class DatasetLoader(QObject):
 
     def _load(self) -> None:
         try:
-            dataset = load_dataset(self.path, progress=lambda fraction: self._report("progressed", fraction))
+            dataset = load_dataset(self.path, progress=lambda fraction: self._report("progressed", fraction),
+                                   label_column=self.label_column, guess_label=True)
         except DatasetError as error:
             self._report("failed", str(error))
+        except MemoryError:  # the loaders' limits should prevent it; never leave the bar hanging
+            self._report("failed", f"{self.path}: does not fit in memory")
         else:
             self._report("loaded", dataset)
 
@@ -118,15 +124,22 @@ class Commands:
     def open_dataset(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open dataset", self._last_dir(),
                                               f"{DATASET_FILE_FILTER};;All files (*)")
-        if path:
-            self.load_file(path)
+        if not path:
+            return
+        opened, label_column = (True, None) if is_mat_file(path) else \
+            ask_label_column(self.window, path, self.settings)
+        if opened:
+            self.load_file(path, label_column)
 
-    def load_file(self, path: str) -> None:
-        """Load a CSV or MAT-file in the background; the current dataset stays until it has loaded."""
+    def load_file(self, path: str, label_column: int | None = None) -> None:
+        """Load a CSV or MAT-file in the background; the current dataset stays until it has loaded.
+        A CSV file's label column: the one given, else the one chosen for it before, else a guess."""
         if self._loader is not None and self._loader.is_running():
             return
         self.settings.setValue("last_dir", str(path).rsplit("/", 1)[0])
-        self._loader = DatasetLoader(str(path))
+        if label_column is None and not is_mat_file(path):
+            label_column = remembered_label_column(self.settings, path)
+        self._loader = DatasetLoader(str(path), label_column)
         progress = self.window.status_line.progress
         self._loader.progressed.connect(lambda fraction: progress.setValue(int(100 * fraction)))
         self._loader.loaded.connect(self._on_file_loaded)
@@ -138,7 +151,8 @@ class Commands:
     def load_file_now(self, path: str) -> bool:
         """Load a dataset file on this thread (command-line start-up, where nothing else is shown yet)."""
         try:
-            dataset = load_dataset(path)
+            remembered = None if is_mat_file(path) else remembered_label_column(self.settings, path)
+            dataset = load_dataset(path, label_column=remembered, guess_label=True)
         except DatasetError as error:
             self.window.error("Could not load the dataset", str(error))
             return False
@@ -162,6 +176,8 @@ class Commands:
         if not self._install("Could not use the dataset", lambda: self.model.use_dataset(
                 dataset, controls.data_preparation(), controls.network_spec())):
             return False
+        if dataset.warnings:  # in the permanent field: a temporary message is cut short
+            self.model.set_status("Check the data: " + " ".join(dataset.warnings))
         self.settings.setValue("dataset", dataset.source)  # reopened at the next launch
         return True
 

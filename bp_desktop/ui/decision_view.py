@@ -106,7 +106,7 @@ class DecisionBoundaryView(QWidget):
         layout.addWidget(self.readout)
         if model is not None:
             model.events.installed.connect(self._on_installed)
-            SnapshotFollower(self, model, REDRAW_INTERVAL,
+            self.follower = SnapshotFollower(self, model, REDRAW_INTERVAL,
                              lambda snapshot: self.update_network(snapshot_network(snapshot)))
 
     def _on_installed(self, workspace) -> None:

@@ -64,10 +64,10 @@ class SnapshotFollower(QObject):
         self._latest = None
         self._updates = LatestOnly(self, interval, draw)
         model.events.installed.connect(self._forget)
-        model.events.snapshot.connect(self._offer)
+        model.events.snapshot.connect(self.offer)
         view.installEventFilter(self)
 
-    def _offer(self, snapshot) -> None:
+    def offer(self, snapshot) -> None:
         self._latest = snapshot
         if self._view.isVisibleTo(self._view.window()):
             self._updates.offer(snapshot, urgent=snapshot.preview)

@@ -122,7 +122,7 @@ class WeightImagesView(QWidget):
         layout.addLayout(controls)
         if model is not None:
             model.events.installed.connect(self._on_installed)
-            SnapshotFollower(self, model, REDRAW_INTERVAL,
+            self.follower = SnapshotFollower(self, model, REDRAW_INTERVAL,
                              lambda snapshot: self.update_thetas(snapshot.thetas[0]))
 
     def _on_installed(self, workspace) -> None:

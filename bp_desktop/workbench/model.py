@@ -213,9 +213,8 @@ class Workbench:
             self.events.mode.emit(mode)
 
     def set_status(self, text: str) -> None:
-        if text != self.status:
-            self.status = text
-            self.events.status.emit(text)
+        self.status = text
+        self.events.status.emit(text)
 
     # --- training commands ---------------------------------------------------------------------
     def toggle_training(self) -> None:

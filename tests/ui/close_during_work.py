@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 
 from bp_desktop import app
 from bp_desktop.training import TrainingRun
-from bp_desktop.ui import main_window
+from bp_desktop.ui import commands
 from bp_desktop.ui.main_window import MainWindow
 
 started = threading.Event()    # the long work has begun
@@ -41,7 +41,7 @@ def iteration_outlasting_the_window(run: TrainingRun):
 
 def begin_work(window: MainWindow, work: str) -> None:
     if work == "load":
-        main_window.load_dataset = endless_load
+        commands.load_dataset = endless_load
         window.commands.load_file("endless.csv")
     else:
         TrainingRun.advance = iteration_outlasting_the_window

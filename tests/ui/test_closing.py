@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 
 from bp_desktop.io import load_dataset
-from bp_desktop.ui import main_window
+from bp_desktop.ui import commands
 
 from .windows import open_window
 
@@ -55,7 +55,7 @@ def test_a_load_still_running_at_close_is_abandoned(qtbot, tmp_path, monkeypatch
         release.wait(10)
         return load_dataset(path, progress=progress)
 
-    monkeypatch.setattr(main_window, "load_dataset", slow_load)
+    monkeypatch.setattr(commands, "load_dataset", slow_load)
     window = open_window(qtbot, tmp_path, "xor")
     window.commands.load_file(str(write_csv(tmp_path / "grid.csv")))
     window.close()

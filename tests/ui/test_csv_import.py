@@ -94,9 +94,9 @@ def test_opening_a_csv_from_the_menu_asks_and_remembers_the_label_column(qtbot, 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(iris_first), ""))
     seen = drive_import_dialog(qtbot)
     action(window, "actionOpenDataset").trigger()
-    qtbot.waitUntil(lambda: window.workspace.dataset.source == str(iris_first), timeout=10000)
+    qtbot.waitUntil(lambda: window.model.workspace.dataset.source == str(iris_first), timeout=10000)
     assert seen == {"guess": 0, "classes": "3 different labels", "done": True}
-    dataset = window.workspace.dataset
+    dataset = window.model.workspace.dataset
     assert dataset.class_names == ["setosa", "versicolor", "virginica"]
     assert dataset.feature_names == ["sepal length", "sepal width"]
     assert remembered_label_column(window.settings, iris_first) == 0
@@ -109,36 +109,36 @@ def test_a_remembered_choice_is_shown_next_time_and_used_by_programmatic_loads(q
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     seen = drive_import_dialog(qtbot, choice=0)
     action(window, "actionOpenDataset").trigger()
-    qtbot.waitUntil(lambda: window.workspace.dataset.source == str(path), timeout=10000)
-    assert seen["guess"] == 2 and window.workspace.dataset.feature_names == ["b", "c"]
+    qtbot.waitUntil(lambda: window.model.workspace.dataset.source == str(path), timeout=10000)
+    assert seen["guess"] == 2 and window.model.workspace.dataset.feature_names == ["b", "c"]
     seen = drive_import_dialog(qtbot)  # shown again, with the remembered choice
     action(window, "actionOpenDataset").trigger()
     qtbot.waitUntil(lambda: seen.get("done"), timeout=10000)
     assert seen["guess"] == 0 and seen["classes"] == "2 different labels"
-    window.load_builtin("xor", m=40, noise=0.1, seed=0)
-    window.load_file(str(path))  # no dialog: the remembered column
-    qtbot.waitUntil(lambda: window.workspace.dataset.source == str(path), timeout=10000)
-    assert window.workspace.dataset.feature_names == ["b", "c"]
+    window.commands.load_builtin("xor", m=40, noise=0.1, seed=0)
+    window.commands.load_file(str(path))  # no dialog: the remembered column
+    qtbot.waitUntil(lambda: window.model.workspace.dataset.source == str(path), timeout=10000)
+    assert window.model.workspace.dataset.feature_names == ["b", "c"]
 
 
 def test_cancel_loads_nothing(qtbot, window, iris_first, monkeypatch):
-    before = window.workspace
+    before = window.model.workspace
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(iris_first), ""))
     seen = drive_import_dialog(qtbot, button=QDialogButtonBox.StandardButton.Cancel)
     action(window, "actionOpenDataset").trigger()
-    assert seen.get("done") and window.workspace is before and window._loader is None
+    assert seen.get("done") and window.model.workspace is before and window.commands._loader is None
     assert remembered_label_column(window.settings, iris_first) is None
 
 
 def test_a_programmatic_load_guesses_a_word_column_as_the_label(qtbot, window, iris_first):
-    window.load_file(str(iris_first))
-    qtbot.waitUntil(lambda: window.workspace.dataset.source == str(iris_first), timeout=10000)
-    assert window.workspace.dataset.class_names == ["setosa", "versicolor", "virginica"]
+    window.commands.load_file(str(iris_first))
+    qtbot.waitUntil(lambda: window.model.workspace.dataset.source == str(iris_first), timeout=10000)
+    assert window.model.workspace.dataset.class_names == ["setosa", "versicolor", "virginica"]
 
 
 def test_fractional_labels_show_a_warning_in_the_status_bar(qtbot, window, tmp_path):
     path = tmp_path / "measured.csv"
     path.write_text("a,b,y\n" + "".join(f"{k},{k % 3},{0.5 + k % 2}\n" for k in range(20)))
-    window.load_file(str(path))
-    qtbot.waitUntil(lambda: window.workspace.dataset.source == str(path), timeout=10000)
-    assert "these labels look like numbers (0.5, 1.5" in window.status_labels["reason"].text()
+    window.commands.load_file(str(path))
+    qtbot.waitUntil(lambda: window.model.workspace.dataset.source == str(path), timeout=10000)
+    assert "these labels look like numbers (0.5, 1.5" in window.status_line.labels["reason"].text()

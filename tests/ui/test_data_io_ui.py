@@ -15,11 +15,11 @@ def window(qtbot, tmp_path):
 
 
 def load_and_wait_for_error(qtbot, window, path):
-    before = window.workspace
-    window.load_file(str(path))
+    before = window.model.workspace
+    window.commands.load_file(str(path))
     qtbot.waitUntil(lambda: getattr(window, "last_error", None) is not None, timeout=10000)
-    assert not window.progress.isVisible()
-    assert window.workspace is before
+    assert not window.status_line.progress.isVisible()
+    assert window.model.workspace is before
     return window.last_error
 
 

@@ -269,8 +269,8 @@ def test_settings_are_remembered_between_launches(qtbot, tmp_path):
     assert second.controls.lam.value() == 0.5
     assert second.mode.currentData() == "backward"
     assert second.commands.load_selected_builtin()
-    assert second.workspace.dataset.name.lower().startswith("moons") or "moon" in second.workspace.dataset.source
-    assert list(second.workspace.layer_sizes) == [2, 5, 4, 1]
+    assert second.model.workspace.dataset.name.lower().startswith("moons") or "moon" in second.model.workspace.dataset.source
+    assert list(second.model.workspace.layer_sizes) == [2, 5, 4, 1]
     second.shutdown()
 
 
@@ -362,8 +362,8 @@ def test_a_snapshot_too_soon_for_the_side_views_is_drawn_a_little_later(qtbot, w
     run = window.model.engine.run
     first = run.step()
     second = run.step()
-    window._side_views.offer(first)
-    window._side_views.offer(second)  # within the interval: not drawn yet, but due
+    window.decision_view.follower.offer(first)
+    window.decision_view.follower.offer(second)  # within the interval: not drawn yet, but due
     qtbot.waitUntil(lambda: _boundary_is_drawn_for(window, second.thetas), timeout=2000)
 
 

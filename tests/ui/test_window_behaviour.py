@@ -72,14 +72,14 @@ def launch(qtbot, settings_path, *argv):
 def test_the_last_csv_is_reopened_at_launch(qtbot, tmp_path):
     csv = write_csv(tmp_path / "plants.csv")
     first = open_window(qtbot, tmp_path, "moons")
-    first.load_file(str(csv))
-    qtbot.waitUntil(lambda: first.workspace.dataset.source == str(csv), timeout=10000)
+    first.commands.load_file(str(csv))
+    qtbot.waitUntil(lambda: first.model.workspace.dataset.source == str(csv), timeout=10000)
     first.close()
     first.shutdown()
     second = launch(qtbot, tmp_path / "settings.ini")
     try:
-        assert second.workspace.dataset.source == str(csv)
-        assert second.workspace.dataset.feature_names == ["width", "height"]
+        assert second.model.workspace.dataset.source == str(csv)
+        assert second.model.workspace.dataset.feature_names == ["width", "height"]
     finally:
         second.shutdown()
 
@@ -87,14 +87,14 @@ def test_the_last_csv_is_reopened_at_launch(qtbot, tmp_path):
 def test_a_last_csv_that_is_gone_falls_back_to_the_builtin_and_says_so(qtbot, tmp_path):
     csv = write_csv(tmp_path / "plants.csv")
     first = open_window(qtbot, tmp_path, "moons")
-    assert first.load_file_now(str(csv))
+    assert first.commands.load_file_now(str(csv))
     first.close()
     first.shutdown()
     csv.unlink()
     second = launch(qtbot, tmp_path / "settings.ini")
     try:
-        assert second.workspace.dataset.source == "builtin:moons"  # the remembered built-in
-        note = second.status_labels["reason"].text()
+        assert second.model.workspace.dataset.source == "builtin:moons"  # the remembered built-in
+        note = second.status_line.labels["reason"].text()
         assert str(csv) in note and "no longer exists" in note and "built-in" in note
     finally:
         second.shutdown()
@@ -103,12 +103,12 @@ def test_a_last_csv_that_is_gone_falls_back_to_the_builtin_and_says_so(qtbot, tm
 def test_a_dataset_named_on_the_command_line_wins_over_the_last_one(qtbot, tmp_path):
     csv = write_csv(tmp_path / "plants.csv")
     first = open_window(qtbot, tmp_path, "moons")
-    assert first.load_file_now(str(csv))
+    assert first.commands.load_file_now(str(csv))
     first.close()
     first.shutdown()
     second = launch(qtbot, tmp_path / "settings.ini", "--dataset", "xor")
     try:
-        assert second.workspace.dataset.source == "builtin:xor"
+        assert second.model.workspace.dataset.source == "builtin:xor"
     finally:
         second.shutdown()
 

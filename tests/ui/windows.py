@@ -27,4 +27,4 @@ def action(window, name) -> QAction:
 def skip_csv_import_dialog(monkeypatch) -> None:
     """File ▸ Open dataset opens a CSV without its import dialog (label column: the guess),
     for tests about something else; tests/ui/test_csv_import.py drives the dialog."""
-    monkeypatch.setattr("bp_desktop.ui.main_window.ask_label_column", lambda *args: (True, None))
+    monkeypatch.setattr("bp_desktop.ui.commands.ask_label_column", lambda *args: (True, None))
