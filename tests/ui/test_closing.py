@@ -51,9 +51,9 @@ def test_a_load_still_running_at_close_is_abandoned(qtbot, tmp_path, monkeypatch
     """The load cannot be interrupted; what it delivers after the close goes nowhere."""
     release = threading.Event()
 
-    def slow_load(path, progress=None):
+    def slow_load(path, progress=None, **options):
         release.wait(10)
-        return load_dataset(path, progress=progress)
+        return load_dataset(path, progress=progress, **options)
 
     monkeypatch.setattr(commands, "load_dataset", slow_load)
     window = open_window(qtbot, tmp_path, "xor")
