@@ -18,6 +18,11 @@ Larger ones are referenced by path and sha256, and loading checks that the file 
 there and unchanged. Opening a session and continuing gives the same costs, bit for bit,
 as if training had never stopped.
 
+This module is the file format alone: it reads and writes a plain structure (the JSON
+document, the arrays and the dataset) and knows nothing of training runs. What the settings
+and the optimiser's state must hold, and turning them back into a run, is the application
+model's (bp_desktop/workbench/sessions.py).
+
 Loading raises SessionFileError (a ValueError) and nothing else, for any file content.
 Arrays are read with allow_pickle=False: a pickle is refused, never run.
 """
@@ -25,23 +30,18 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
 import zipfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .. import __version__
-from ..core import ACTIVATIONS, OPTIMIZERS, Network
-from ..data import SCALER_KINDS, Dataset, DatasetError, make_dataset
+from ..data import Dataset, DatasetError, make_dataset
 from ..data.regular_files import FileTooLargeError, read_regular_file
-from ..training import Hyperparameters, StopCriteria, TrainingRun
-from ..training.history import RowLayout
-from ..training.workspace import DataPreparation, NetworkSpec, Workspace
 from .atomic import atomic_write
 from .dataset_files import load_dataset
 from .npz_format import ArrayBudget, read_npy_member
@@ -65,75 +65,33 @@ class SessionFileError(ValueError):
         super().__init__(f"{self.path}: {problem}")
 
 
+
+
 @dataclass
-class Session:
-    """What a .bpsession holds; `restore()` turns it back into a workspace and a run."""
+class SessionFile:
+    """What a .bpsession holds, as plain data: session.json's document (format and version
+    checked), the arrays by member name (without .npy), and the dataset (read back from the
+    embedded arrays, or from the file it references, checked against its sha256)."""
 
+    document: dict[str, Any]
+    arrays: dict[str, np.ndarray]
     dataset: Dataset
-    preparation: DataPreparation
-    spec: NetworkSpec
-    hyper: Hyperparameters
-    stop: StopCriteria
-    iteration: int
-    selected_example: int
-    params: np.ndarray
-    initial_params: np.ndarray
-    history_rows: np.ndarray
-    optimizer_state: dict[str, Any]
-    dataset_embedded: bool = True
-
-    def restore(self) -> tuple[Workspace, TrainingRun]:
-        """The workspace and a run that continues exactly where the saved one stopped."""
-        workspace = Workspace(self.dataset, self.preparation, self.spec)
-        network = Network(workspace.layer_sizes, hidden_activation=self.spec.activation,
-                          seed=self.spec.seed, epsilon_init=self.spec.epsilon)
-        network.params[...] = self.params
-        run = TrainingRun(network, workspace.X_train, workspace.Y_train, X_val=workspace.X_val,
-                          Y_val=workspace.Y_val, hyper=self.hyper, stop=self.stop)
-        run.selected_example = self.selected_example
-        run.resume(iteration=self.iteration, initial_params=self.initial_params,
-                   history_rows=self.history_rows, optimizer_state=self.optimizer_state)
-        return workspace, run
+    dataset_embedded: bool
 
 
 # --- saving ---------------------------------------------------------------------------------
-def save_session(path: str | os.PathLike[str], run: TrainingRun, workspace: Workspace, *,
-                 embed_limit: int = EMBED_LIMIT) -> None:
-    """Write the run (paused: nobody may step it meanwhile) and its workspace, atomically."""
-    run.apply_pending()  # e.g. a new optimiser chosen since the last iteration: save its state
-    dataset = workspace.dataset
+def write_session(path: str | os.PathLike[str], document: dict[str, Any], arrays: dict[str, np.ndarray],
+                  dataset: Dataset, *, embed_limit: int = EMBED_LIMIT) -> None:
+    """Write `document` (plain JSON values) and `arrays` with `dataset`, atomically. Built-in
+    datasets and small ones are embedded, larger ones referenced by path and sha256."""
     embed = dataset.source.startswith("builtin:") or dataset.X.nbytes + dataset.y.nbytes <= embed_limit
-    arrays = {"params": run.network.params.copy(), "initial_params": run.initial_params,
-              "history": run.history.as_chunk().rows}
-    optimizer_arrays, optimizer_values = _split_state(run.optimizer_state())
-    arrays.update({f"optimizer/{name}": value for name, value in optimizer_arrays.items()})
+    arrays = dict(arrays)
     if embed:
         arrays.update({"dataset/X": np.asarray(dataset.X), "dataset/y": np.asarray(dataset.y)})
-    document = {
-        "format": FORMAT, "version": VERSION, "app_version": __version__,
-        "dataset": _dataset_json(dataset, embed),
-        "preparation": asdict(workspace.preparation),
-        "network": {"layer_sizes": list(run.network.layer_sizes), **asdict(workspace.spec)},
-        "hyperparameters": asdict(run.hyper), "stop_criteria": asdict(run.stop_criteria),
-        "iteration": run.iteration, "selected_example": run.selected_example,
-        "optimizer": {"kind": run.hyper.optimizer, "arrays": sorted(optimizer_arrays),
-                      "values": optimizer_values},
-    }
+    document = {"format": FORMAT, "version": VERSION, "app_version": __version__,
+                "dataset": _dataset_json(dataset, embed), **document}
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
     atomic_write(path, lambda stream: _write_zip(stream, text, arrays))
-
-
-def _split_state(state: dict[str, Any]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Arrays go to .npy members, everything else (numbers, the rng state) to the JSON."""
-    arrays = {k: np.asarray(v, dtype=float) for k, v in state.items() if isinstance(v, np.ndarray)}
-    values = {k: v for k, v in state.items() if not isinstance(v, np.ndarray)}
-    return arrays, json.loads(json.dumps(values, default=_plain))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"cannot store {type(value).__name__} in a session")
 
 
 def _dataset_json(dataset: Dataset, embed: bool) -> dict[str, Any]:
@@ -158,11 +116,17 @@ def _write_zip(stream, text: str, arrays: dict[str, np.ndarray]) -> None:
 
 
 # --- loading --------------------------------------------------------------------------------
-def load_session(path: str | os.PathLike[str]) -> Session:
-    """A Session from a .bpsession file; SessionFileError for anything wrong with it."""
+def read_session(path: str | os.PathLike[str]) -> SessionFile:
+    """The plain content of a .bpsession file; SessionFileError for anything wrong with it."""
     path = Path(path)
+    return session_errors(path, lambda: _read(path))
+
+
+def session_errors(path: Path, work: Callable[[], Any]) -> Any:
+    """work(), with every exception it raises turned into this session file's SessionFileError:
+    whatever is wrong with a session file's content is the file's fault."""
     try:
-        return _load(path)
+        return work()
     except SessionFileError:
         raise
     except OSError as error:
@@ -173,41 +137,15 @@ def load_session(path: str | os.PathLike[str]) -> Session:
         raise SessionFileError(path, f"is corrupt ({type(error).__name__}: {error})") from error
 
 
-def _load(path: Path) -> Session:
+def _read(path: Path) -> SessionFile:
     try:
         data = read_regular_file(path, MAX_SESSION_BYTES)
     except FileTooLargeError as error:
         raise ValueError(f"{error.strerror}; not a session file") from None
     document, arrays = _read_zip(data)
     _check_format(document)
-    doc = _Fields(document, "session.json")
-    dataset, embedded = _dataset(doc.object("dataset"), arrays, path)
-    preparation = _dataclass(DataPreparation, doc.object("preparation"), "preparation")
-    network = doc.object("network")
-    layer_sizes = network.pop("layer_sizes", None)
-    if isinstance(network.get("hidden"), list):
-        network["hidden"] = tuple(network["hidden"])
-    spec = _dataclass(NetworkSpec, network, "network")
-    _check_spec(spec, preparation)
-    hyper = _dataclass(Hyperparameters, doc.object("hyperparameters"), "hyperparameters")
-    stop = _dataclass(StopCriteria, doc.object("stop_criteria"), "stop_criteria")
-    hyper.check()
-    stop.check()
-    _check_ranges(preparation, spec, hyper, stop)
-    sizes = [dataset.n, *spec.hidden, 1 if dataset.num_classes == 2 else dataset.num_classes]
-    if layer_sizes != sizes:
-        raise ValueError(f"network.layer_sizes is {layer_sizes!r:.80} but the dataset and the hidden "
-                         f"layers give {sizes}")
-    params, initial = (_vector(arrays, name, _parameter_count(sizes)) for name in ("params", "initial_params"))
-    history = _history(arrays, sizes)
-    optimizer_state = _optimizer_state(doc.object("optimizer"), arrays, hyper.optimizer, params.size)
-    iteration = doc.whole("iteration")
-    selected = doc.whole("selected_example")
-    _check_counters(iteration, selected, dataset.m, history)
-    session = Session(dataset, preparation, spec, hyper, stop, iteration, selected, params, initial,
-                      history, optimizer_state, embedded)
-    session.restore()  # the last check: the split, the run and the optimiser accept it all
-    return session
+    dataset, embedded = _dataset(JsonFields(document, "session.json").object("dataset"), arrays, path)
+    return SessionFile(document, arrays, dataset, embedded)
 
 
 def _read_zip(data: bytes) -> tuple[Any, dict[str, np.ndarray]]:
@@ -248,7 +186,7 @@ def _check_format(document: Any) -> None:
                          f"({__version__}) reads version {VERSION}")
 
 
-class _Fields:
+class JsonFields:
     """Typed access to a JSON object, with messages that name the field."""
 
     def __init__(self, data: Any, where: str):
@@ -286,113 +224,15 @@ class _Fields:
         return value
 
 
-def _dataclass(kind: type, values: dict[str, Any], where: str):
-    """kind(**values) when every field is present with the JSON type of its default."""
-    names = [f.name for f in fields(kind)]
-    if set(values) != set(names):
-        raise ValueError(f"{where} must hold exactly {names}; got {sorted(values)!r:.200}")
-    defaults = kind()
-    for key, value in values.items():
-        if not _same_kind(value, getattr(defaults, key)):
-            raise ValueError(f"{where}.{key} has the wrong type: {value!r:.40}")
-    return kind(**values)
-
-
-def _same_kind(value: Any, default: Any) -> bool:
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if isinstance(value, float) and not math.isfinite(value):
-        return False
-    if default is None or isinstance(default, float):  # optional numbers; 1 for 1.0 is fine
-        return value is None and default is None or number
-    if isinstance(default, bool):
-        return isinstance(value, bool)
-    if isinstance(default, int):
-        return isinstance(value, int) and not isinstance(value, bool)
-    if isinstance(default, str):
-        return isinstance(value, str)
-    return isinstance(value, tuple)  # NetworkSpec.hidden, checked in detail by _check_spec
-
-
-def _check_spec(spec: NetworkSpec, prep: DataPreparation) -> None:
-    if not spec.hidden or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1
-                                  for s in spec.hidden):
-        raise ValueError(f"network.hidden must be a list of whole numbers ≥ 1; got {list(spec.hidden)!r:.60}")
-    if spec.activation not in ACTIVATIONS:
-        raise ValueError(f"network.activation {spec.activation!r:.40} is not one of {sorted(ACTIVATIONS)}")
-    if spec.epsilon is not None and not (isinstance(spec.epsilon, (int, float)) and spec.epsilon > 0):
-        raise ValueError("network.epsilon must be null or a number > 0")
-    for name, value in (("network.seed", spec.seed), ("preparation.seed", prep.seed)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"{name} must be a whole number ≥ 0")
-    if prep.scaling not in SCALER_KINDS:
-        raise ValueError(f"preparation.scaling must be one of {list(SCALER_KINDS)}")
-    if not isinstance(prep.validation, (int, float)) or not 0 <= prep.validation < 1:
-        raise ValueError("preparation.validation must be a number in [0, 1)")
-
-
-# --- ranges ------------------------------------------------------------------------------------
-# Every number must lie where the window can show it and train with it: whole numbers fit
-# its 32-bit spin boxes, iteration numbers stay exact in the float64 history.
-MAX_WHOLE = 2**31 - 1
-MAX_ITERATION = 2**53
-MAX_HIDDEN_UNITS = 2000   # per hidden layer, as the window allows
-MAX_HIDDEN_LAYERS = 32
-MAX_RATE = 1e6            # α and λ: far past any useful value, still finite after a step
-
-
-def _require(field: str, value: Any, ok: bool, expected: str) -> None:
-    """ValueError naming the session field unless ok."""
-    if not ok:
-        raise ValueError(f"session.json: {field} must be {expected}; got {value!r:.60}")
-
-
-def _check_ranges(prep: DataPreparation, spec: NetworkSpec, hyper: Hyperparameters,
-                  stop: StopCriteria) -> None:
-    """The ranges of the settings; their types were checked when they were read."""
-    _require("network.hidden", list(spec.hidden), len(spec.hidden) <= MAX_HIDDEN_LAYERS
-             and all(s <= MAX_HIDDEN_UNITS for s in spec.hidden),
-             f"at most {MAX_HIDDEN_LAYERS} layers of 1 to {MAX_HIDDEN_UNITS} units")
-    _require("network.epsilon", spec.epsilon, spec.epsilon is None or spec.epsilon <= 100, "null or ≤ 100")
-    for field, value in (("preparation.seed", prep.seed), ("network.seed", spec.seed),
-                         ("hyperparameters.seed", hyper.seed),
-                         ("hyperparameters.batch_size", hyper.batch_size),
-                         ("stop_criteria.max_iterations", stop.max_iterations),
-                         ("stop_criteria.plateau_window", stop.plateau_window),
-                         ("stop_criteria.early_stopping_patience", stop.early_stopping_patience or 0)):
-        _require(field, value, 0 <= value <= MAX_WHOLE, f"a whole number in 0..{MAX_WHOLE}")
-    _require("hyperparameters.alpha", hyper.alpha, 0 < hyper.alpha <= MAX_RATE, f"in (0, {MAX_RATE:g}]")
-    _require("hyperparameters.lam", hyper.lam, 0 <= hyper.lam <= MAX_RATE, f"in [0, {MAX_RATE:g}]")
-    _require("hyperparameters.momentum", hyper.momentum, 0 <= hyper.momentum < 1, "in [0, 1)")
-    _require("stop_criteria.target_cost", stop.target_cost,
-             stop.target_cost is None or stop.target_cost >= 0, "null or ≥ 0 (J is never negative)")
-    _require("stop_criteria.plateau_tolerance", stop.plateau_tolerance,
-             stop.plateau_tolerance is None or 0 <= stop.plateau_tolerance <= 1, "null or in [0, 1]")
-
-
-def _check_counters(iteration: int, selected: int, m: int, history: np.ndarray) -> None:
-    """The iteration, the selected example and the iterations the history rows record."""
-    _require("iteration", iteration, iteration <= MAX_ITERATION, f"a whole number in 0..{MAX_ITERATION}")
-    _require("selected_example", selected, selected < m, f"an example index in 0..{m - 1}")
-    recorded = history[:, 0]
-    _require("history.npy's iteration column", recorded[:3].tolist(),
-             bool(np.isfinite(recorded).all() and (recorded == np.round(recorded)).all()
-                  and (np.diff(recorded) > 0).all() and (recorded >= 0).all()
-                  and (recorded <= iteration).all()),
-             f"increasing whole numbers in 0..iteration ({iteration})")
-
-
-def _parameter_count(sizes: list[int]) -> int:
-    return sum(sizes[l + 1] * (sizes[l] + 1) for l in range(len(sizes) - 1))
-
-
-def _array(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:
+def array_member(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:
     if name not in arrays:
         raise ValueError(f"has no {name}.npy")
     return arrays[name]
 
 
-def _vector(arrays: dict[str, np.ndarray], name: str, size: int) -> np.ndarray:
-    value = _array(arrays, name)
+def vector_member(arrays: dict[str, np.ndarray], name: str, size: int) -> np.ndarray:
+    """A member holding `size` finite float64 values."""
+    value = array_member(arrays, name)
     if value.dtype != np.float64 or value.shape != (size,):
         raise ValueError(f"{name}.npy must hold {size} float64 values; got {value.dtype} {value.shape}")
     if not np.isfinite(value).all():
@@ -400,18 +240,9 @@ def _vector(arrays: dict[str, np.ndarray], name: str, size: int) -> np.ndarray:
     return value
 
 
-def _history(arrays: dict[str, np.ndarray], sizes: list[int]) -> np.ndarray:
-    rows = _array(arrays, "history")
-    ncols = RowLayout(sizes).ncols
-    if rows.dtype != np.float64 or rows.ndim != 2 or rows.shape[1] != ncols:
-        raise ValueError(f"history.npy must be rows of {ncols} float64 values for layers {sizes}; "
-                         f"got {rows.dtype} {rows.shape}")
-    return rows
-
-
 # --- the dataset ------------------------------------------------------------------------------
 def _dataset(entry: dict[str, Any], arrays: dict[str, np.ndarray], session: Path) -> tuple[Dataset, bool]:
-    info = _Fields(entry, "session.json: dataset")
+    info = JsonFields(entry, "session.json: dataset")
     embedded = info.get("embedded")
     if not isinstance(embedded, bool):
         raise ValueError("session.json: dataset.embedded must be true or false")
@@ -427,8 +258,8 @@ def _dataset(entry: dict[str, Any], arrays: dict[str, np.ndarray], session: Path
     return dataset, embedded
 
 
-def _embedded_dataset(info: _Fields, arrays, class_names, feature_names, sha256) -> Dataset:
-    X, y = _array(arrays, "dataset/X"), _array(arrays, "dataset/y")
+def _embedded_dataset(info: JsonFields, arrays, class_names, feature_names, sha256) -> Dataset:
+    X, y = array_member(arrays, "dataset/X"), array_member(arrays, "dataset/y")
     if X.dtype != np.float64 or X.ndim != 2 or X.shape[1] != len(feature_names) or not np.isfinite(X).all():
         raise ValueError(f"dataset/X.npy must be m × {len(feature_names)} finite float64 values; "
                          f"got {X.dtype} {X.shape}")
@@ -447,7 +278,7 @@ def _embedded_dataset(info: _Fields, arrays, class_names, feature_names, sha256)
         raise ValueError(f"the embedded dataset is invalid: {error}") from error
 
 
-def _referenced_dataset(info: _Fields, session: Path, sha256: str) -> Dataset:
+def _referenced_dataset(info: JsonFields, session: Path, sha256: str) -> Dataset:
     data_path = Path(info.text("path"))
     if not data_path.is_file():
         raise SessionFileError(session, f"the session's dataset {data_path} was not found (it is not "
@@ -461,54 +292,3 @@ def _referenced_dataset(info: _Fields, session: Path, sha256: str) -> Dataset:
                                         f"was saved (sha256 {dataset.sha256[:12]}…, expected "
                                         f"{sha256[:12]}…); restore the original file")
     return dataset
-
-
-# --- the optimiser ------------------------------------------------------------------------------
-_STATE_ARRAYS = {"gd": {"velocity"}, "momentum": {"velocity"}, "sgd": {"velocity"}, "cg": {"s", "df1"}}
-# value name -> (check, what it must be); fmincg's step length z1 divides, its slope d1
-# along a descent direction is never positive
-_STATE_VALUES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
-    "gd": {}, "momentum": {},
-    "sgd": {"rng": (lambda v: isinstance(v, dict), "a JSON object")},
-    "cg": {"d1": (lambda v: _finite_number(v) and v <= 0, "a finite number ≤ 0"),
-           "z1": (lambda v: _finite_number(v) and v > 0, "a finite number > 0"),
-           "ls_failed": (lambda v: isinstance(v, bool), "true or false"),
-           "lam": (lambda v: v is None or (_finite_number(v) and v >= 0), "null or a finite number ≥ 0")},
-}
-
-
-def _finite_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _optimizer_state(entry: dict[str, Any], arrays, kind: str, size: int) -> dict[str, Any]:
-    info = _Fields(entry, "session.json: optimizer")
-    if info.get("kind") != kind or kind not in OPTIMIZERS:
-        raise ValueError(f"session.json: optimizer.kind must be the hyper-parameters' {kind!r}")
-    names = info.names("arrays")
-    values = info.object("values")
-    if not set(names) <= _STATE_ARRAYS[kind]:
-        raise ValueError(f"optimiser arrays {sorted(names)} are not those of {kind!r}")
-    checks = _STATE_VALUES[kind]
-    for key, value in values.items():
-        if key not in checks:
-            raise ValueError(f"session.json: optimizer.values.{key} is not valid for {kind!r}")
-        check, expected = checks[key]
-        if not check(value):
-            raise ValueError(f"session.json: optimizer.values.{key} must be {expected} for {kind!r}; "
-                             f"got {value!r:.40}")
-    state: dict[str, Any] = dict(values)
-    for name in names:
-        state[name] = _vector(arrays, f"optimizer/{name}", size)
-    if kind == "cg" and ("s" in state) != ({"d1", "z1", "ls_failed"} <= set(values)):
-        raise ValueError("the conjugate-gradient state needs s, d1, z1 and ls_failed together")
-    if kind == "sgd" and "rng" in state:
-        _check_rng_state(state["rng"])
-    return state
-
-
-def _check_rng_state(state: dict[str, Any]) -> None:
-    try:
-        np.random.PCG64().state = state  # the bit generator validates it
-    except (TypeError, ValueError, KeyError) as error:
-        raise ValueError(f"the mini-batch shuffling state is invalid ({error})") from None

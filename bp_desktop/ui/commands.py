@@ -14,11 +14,11 @@ from bp_desktop.data import DatasetError, load_builtin
 from bp_desktop.io import (DATASET_FILE_FILTER, ONNX_INSTALL_HINT, WEIGHT_FORMATS, WeightsFileError,
                            load_dataset, onnx_unavailable)
 from bp_desktop.io.dataset_files import is_mat_file
-from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
-from bp_desktop.io.session import SessionFileError, load_session
 from bp_desktop.training.course import EXERCISE4_QUESTION, Settings, exercise4_settings, is_exercise4_layout
 from bp_desktop.training.workspace import Workspace
 from bp_desktop.workbench import WeightsMismatch
+from bp_desktop.workbench.sessions import SUFFIX as SESSION_SUFFIX
+from bp_desktop.workbench.sessions import SessionFileError, load_session
 
 from .course_check import CourseCheckDialog
 from .csv_import import ask_label_column, remembered_label_column

@@ -27,14 +27,13 @@ from psygnal import Signal, SignalGroup
 
 from bp_desktop.core import Network, gradient_check
 from bp_desktop.io import load_weights, save_weights
-from bp_desktop.io.session import Session, save_session
 from bp_desktop.training import History, HistoryChunk, Hyperparameters, StopCriteria, TrainingRun
 from bp_desktop.training.run import Snapshot
 from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS, DataPreparation,
                                            NetworkSpec, Workspace, gradient_check_sample,
                                            weights_metadata)
 
-from .sessions import restore_session
+from .sessions import Session, restore_session, save_session
 from .weights_import import WeightsImport, plan_import, scaling_note
 
 MODES = ("forward", "backward", "gradient")

@@ -13,7 +13,7 @@ import pytest
 
 from bp_desktop.core import Network
 from bp_desktop.io import atomic, atomic_write, load_weights, save_weights
-from bp_desktop.io.session import save_session
+from bp_desktop.workbench.sessions import save_session
 
 from .helpers import listing, same_bits
 
@@ -87,7 +87,7 @@ def test_temporaries_younger_than_the_process_are_left_alone(tmp_path, monkeypat
 
 
 def test_sessions_clean_up_after_a_killed_save_too(tmp_path, monkeypatch):
-    from .test_session import new_run, train
+    from tests.workbench.test_sessions import new_run, train
     ws, run = new_run("gd")
     train(run, 1)
     path = tmp_path / "run.bpsession"

@@ -11,7 +11,8 @@ from bp_desktop.cli import main
 from bp_desktop.data import DatasetError
 from bp_desktop.io import WeightsFileError, load_dataset, load_mat_dataset, load_weights
 from bp_desktop.io.mat_dataset import MAX_DATASET_VALUES
-from bp_desktop.io.session import MAX_SESSION_ARRAY_BYTES, SessionFileError, load_session
+from bp_desktop.io.session import MAX_SESSION_ARRAY_BYTES
+from bp_desktop.workbench.sessions import SessionFileError, load_session
 from bp_desktop.io.thetas import MAX_WEIGHT_VALUES
 
 from .bombs import mat_bomb, npy_bomb_member, text_zip_bomb

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bp_desktop.data import DatasetError, load_csv, make_dataset
 from bp_desktop.io import load_dataset, load_mat_dataset
-from bp_desktop.io.session import load_session, save_session
+from bp_desktop.workbench.sessions import load_session, save_session
 from bp_desktop.training import TrainingRun
 from bp_desktop.training.workspace import DataPreparation, NetworkSpec, Workspace
 

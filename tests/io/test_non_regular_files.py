@@ -12,7 +12,7 @@ import pytest
 from bp_desktop.data import DatasetError, load_csv
 from bp_desktop.data.regular_files import NotRegularFileError, read_regular_file
 from bp_desktop.io import WeightsFileError, load_dataset, load_mat_dataset, load_weights
-from bp_desktop.io.session import SessionFileError, load_session
+from bp_desktop.workbench.sessions import SessionFileError, load_session
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from bp_desktop.io.session import load_session
+from bp_desktop.workbench.sessions import load_session
 from bp_desktop.ui.files import MAX_RECENT, RecentFiles
 
 from .windows import action, open_window, skip_csv_import_dialog

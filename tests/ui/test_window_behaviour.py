@@ -6,8 +6,8 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from bp_desktop.app import parse_args
-from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
-from bp_desktop.io.session import load_session
+from bp_desktop.workbench.sessions import SUFFIX as SESSION_SUFFIX
+from bp_desktop.workbench.sessions import load_session
 from bp_desktop.ui.cost_plot import X_MIN
 from bp_desktop.ui.launch import build_window
 from bp_desktop.ui.main_window import MainWindow

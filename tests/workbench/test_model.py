@@ -7,7 +7,7 @@ import pytest
 from bp_desktop.core import Network
 from bp_desktop.data import load_builtin
 from bp_desktop.io import load_weights, save_weights
-from bp_desktop.io.session import load_session
+from bp_desktop.workbench.sessions import load_session
 from bp_desktop.training import StopCriteria
 from bp_desktop.training.workspace import DataPreparation, NetworkSpec
 from bp_desktop.workbench import InlineEngine, Selection, WeightsMismatch, Workbench

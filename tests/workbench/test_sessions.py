@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bp_desktop.data import load_builtin, load_csv
-from bp_desktop.io.session import SessionFileError, load_session, save_session
+from bp_desktop.workbench.sessions import SessionFileError, load_session, save_session
 from bp_desktop.training import Hyperparameters, StopCriteria, TrainingRun
 from bp_desktop.training.workspace import DataPreparation, NetworkSpec, Workspace
 
-from .helpers import damage_cuts, damage_flips, damaged
+from tests.io.helpers import damage_cuts, damage_flips, damaged
 
 OPTIMIZER_SETTINGS = {
     "gd": dict(alpha=0.5, lam=0.1),

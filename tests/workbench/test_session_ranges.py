@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 from bp_desktop.data import load_builtin
-from bp_desktop.io.session import load_session
+from bp_desktop.workbench.sessions import load_session
 
-from .test_session import new_run, npy, refused, rewritten, saved, train
+from .test_sessions import new_run, npy, refused, rewritten, saved, train
 
 
 @pytest.fixture(scope="module")
