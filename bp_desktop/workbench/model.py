@@ -28,7 +28,7 @@ from psygnal import Signal, SignalGroup
 from bp_desktop.core import Network, gradient_check
 from bp_desktop.io import load_weights, save_weights
 from bp_desktop.training import History, HistoryChunk, Hyperparameters, StopCriteria, TrainingRun
-from bp_desktop.training.run import Snapshot
+from bp_desktop.training.records import Snapshot
 from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS, DataPreparation,
                                            NetworkSpec, Workspace, gradient_check_sample,
                                            weights_metadata)
