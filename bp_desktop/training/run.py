@@ -1,9 +1,7 @@
 """One training run: a network, its data, an optimiser and what each iteration produced."""
 from __future__ import annotations
 
-import dataclasses
 import math
-import threading
 from dataclasses import replace
 from typing import Any
 
@@ -17,7 +15,7 @@ from bp_desktop.core.params import theta_views
 from .history import DEFAULT_HISTORY_BYTES, SERIES, UNIT_STATS, History, HistoryChunk
 from .records import Diverged, IterationRecord, Snapshot
 from .rows import PendingRows
-from .settings import Hyperparameters, StopCriteria, check_names, is_whole
+from .settings import Hyperparameters, PendingChanges, StopCriteria, is_whole
 from .stopping import StopRules
 
 # How iterations run: divergence is detected and reported, so numpy's warnings would be noise
@@ -45,11 +43,8 @@ class TrainingRun:
             _checked_data(network, X_val, Y_val, "validation")
         self._labels = _labels(self.Y)
         self._val_labels = None if self.Y_val is None else _labels(self.Y_val)
-        self._lock = threading.Lock()
-        self._hyper = replace(hyper) if hyper is not None else Hyperparameters()
-        self._hyper.check()
+        self._settings = PendingChanges(hyper if hyper is not None else Hyperparameters())
         self._stop_rules = StopRules(stop)
-        self._pending: dict[str, Any] = {}
         self.selected_example = selected_example
         self.history = History(network.layer_sizes, history_bytes)
         self._layout = self.history.layout
@@ -64,19 +59,13 @@ class TrainingRun:
     @property
     def hyper(self) -> Hyperparameters:
         """The hyper-parameters the next iteration will use (a copy)."""
-        with self._lock:
-            return replace(self._hyper, **self._pending)
+        return self._settings.current
 
     def set_hyperparameters(self, hyper: Hyperparameters | None = None, **changes: Any) -> None:
         """Change α, λ, μ, batch size, seed or optimiser from any thread (a whole
         Hyperparameters, keyword changes, or both); applied at the next iteration
         boundary, without resetting the network."""
-        if hyper is not None:
-            changes = {**dataclasses.asdict(hyper), **changes}
-        check_names(Hyperparameters, changes)
-        with self._lock:
-            replace(self._hyper, **{**self._pending, **changes}).check()  # raises before storing
-            self._pending.update(changes)
+        self._settings.change(hyper, **changes)
 
     @property
     def stop_criteria(self) -> StopCriteria:
@@ -111,6 +100,11 @@ class TrainingRun:
     def m(self) -> int:
         return len(self.X)
 
+    @property
+    def _hyper(self) -> Hyperparameters:
+        """The hyper-parameters in force (this iteration's)."""
+        return self._settings.value
+
     # --- life cycle (the stepping thread, or while no thread runs) --------------------
     def reset(self, new_seed: int | None = None) -> None:
         """Back to iteration 0: the same initial weights as before (bit for bit), or
@@ -123,9 +117,7 @@ class TrainingRun:
         self._restart()
 
     def _restart(self) -> None:
-        with self._lock:
-            self._hyper = replace(self._hyper, **self._pending)
-            self._pending = {}
+        self._settings.apply()
         self._stop_rules.restart()
         self.iteration = 0
         self._pending_rows.clear()
@@ -141,13 +133,9 @@ class TrainingRun:
 
     def _apply_pending(self) -> None:
         self._stop_rules.apply_changes()
-        if not self._pending:  # the common case, without taking the lock
+        old = self._settings.apply()
+        if old is None:
             return
-        with self._lock:
-            changes, self._pending = self._pending, {}
-        if not changes:
-            return
-        old, self._hyper = self._hyper, replace(self._hyper, **changes)
         if self._hyper.optimizer != old.optimizer:
             self._optimizer = self._build_optimizer()
         else:

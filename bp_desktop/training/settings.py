@@ -2,9 +2,11 @@
 Plain, checked values; a run applies changes at its next iteration boundary."""
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import dataclass, fields
-from typing import Any
+import threading
+from dataclasses import dataclass, fields, replace
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -74,3 +76,43 @@ def check_names(kind: type, changes: dict[str, Any]) -> None:
 
 def is_whole(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+Settings = TypeVar("Settings", Hyperparameters, StopCriteria)
+
+
+class PendingChanges(Generic[Settings]):
+    """Settings in force (`value`) and changes to them made from any thread, which the
+    stepping thread applies at the next iteration boundary (`apply`)."""
+
+    def __init__(self, value: Settings):
+        self._lock = threading.Lock()
+        self.value = replace(value)
+        self.value.check()
+        self._changes: dict[str, Any] = {}
+
+    @property
+    def current(self) -> Settings:
+        """The settings from the next iteration on (a copy)."""
+        with self._lock:
+            return replace(self.value, **self._changes)
+
+    def change(self, whole: Settings | None = None, **changes: Any) -> None:
+        """A whole set of settings, keyword changes, or both; checked before it is stored."""
+        if whole is not None:
+            changes = {**dataclasses.asdict(whole), **changes}
+        check_names(type(self.value), changes)
+        with self._lock:
+            replace(self.value, **{**self._changes, **changes}).check()  # raises before storing
+            self._changes.update(changes)
+
+    def apply(self) -> Settings | None:
+        """Bring the changes into force; returns the settings before them (None: no change)."""
+        if not self._changes:  # the common case, without taking the lock
+            return None
+        with self._lock:
+            changes, self._changes = self._changes, {}
+        if not changes:
+            return None
+        old, self.value = self.value, replace(self.value, **changes)
+        return old

@@ -2,16 +2,13 @@
 (recent costs for the plateau, the validation cost's rises for early stopping)."""
 from __future__ import annotations
 
-import dataclasses
-import threading
 from collections import deque
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from .records import Snapshot
-from .settings import StopCriteria, check_names
+from .settings import PendingChanges, StopCriteria
 
 
 class StopRules:
@@ -19,30 +16,26 @@ class StopRules:
     the next iteration boundary (`apply_changes()`, called by the stepping thread)."""
 
     def __init__(self, criteria: StopCriteria | None = None):
-        self._lock = threading.Lock()
-        self.criteria = replace(criteria) if criteria is not None else StopCriteria()
-        self.criteria.check()
-        self._pending: dict[str, Any] = {}
+        self._settings = PendingChanges(criteria if criteria is not None else StopCriteria())
         self.restart()
+
+    @property
+    def criteria(self) -> StopCriteria:
+        """The criteria in force."""
+        return self._settings.value
 
     @property
     def current(self) -> StopCriteria:
         """The criteria from the next iteration on (pending changes included; a copy)."""
-        with self._lock:
-            return replace(self.criteria, **self._pending)
+        return self._settings.current
 
     def change(self, criteria: StopCriteria | None = None, **changes: Any) -> None:
         """A whole StopCriteria, keyword changes, or both (any thread)."""
-        if criteria is not None:
-            changes = {**dataclasses.asdict(criteria), **changes}
-        check_names(StopCriteria, changes)
-        with self._lock:
-            replace(self.criteria, **{**self._pending, **changes}).check()  # raises before storing
-            self._pending.update(changes)
+        self._settings.change(criteria, **changes)
 
     def restart(self) -> None:
         """Back to iteration 0: pending changes applied, nothing remembered, no reason."""
-        self.apply_changes()
+        self._settings.apply()
         self.reason: str | None = None
         self.converged = False  # conjugate gradient's line search can lower J no further
         self._recent_costs: deque[float] = deque(maxlen=self.criteria.plateau_window + 1)
@@ -50,14 +43,9 @@ class StopRules:
         self._last_val_cost: float | None = None
 
     def apply_changes(self) -> None:
-        if not self._pending:  # the common case, without taking the lock
-            return
-        with self._lock:
-            changes, self._pending = self._pending, {}
-        if changes:
-            self.criteria = replace(self.criteria, **changes)
-            if self._recent_costs.maxlen != self.criteria.plateau_window + 1:
-                self._recent_costs = deque(self._recent_costs, maxlen=self.criteria.plateau_window + 1)
+        if self._settings.apply() is not None and \
+                self._recent_costs.maxlen != self.criteria.plateau_window + 1:
+            self._recent_costs = deque(self._recent_costs, maxlen=self.criteria.plateau_window + 1)
 
     def resume(self, costs: np.ndarray, validation_costs: np.ndarray) -> None:
         """Remember what the criteria would have after these costs (a resumed session)."""
