@@ -13,6 +13,7 @@ from bp_desktop.training.workspace import DataPreparation, NetworkSpec
 from bp_desktop.ui.canvas.layout import arrows_into, strongest_terms
 from bp_desktop.ui.canvas.notation import fmt
 from bp_desktop.ui.canvas.view import MAX_DELTA_ARROWS, NetworkCanvas
+from bp_desktop.ui.cost_plot import CostPlot
 from bp_desktop.ui.inspector import LayerInspector
 from bp_desktop.workbench import InlineEngine, Workbench
 
@@ -172,3 +173,58 @@ def test_an_output_unit_says_why_it_has_no_g_prime(qtbot):
     load(bench)
     bench.select_unit(3, 0)
     assert "No g′ factor here" in inspector.explanation_text()
+
+
+# --- J as its data term plus its λ term --------------------------------------------------------
+def lambda_term(thetas, lam, m) -> float:
+    """λ/(2m) Σ Θ² over the weights, bias columns excluded: the course's formula, by hand."""
+    return lam / (2 * m) * sum(float(np.sum(theta[:, 1:] ** 2)) for theta in thetas)
+
+
+def test_the_stacked_cost_curves_are_the_data_term_and_the_lambda_term_and_sum_to_J(qtbot):
+    lam = 3.0
+    bench = workbench(lam=lam)
+    plot = shown(qtbot, CostPlot(model=bench), 720, 460)
+    load(bench, steps=0)
+    thetas_seen = []  # iteration i's pass runs at the Θ shown before it
+    for _ in range(12):
+        thetas_seen.append(bench.snapshot.thetas)
+        bench.step(1)
+    qtbot.waitUntil(lambda: plot.point_count() == 12)
+    qtbot.mouseClick(plot.stacked_box, Qt.MouseButton.LeftButton)
+    assert plot.stacked_box.isChecked() and plot.stacked_box.objectName() == "costStacked"
+    x, data, band = plot.stacked_parts()
+    _, J = plot.train_curve.getData()
+    m = bench.snapshot.m
+    expected_band = [lambda_term(thetas, lam, m) for thetas in thetas_seen]
+    history = bench.history
+    np.testing.assert_array_equal(x, np.arange(12))
+    np.testing.assert_array_equal(data, history.series("data_cost"))
+    np.testing.assert_allclose(band, expected_band, rtol=1e-9)
+    np.testing.assert_allclose(data + band, J, rtol=1e-12)
+    np.testing.assert_array_equal(J, history.series("cost"))
+    assert min(band) > 0.01 * max(J)  # λ > 0: a band one can see
+
+
+def test_the_stacked_toggle_swaps_the_lambda_curve_for_the_stacked_parts(qtbot):
+    bench = workbench(lam=1.0)
+    plot = shown(qtbot, CostPlot(model=bench), 720, 460)
+    load(bench, steps=10)
+    qtbot.waitUntil(lambda: plot.point_count() == 10)
+    assert plot.regularisation_curve.isVisible() and not plot.data_curve.isVisible()
+    assert not plot.lambda_band.isVisible()
+    assert plot.lambda_band.path().isEmpty()  # hidden, the band costs no path per frame
+    qtbot.mouseClick(plot.stacked_box, Qt.MouseButton.LeftButton)
+    assert plot.data_curve.isVisible() and plot.lambda_band.isVisible()
+    assert not plot.regularisation_curve.isVisible()
+    assert plot.legend_names()[:4] == ["J train (with λ term)", "J validation (no λ term)",
+                                       "data term", "+ λ/(2m) ΣΘ²"]
+    assert not plot.lambda_band.path().isEmpty()
+    assert " data + " in plot.readout_at(5)
+    qtbot.mouseClick(plot.log_y_box, Qt.MouseButton.LeftButton)  # no 0 to fill down to
+    assert plot.data_curve.opts["fillLevel"] is None
+    qtbot.mouseClick(plot.log_y_box, Qt.MouseButton.LeftButton)
+    assert plot.data_curve.opts["fillLevel"] == 0.0
+    qtbot.mouseClick(plot.stacked_box, Qt.MouseButton.LeftButton)
+    assert plot.regularisation_curve.isVisible() and not plot.data_curve.isVisible()
+    assert "λ/(2m) ΣΘ²" in plot.legend_names() and "data term" not in plot.legend_names()
