@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from bp_desktop.core.explain import HiddenDelta, explain_delta
+from bp_desktop.core.explain import HiddenDelta, explain_delta, gradient_parts
 from bp_desktop.data import load_builtin
 from bp_desktop.training.workspace import DataPreparation, NetworkSpec
 from bp_desktop.ui.canvas.layout import arrows_into, strongest_terms
 from bp_desktop.ui.canvas.notation import fmt
 from bp_desktop.ui.canvas.view import MAX_DELTA_ARROWS, NetworkCanvas
 from bp_desktop.ui.cost_plot import CostPlot
-from bp_desktop.ui.inspector import LayerInspector
+from bp_desktop.ui.inspector import LayerInspector, MatrixHeatmaps
 from bp_desktop.workbench import InlineEngine, Workbench
 
 
@@ -228,3 +228,38 @@ def test_the_stacked_toggle_swaps_the_lambda_curve_for_the_stacked_parts(qtbot):
     qtbot.mouseClick(plot.stacked_box, Qt.MouseButton.LeftButton)
     assert plot.regularisation_curve.isVisible() and not plot.data_curve.isVisible()
     assert "λ/(2m) ΣΘ²" in plot.legend_names() and "data term" not in plot.legend_names()
+
+
+# --- D as its data part plus its λ part ---------------------------------------------------------
+def test_splitting_D_shows_its_data_part_and_its_lambda_part_on_Ds_scale(qtbot):
+    lam = 2.0
+    bench = workbench(lam=lam)
+    inspector = shown(qtbot, LayerInspector(model=bench), 450, 800)
+    load(bench)
+    bench.select_unit(2, 1)  # its fan-in: Θ^(2)
+    bar = inspector.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert inspector.split_D.isVisible() and inspector.split_D.objectName() == "splitD"
+    heatmaps, s = inspector.heatmaps, bench.snapshot
+    assert heatmaps.shown_names() == MatrixHeatmaps.NAMES
+    qtbot.mouseClick(inspector.split_D, Qt.MouseButton.LeftButton)
+    assert inspector.split_D.isChecked()
+    assert heatmaps.shown_names() == MatrixHeatmaps.PART_NAMES
+    data_part, lambda_part = gradient_parts(s.Deltas[1], s.thetas[1], lam, s.m)
+    scale = heatmaps.level("D", 2, s.gradients[1])
+    shown_as = lambda part: np.clip(part, -scale, scale).astype(np.float32)  # noqa: E731
+    np.testing.assert_array_equal(heatmaps.image("(1/m)Δ"), shown_as(data_part))
+    np.testing.assert_array_equal(heatmaps.image("(λ/m)Θ"), shown_as(lambda_part))
+    np.testing.assert_array_equal(heatmaps.image("D"), shown_as(s.gradients[1]))
+    assert np.all(heatmaps.image("(λ/m)Θ")[:, 0] == 0)  # the bias column: no λ part
+    assert np.any(heatmaps.image("(λ/m)Θ")[:, 1:] != 0)
+    np.testing.assert_allclose(data_part + lambda_part, s.gradients[1], rtol=1e-12, atol=1e-15)
+    bench.select_unit(1, 0)  # another layer: its Θ^(1), still split
+    np.testing.assert_array_equal(heatmaps.image("(1/m)Δ"),
+                                  np.clip(s.Deltas[0] / s.m, -heatmaps.level("D", 1, s.gradients[0]),
+                                          heatmaps.level("D", 1, s.gradients[0])).astype(np.float32))
+    qtbot.mouseClick(inspector.split_D, Qt.MouseButton.LeftButton)
+    assert heatmaps.shown_names() == MatrixHeatmaps.NAMES
+    np.testing.assert_array_equal(heatmaps.image("Δ"),
+                                  np.clip(s.Deltas[0], -heatmaps.level("Δ", 1, s.Deltas[0]),
+                                          heatmaps.level("Δ", 1, s.Deltas[0])).astype(np.float32))
