@@ -6,8 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QCheckBox, QHeaderView, QLabel, QSplitter, QTableView, QTabWidget,
-                               QTextBrowser, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHeaderView, QLabel, QSizePolicy, QSplitter, QTableView,
+                               QTabWidget, QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
 from bp_desktop.core import Network, numerical_derivative
 from bp_desktop.core.activations import gradient_from_activation
@@ -161,8 +161,8 @@ class MatrixHeatmaps(pg.GraphicsLayoutWidget):
         that dominates shows; the λ part's bias column (j = 0) is white: none."""
         self._shown = dict(zip(self.PART_NAMES, range(3)))
         scale = self.level("D", l, D)
-        titles = (f"(1/m){layer_symbol('Δ', l)}", f"+ (λ/m){layer_symbol('Θ', l)}",
-                  f"= {layer_symbol('D', l)}")
+        # the box above says D = (1/m)Δ + (λ/m)Θ: short titles keep three plots in a narrow dock
+        titles = (f"(1/m){layer_symbol('Δ', l)}", f"(λ/m){layer_symbol('Θ', l)}", layer_symbol('D', l))
         for slot, (title, matrix) in enumerate(zip(titles, (data_part, lambda_part, D))):
             self._show(slot, title, matrix, scale, titled_scale=slot == 2)
 
@@ -240,7 +240,9 @@ class LayerInspector(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.heatmaps = MatrixHeatmaps()
-        self.split_D = QCheckBox("Split D = (1/m)Δ + (λ/m)Θ  (no λ part for j = 0)")
+        self.split_D = QCheckBox("Split D = (1/m)Δ + (λ/m)Θ")
+        # the dock's width is the user's: a narrow one clips the box's text rather than widening
+        self.split_D.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.split_D.setObjectName("splitD")
         self.split_D.setToolTip("D⁽ˡ⁾ as its data part (1/m)Δ⁽ˡ⁾ and its λ part (λ/m)Θ⁽ˡ⁾, all on "
                                 "D's colour scale, so the part that dominates shows; the bias "

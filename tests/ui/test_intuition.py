@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 
 from bp_desktop.core.explain import HiddenDelta, explain_delta, gradient_parts
 from bp_desktop.data import load_builtin
@@ -42,6 +42,12 @@ def explained(bench, layer, unit) -> HiddenDelta:
     s = bench.snapshot
     return explain_delta(s.thetas, s.a_columns, s.z_columns, s.delta_columns, s.Y, layer, unit,
                          max(bench.example, 0), s.hidden_activation)
+
+
+def click_box(qtbot, box):
+    """Click a check box on its indicator, where a user clicks (a stretched box's centre can lie
+    past its text, where a click does nothing)."""
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
 
 
 def click_unit(qtbot, canvas, layer, unit):
@@ -191,7 +197,7 @@ def test_the_stacked_cost_curves_are_the_data_term_and_the_lambda_term_and_sum_t
         thetas_seen.append(bench.snapshot.thetas)
         bench.step(1)
     qtbot.waitUntil(lambda: plot.point_count() == 12)
-    qtbot.mouseClick(plot.stacked_box, Qt.MouseButton.LeftButton)
+    click_box(qtbot, plot.stacked_box)
     assert plot.stacked_box.isChecked() and plot.stacked_box.objectName() == "costStacked"
     x, data, band = plot.stacked_parts()
     _, J = plot.train_curve.getData()
@@ -214,18 +220,18 @@ def test_the_stacked_toggle_swaps_the_lambda_curve_for_the_stacked_parts(qtbot):
     assert plot.regularisation_curve.isVisible() and not plot.data_curve.isVisible()
     assert not plot.lambda_band.isVisible()
     assert plot.lambda_band.path().isEmpty()  # hidden, the band costs no path per frame
-    qtbot.mouseClick(plot.stacked_box, Qt.MouseButton.LeftButton)
+    click_box(qtbot, plot.stacked_box)
     assert plot.data_curve.isVisible() and plot.lambda_band.isVisible()
     assert not plot.regularisation_curve.isVisible()
     assert plot.legend_names()[:4] == ["J train (with λ term)", "J validation (no λ term)",
                                        "data term", "+ λ/(2m) ΣΘ²"]
     assert not plot.lambda_band.path().isEmpty()
     assert " data + " in plot.readout_at(5)
-    qtbot.mouseClick(plot.log_y_box, Qt.MouseButton.LeftButton)  # no 0 to fill down to
+    click_box(qtbot, plot.log_y_box)  # no 0 to fill down to
     assert plot.data_curve.opts["fillLevel"] is None
-    qtbot.mouseClick(plot.log_y_box, Qt.MouseButton.LeftButton)
+    click_box(qtbot, plot.log_y_box)
     assert plot.data_curve.opts["fillLevel"] == 0.0
-    qtbot.mouseClick(plot.stacked_box, Qt.MouseButton.LeftButton)
+    click_box(qtbot, plot.stacked_box)
     assert plot.regularisation_curve.isVisible() and not plot.data_curve.isVisible()
     assert "λ/(2m) ΣΘ²" in plot.legend_names() and "data term" not in plot.legend_names()
 
@@ -242,7 +248,7 @@ def test_splitting_D_shows_its_data_part_and_its_lambda_part_on_Ds_scale(qtbot):
     assert inspector.split_D.isVisible() and inspector.split_D.objectName() == "splitD"
     heatmaps, s = inspector.heatmaps, bench.snapshot
     assert heatmaps.shown_names() == MatrixHeatmaps.NAMES
-    qtbot.mouseClick(inspector.split_D, Qt.MouseButton.LeftButton)
+    click_box(qtbot, inspector.split_D)
     assert inspector.split_D.isChecked()
     assert heatmaps.shown_names() == MatrixHeatmaps.PART_NAMES
     data_part, lambda_part = gradient_parts(s.Deltas[1], s.thetas[1], lam, s.m)
@@ -258,7 +264,7 @@ def test_splitting_D_shows_its_data_part_and_its_lambda_part_on_Ds_scale(qtbot):
     np.testing.assert_array_equal(heatmaps.image("(1/m)Δ"),
                                   np.clip(s.Deltas[0] / s.m, -heatmaps.level("D", 1, s.gradients[0]),
                                           heatmaps.level("D", 1, s.gradients[0])).astype(np.float32))
-    qtbot.mouseClick(inspector.split_D, Qt.MouseButton.LeftButton)
+    click_box(qtbot, inspector.split_D)
     assert heatmaps.shown_names() == MatrixHeatmaps.NAMES
     np.testing.assert_array_equal(heatmaps.image("Δ"),
                                   np.clip(s.Deltas[0], -heatmaps.level("Δ", 1, s.Deltas[0]),
