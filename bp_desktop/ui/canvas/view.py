@@ -460,9 +460,13 @@ class NetworkCanvas(QGraphicsView):
         if snap is None or not self._shows_arrows():
             return None
         layer, unit = self._selected
-        example = min(max(self._example, 0), snap.a_columns[0].shape[1] - 1)
         return explain_delta(snap.thetas, snap.a_columns, snap.z_columns, snap.delta_columns, snap.Y,
-                             layer, unit, example, snap.hidden_activation)
+                             layer, unit, self._numbers_example(), snap.hidden_activation)
+
+    def _numbers_example(self) -> int:
+        """The example whose δ the arrows carry: t, or t = 1 while the units show mean |δ|
+        (as the inspector explains)."""
+        return min(max(self._example, 0), self._snapshot.a_columns[0].shape[1] - 1)
 
     def _draw_delta_arrows(self) -> None:
         """The arrows that carry δ_k^(l+1) along Θ_kj back into the selected unit j (the
@@ -476,7 +480,7 @@ class NetworkCanvas(QGraphicsView):
         shown = strongest_terms(products, MAX_DELTA_ARROWS)
         self._arrow_terms = tuple(terms[i] for i in shown)
         self._arrow_geometry = arrows_into(self._layout, *self._selected, shown) if len(shown) else None
-        self.gate.say(None if e is None else gate_lines(e, max(self._example, 0), self._example < 0,
+        self.gate.say(None if e is None else gate_lines(e, self._numbers_example(), self._example < 0,
                                                         len(shown)))
         self._place_gate()
         positive = products[shown] >= 0
