@@ -28,6 +28,7 @@ from psygnal import Signal, SignalGroup
 from bp_desktop.core import Network, gradient_check
 from bp_desktop.io import load_weights, save_weights
 from bp_desktop.training import History, HistoryChunk, Hyperparameters, StopCriteria, TrainingRun
+from bp_desktop.training.history import HistoryCursor
 from bp_desktop.training.records import Snapshot
 from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS, DataPreparation,
                                            NetworkSpec, Workspace, gradient_check_sample,
@@ -85,6 +86,7 @@ class Workbench:
         self.mode = MODES[0]
         self.status = ""
         self._rate_mark = (time.monotonic(), 0)
+        self._rows: HistoryCursor | None = None  # the rows of the history announced so far
 
     # --- what is loaded -------------------------------------------------------------------------
     @property
@@ -140,7 +142,7 @@ class Workbench:
         self.selection = None
         self.set_status(_describe(workspace))
         self.events.installed.emit(workspace)
-        self.events.history_rewritten.emit()
+        self._history_rewritten()
         self._show(run.preview())
         self.select_unit(min(1, len(workspace.layer_sizes) - 1), 0)
 
@@ -240,7 +242,7 @@ class Workbench:
         self.engine.reset()
         self.set_status("")  # the old stop reason describes the old run
         self.snapshot = None
-        self.events.history_rewritten.emit()
+        self._history_rewritten()
         self._show(self.run.preview())
 
     def _at_iteration_limit(self) -> bool:
@@ -279,12 +281,25 @@ class Workbench:
         self.snapshot = snapshot
         self.events.snapshot.emit(snapshot)
 
-    def _on_rows(self, chunk: HistoryChunk) -> None:
+    def _history_rewritten(self) -> None:
+        """The history's rows changed (a new run, Reset, a divergence going back, older rows
+        thinned): views re-read it whole, and the cursor starts after its newest row."""
+        self._rows = HistoryCursor(self.history)
+        self._rows.read()
+        self.events.history_rewritten.emit()
+
+    def _on_rows(self, _reported: HistoryChunk | None = None) -> None:
+        """The engine says the history grew: announce the rows not announced yet, read from
+        the history itself (the one store of rows; what the engine reported is not used)."""
+        chunk, restarted = self._rows.read()
+        if restarted:
+            self._history_rewritten()
+            return
         if not len(chunk):
             return
         self.events.rows.emit(chunk)
         then, done = self._rate_mark
-        now, latest = time.monotonic(), int(chunk.series("iteration")[-1])
+        now, latest = time.monotonic(), int(chunk.rows[-1, 0])
         if now - then >= RATE_WINDOW and self.engine.is_running():
             self.events.rate.emit((latest - done) / (now - then))
             self._rate_mark = (now, latest)
@@ -298,7 +313,7 @@ class Workbench:
         self.set_status(message)
         # a divergence takes the run back an iteration or two: its history is rewritten
         if self.engine.wait_until_idle(int(SETTLE_WAIT * 1000)):
-            self.events.history_rewritten.emit()
+            self._on_rows()
         self._show_settled()
         self.events.failed.emit("Training paused", message)
 
