@@ -24,50 +24,110 @@ if TYPE_CHECKING:
     from .run import Snapshot
 
 
+def checked_step_count(n) -> int:
+    """n as an int, or ValueError unless it is a whole number ≥ 1."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"step needs a whole number of iterations ≥ 1; got {n!r}")
+    return int(n)
+
+
+def checked_rate(iterations_per_second) -> float:
+    """The maximum rate as a float, or ValueError unless it is finite and ≥ 0 (0: no limit)."""
+    rate = float(iterations_per_second)
+    if not math.isfinite(rate) or rate < 0:
+        raise ValueError(f"the maximum rate must be a finite number ≥ 0; got {iterations_per_second!r}")
+    return rate
+
+
+class Schedule:
+    """What the loop is asked to do: run on, or n more steps, at most `rate` iterations a
+    second. Plain bookkeeping, not thread-safe: RunControl keeps one under its lock, and the
+    worker process's loop (training/worker.py), which has a single thread, keeps its own."""
+
+    def __init__(self) -> None:
+        self.running = False
+        self.steps = 0
+        self.last_ends_step = False  # the iteration granted last ends a step(n) command
+        self.rate = 0.0
+        self._next_due = 0.0      # time.monotonic() before which no paced iteration starts
+        self._last_grant = 0.0    # time.monotonic() of the last iteration granted
+
+    @property
+    def has_work(self) -> bool:
+        return self.running or self.steps > 0
+
+    def resume(self) -> None:
+        self.running = True
+
+    def pause(self) -> None:
+        self.running = False
+        self.steps = 0
+
+    def step(self, n: int) -> None:
+        self.running = False
+        self.steps += checked_step_count(n)
+
+    def set_rate(self, iterations_per_second: float) -> None:
+        self.rate = checked_rate(iterations_per_second)
+        # the next deadline follows the new rate at once (1000 s -> 0.1 s must not wait 1000 s)
+        self._next_due = self._last_grant + 1.0 / self.rate if self.rate else 0.0
+
+    def delay(self) -> float:
+        """Seconds until the next iteration may start under the rate (≤ 0: now)."""
+        return self._next_due - time.monotonic() if self.rate else 0.0
+
+    def grant(self) -> None:
+        """Book one iteration as started."""
+        stepped = not self.running
+        if stepped:
+            self.steps -= 1
+        self.last_ends_step = stepped and self.steps == 0
+        now = time.monotonic()
+        if self.rate:
+            # keep the average rate, catching up at most one interval after a slow iteration
+            interval = 1.0 / self.rate
+            self._next_due = max(self._next_due, now - interval) + interval
+        self._last_grant = now
+
+    def rest(self) -> None:
+        """The loop parked: the first iteration after a pause starts at once."""
+        self._next_due = 0.0
+
+
 class RunControl:
     """Run / pause / step n / stop, shared by a controlling thread and the loop."""
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
-        self._running = False
-        self._steps = 0
+        self._schedule = Schedule()
         self._stopped = False
         self._parked = False      # the loop waits for work
         self._loop_done = False   # the loop has returned
-        self._max_rate = 0.0
-        self._next_due = 0.0      # time.monotonic() before which no paced iteration starts
-        self._last_grant = 0.0    # time.monotonic() of the last iteration granted
-        self._last_ends_step = False
 
     # --- commands (any thread) ---------------------------------------------------------
     def resume(self) -> None:
         """Run iterations continuously until pause, stop or a stop criterion."""
         with self._condition:
-            self._running = True
+            self._schedule.resume()
             self._give_work()
 
     def pause(self) -> None:
         """Park after the current iteration; pending steps are cancelled."""
         with self._condition:
-            self._running = False
-            self._steps = 0
+            self._schedule.pause()
             self._condition.notify_all()
 
     def step(self, n: int = 1) -> None:
         """Run exactly n more iterations, then park."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"step needs a whole number of iterations ≥ 1; got {n!r}")
         with self._condition:
-            self._running = False
-            self._steps += int(n)
+            self._schedule.step(n)
             self._give_work()
 
     def stop(self) -> None:
         """End the loop: acquire_iteration() returns False from now on."""
         with self._condition:
             self._stopped = True
-            self._running = False
-            self._steps = 0
+            self._schedule.pause()
             self._condition.notify_all()
 
     def rearm(self) -> None:
@@ -76,18 +136,12 @@ class RunControl:
             self._stopped = False
             self._loop_done = False
             self._parked = False
-            self._running = False
-            self._steps = 0
+            self._schedule.pause()
 
     def set_max_rate(self, iterations_per_second: float) -> None:
         """Pace the loop for teaching; 0 means as fast as possible."""
-        rate = float(iterations_per_second)
-        if not math.isfinite(rate) or rate < 0:
-            raise ValueError(f"the maximum rate must be a finite number ≥ 0; got {iterations_per_second!r}")
         with self._condition:
-            self._max_rate = rate
-            # the next deadline follows the new rate at once (1000 s -> 0.1 s must not wait 1000 s)
-            self._next_due = self._last_grant + 1.0 / rate if rate else 0.0
+            self._schedule.set_rate(iterations_per_second)
             self._condition.notify_all()  # a pacing wait recomputes its delay
 
     def _give_work(self) -> None:
@@ -98,7 +152,7 @@ class RunControl:
     @property
     def is_running(self) -> bool:
         with self._condition:
-            return self._running and not self._stopped
+            return self._schedule.running and not self._stopped
 
     @property
     def is_stopped(self) -> bool:
@@ -108,18 +162,18 @@ class RunControl:
     @property
     def pending_steps(self) -> int:
         with self._condition:
-            return self._steps
+            return self._schedule.steps
 
     @property
     def max_rate(self) -> float:
         with self._condition:
-            return self._max_rate
+            return self._schedule.rate
 
     @property
     def last_grant_ends_step(self) -> bool:
         """Whether the iteration granted last is the final one of a step(n) command
         (read by the loop thread: that snapshot must be shown, not coalesced away)."""
-        return self._last_ends_step
+        return self._schedule.last_ends_step
 
     def wait_until_idle(self, timeout: float | None = None) -> bool:
         """Block until the loop is parked with nothing to do, or has ended. False on timeout."""
@@ -135,33 +189,22 @@ class RunControl:
         take effect at once.
         """
         with self._condition:
+            schedule = self._schedule
             while True:
                 if self._stopped:
                     return False
-                if self._running or self._steps:
-                    delay = self._next_due - time.monotonic()
-                    if self._max_rate and delay > 0:
+                if schedule.has_work:
+                    delay = schedule.delay()
+                    if delay > 0:
                         self._condition.wait(delay)
                         continue  # re-check: paused, stopped or re-paced meanwhile?
-                    return self._grant()
+                    schedule.grant()
+                    return True
                 if not self._parked:
                     self._parked = True
                     self._condition.notify_all()
-                self._next_due = 0.0  # the first iteration after a pause starts at once
+                schedule.rest()
                 self._condition.wait()
-
-    def _grant(self) -> bool:
-        stepped = not self._running
-        if stepped:
-            self._steps -= 1
-        self._last_ends_step = stepped and self._steps == 0
-        now = time.monotonic()
-        if self._max_rate:
-            # keep the average rate, catching up at most one interval after a slow iteration
-            interval = 1.0 / self._max_rate
-            self._next_due = max(self._next_due, now - interval) + interval
-        self._last_grant = now
-        return True
 
     def loop_finished(self) -> None:
         """Called by the loop as it returns; wakes wait_until_idle."""
