@@ -156,6 +156,7 @@ class Worker:
     def __init__(self, conn):
         self._conn = conn
         self._run: TrainingRun | None = None
+        self._looping: TrainingRun | None = None  # the run run_training is iterating
         self._outbox: Outbox | None = None
         self._schedule = Schedule()
         self._epoch = 0
@@ -173,14 +174,14 @@ class Worker:
                 if self._run is None:
                     self._handle(self._conn.recv())
                 else:  # returns when told to quit or given another run
+                    self._looping = self._run
                     run_training(self._run, self, self._outbox, should_abort=self._after_iteration)
 
     # --- run_training's run control ------------------------------------------------------
     def acquire_iteration(self) -> bool:
-        looping = self._run
         schedule = self._schedule
         while True:
-            if self._quit or self._run is not looping:
+            if self._quit or self._run is not self._looping:
                 return False
             if not schedule.has_work:
                 self._report_if_news()  # the parent learns the final state before we park
@@ -217,7 +218,9 @@ class Worker:
 
     def _after_iteration(self) -> bool:
         """run_training's should_abort: report when due, or at once after the last iteration
-        of a step(n) or an event. Never aborts (quit is read between iterations)."""
+        of a step(n) or an event. (Also called as the loop ends: then it has nothing to do.)"""
+        if self._quit or self._run is not self._looping:
+            return True
         self._changed = True
         stepped = self._schedule.last_ends_step
         if stepped or self._outbox.events or time.monotonic() >= self._next_report:
