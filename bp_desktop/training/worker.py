@@ -153,8 +153,9 @@ class Worker:
     reports go out from _after_iteration() and before parking. One thread: nothing here
     races the loop."""
 
-    def __init__(self, conn):
+    def __init__(self, conn, send):
         self._conn = conn
+        self._send = send  # hands a Report to the sender thread: the loop never waits for the GUI
         self._run: TrainingRun | None = None
         self._looping: TrainingRun | None = None  # the run run_training is iterating
         self._outbox: Outbox | None = None
@@ -244,9 +245,9 @@ class Worker:
             rows, decimated, events = self._outbox.take()
         params = run.network.params.copy() if run is not None and self._changed else None
         events, self._errors = (*events, *self._errors), []
-        self._conn.send(Report(self._epoch, self._seq, run.iteration if run is not None else 0,
-                               params, rows, decimated, events, idle=not self._schedule.has_work,
-                               stepped=stepped, optimizer_state=optimizer_state))
+        self._send(Report(self._epoch, self._seq, run.iteration if run is not None else 0,
+                          params, rows, decimated, events, idle=not self._schedule.has_work,
+                          stepped=stepped, optimizer_state=optimizer_state))
         self._changed = False
         self._reported_seq = self._seq
         self._next_report = time.monotonic() + REPORT_INTERVAL
@@ -322,13 +323,23 @@ class Worker:
 
 def worker_main(conn) -> None:
     """The worker process: serve commands until 'quit', or until the parent goes away (its
-    end of the pipe closes when it exits or dies, and reading ours then fails)."""
+    end of the pipe closes when it exits or dies, and reading ours then fails).
+
+    Reports leave through a sender thread: a report of a small network's rows is tens of KB
+    and the pipe holds about 200 KB, so while the GUI thread paints (tens of ms), sending
+    from the loop would stop training until the GUI reads (measured: the window trained at
+    half the worker's rate)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal is for the parent
+    reports: queue.SimpleQueue = queue.SimpleQueue()
+    sender = threading.Thread(target=_send_queued, args=(conn, reports), name="reports", daemon=True)
+    sender.start()
     try:
-        Worker(conn).serve()
+        Worker(conn, reports.put).serve()
     except (EOFError, OSError):
         pass
     finally:
+        reports.put(None)
+        sender.join()  # the last reports go out (or fail at once if the parent is gone)
         conn.close()
 
 
@@ -370,6 +381,16 @@ class WorkerClient:
     def receive(self) -> Report:
         """The next report; EOFError (or OSError) once the worker has ended."""
         return self._conn.recv()
+
+    def settle(self, timeout: float) -> list[Report]:
+        """Every report until one answers all commands sent with the worker parked
+        (TimeoutError if that takes longer than `timeout` seconds)."""
+        reports, deadline = [], time.monotonic() + timeout
+        while not reports or reports[-1].seq != self.sent or not reports[-1].idle:
+            if not self.poll(max(0.0, deadline - time.monotonic())):
+                raise TimeoutError(f"the training process did not answer within {timeout:g} s")
+            reports.append(self.receive())
+        return reports
 
     def is_alive(self) -> bool:
         return self.process.is_alive()

@@ -2,6 +2,7 @@
 to the training engine. No numerics here: the core computes, the views draw."""
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -30,6 +31,7 @@ from .cost_plot import CostPlot
 from .decision_view import DecisionBoundaryView
 from .files import PICTURE_FORMATS, RecentFiles, save_picture
 from .inspector import LayerInspector
+from .process_trainer import ProcessTrainer
 from .throttle import LatestOnly
 from .trainer import TrainerController
 from .weight_images import WeightImagesView
@@ -38,6 +40,16 @@ SIDE_VIEW_INTERVAL = 0.1       # seconds between decision-boundary / weight-imag
 INSPECTOR_INTERVAL = 0.25      # seconds between inspector redraws while training (text: 4 a second)
 COST_PLOT_INTERVAL = 0.1       # seconds between cost-plot repaints while training
 SETTLE_WAIT_MS = 100           # how long the GUI waits for the trainer to park after a step
+# where iterations run: 'thread' (TrainerController) or 'process' (ProcessTrainer, a worker process)
+ENGINES = {"thread": TrainerController, "process": ProcessTrainer}
+
+
+def training_engine() -> type:
+    """The engine class BP_DESKTOP_ENGINE names (default: thread)."""
+    name = os.environ.get("BP_DESKTOP_ENGINE", "thread")
+    if name not in ENGINES:
+        raise ValueError(f"BP_DESKTOP_ENGINE must be one of {sorted(ENGINES)}; got {name!r}")
+    return ENGINES[name]
 
 
 class DatasetLoader(QThread):
@@ -67,7 +79,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("bp-desktop — backpropagation, made visible")
         self.settings = settings if settings is not None else QSettings("bp-desktop", "bp-desktop")
         self.workspace: Workspace | None = None
-        self.controller: TrainerController | None = None
+        self.controller: TrainerController | ProcessTrainer | None = None
         self.snapshot = None
         self._loader: DatasetLoader | None = None
         self._rate = (time.monotonic(), 0)
@@ -365,7 +377,7 @@ class MainWindow(QMainWindow):
                               stop=self.controls.stop_criteria())
         network = run.network
         if self.controller is None:
-            self.controller = TrainerController(run, parent=self)
+            self.controller = training_engine()(run, parent=self)
             self.controller.snapshot_ready.connect(self._on_snapshot)
             self.controller.history_appended.connect(self._on_history)
             self.controller.stopped.connect(self._on_stopped)
@@ -456,14 +468,14 @@ class MainWindow(QMainWindow):
 
     def _on_example_changed(self, example: int) -> None:
         if self.controller is not None:  # the engine records this example's a and δ per iteration
-            self.controller.run.selected_example = max(example, 0)
+            self.controller.set_selected_example(max(example, 0))
         self.canvas.set_example(example)
         self.inspector.set_example(example)
 
     # --- engine signals ------------------------------------------------------------------------------
     def _on_snapshot(self, snapshot) -> None:
         self._show(snapshot)
-        if not self.controller.is_running():
+        if not self.controller.is_running() and not snapshot.preview:
             self._show_settled()
 
     def _show_settled(self) -> None:
@@ -476,11 +488,13 @@ class MainWindow(QMainWindow):
 
     def _show(self, snapshot) -> None:
         self.snapshot = snapshot
+        # the process engine's snapshots are all passes at the current Θ: at rest only if idle
+        at_rest = snapshot.preview and not self.controller.is_running()
         self.canvas.show_snapshot(snapshot)
-        self._inspector_updates.offer(snapshot, urgent=snapshot.preview)
-        self._side_views.offer(snapshot, urgent=snapshot.preview)
+        self._inspector_updates.offer(snapshot, urgent=at_rest)
+        self._side_views.offer(snapshot, urgent=at_rest)
         self._update_status(snapshot)
-        if snapshot.preview:
+        if at_rest:
             self._cost_updates.flush()  # at rest the curve is complete
             self.cost_plot.show_current(snapshot.theta_iteration, snapshot.cost,
                                         snapshot.validation_cost, snapshot.train_accuracy,

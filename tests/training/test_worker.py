@@ -5,7 +5,6 @@ import select
 import signal
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -25,14 +24,8 @@ def worker():
     assert not client.is_alive()
 
 
-def settle(client, timeout=30.0):
-    """Every report until one answers all commands sent with the worker parked."""
-    reports, deadline = [], time.monotonic() + timeout
-    while True:
-        assert client.poll(max(0.0, deadline - time.monotonic())), "the worker did not report in time"
-        reports.append(client.receive())
-        if reports[-1].seq == client.sent and reports[-1].idle:
-            return reports
+def settle(client):
+    return client.settle(timeout=30.0)
 
 
 def rows_of(reports):
