@@ -364,6 +364,7 @@ class WorkerClient:
                                         name="bp-desktop-training-sender", daemon=True)
         self._sender.start()
         self._closed = False
+        self._heard = False  # a report has come: the worker has started
 
     def send(self, *command) -> None:
         if self._closed:
@@ -380,7 +381,9 @@ class WorkerClient:
 
     def receive(self) -> Report:
         """The next report; EOFError (or OSError) once the worker has ended."""
-        return self._conn.recv()
+        report = self._conn.recv()
+        self._heard = True
+        return report
 
     def settle(self, timeout: float) -> list[Report]:
         """Every report until one answers all commands sent with the worker parked
@@ -401,7 +404,10 @@ class WorkerClient:
 
     def close(self, grace: float) -> bool:
         """Ask the worker to quit; terminate it if it has not within `grace` seconds (an
-        iteration is not interrupted otherwise). True once it is gone. Idempotent."""
+        iteration is not interrupted otherwise), or at once if it has never reported (it is
+        still starting, and holds nothing). True once it is gone. Idempotent."""
+        if not self._heard:
+            grace = 0.0
         if not self._closed:
             self.send("quit")
             self._closed = True

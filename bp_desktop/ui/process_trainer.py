@@ -229,6 +229,7 @@ class ProcessTrainer(QObject):
 
     def _start_worker(self) -> None:
         self._client = WorkerClient()
+        self._seq, self._idle = 0, True  # of the new worker's reports
         if os.name == "posix":  # the pipe is a socket: woken when a report arrives
             self._watcher = QSocketNotifier(self._client.fileno(), QSocketNotifier.Type.Read, self)
             self._watcher.activated.connect(self._on_readable)

@@ -14,10 +14,12 @@ within each repeat:
   thread    the window with TrainerController (iterations in a thread of the GUI process)
   process   the window with ProcessTrainer (iterations in a worker process)
 
-For the two window modes also: the GUI thread's CPU share (thread_time / wall) and the
-GUI event loop's worst gap (between the ticks of a 10 ms QTimer, while training). Then the
-process engine's start-up: the time from Train to the first history row in the window,
-clicked at once after the window opened (the worker still starting) and clicked at rest.
+For the two window modes also: the GUI thread's CPU share (thread_time / wall), the GUI
+event loop's worst gap (between the ticks of a 10 ms QTimer, while training; in wall time
+and in the GUI thread's CPU time), and for the process engine the snapshots per second and
+what one costs the GUI thread. Then the process engine's start-up: the time from Train to
+the first history row in the window, clicked before the window is drawn (the worker still
+starting), once it is shown, and at rest.
 """
 from __future__ import annotations
 
@@ -76,19 +78,21 @@ def open_window(engine: str, dataset, hidden: str) -> MainWindow:
     return window
 
 
-def bench_core(window: MainWindow, seconds: float) -> float:
+def bench_core(window: MainWindow, seconds: float) -> tuple[float, float]:
+    """(iterations per second, iterations per CPU second) of the bare core loop."""
     ws = window.workspace
     net, opt = ws.new_network(), make_optimizer("gd", alpha=1.0, track_cost_after=False)
     with threadpool_limits(limits=1, user_api="blas"):
-        n, start = 0, time.perf_counter()
+        n, start, cpu = 0, time.perf_counter(), time.thread_time()
         while time.perf_counter() - start < seconds:
             opt.step(net, ws.X_train, ws.Y_train, 0.0)
             n += 1
-        return n / (time.perf_counter() - start)
+        return n / (time.perf_counter() - start), n / (time.thread_time() - cpu)
 
 
-def bench_worker(window: MainWindow, seconds: float) -> float:
-    """The worker process training the window's run, with nobody drawing."""
+def bench_worker(window: MainWindow, seconds: float) -> tuple[float, float]:
+    """The worker process training the window's run, with nobody drawing: (iterations per
+    second, the worker's CPU share)."""
     client = WorkerClient()
     try:
         window.controller.run.reset()
@@ -96,6 +100,7 @@ def bench_worker(window: MainWindow, seconds: float) -> float:
         client.settle(60)
         client.send("start")
         deadline = time.perf_counter() + seconds
+        cpu = process_cpu(client.process.pid)
         first = last = None
         while time.perf_counter() < deadline or first is None:
             if client.poll(1.0):
@@ -104,49 +109,71 @@ def bench_worker(window: MainWindow, seconds: float) -> float:
                     now = time.perf_counter()
                     first = first or (now, report.rows[0, 0] - 1)
                     last = (now, report.rows[-1, 0])
-        return (last[1] - first[1]) / (last[0] - first[0])
+        cpu = process_cpu(client.process.pid) - cpu
+        return (last[1] - first[1]) / (last[0] - first[0]), cpu / (time.perf_counter() - deadline + seconds)
     finally:
         client.close(1.0)
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux: /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class GapProbe:
-    """The longest wait between the ticks of a 10 ms timer: how long the event loop was busy."""
+    """The longest wait between the ticks of a 10 ms timer: how long the event loop did not
+    turn. `worst` in wall time; `worst_cpu` in the GUI thread's CPU time, which leaves out
+    the time the host's other jobs took the core (on a busy host the wall gaps grow with
+    the load, the CPU gaps are the window's own work)."""
 
     def __init__(self):
         self.timer = QTimer(interval=10, timeout=self._tick)
-        self.worst, self._last = 0.0, None
+        self.worst = self.worst_cpu = 0.0
+        self._last = self._last_cpu = 0.0
 
     def start(self):
-        self.worst, self._last = 0.0, time.perf_counter()
+        self.worst = self.worst_cpu = 0.0
+        self._last, self._last_cpu = time.perf_counter(), time.thread_time()
         self.timer.start()
 
     def stop(self):
         self.timer.stop()
 
     def _tick(self):
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         self.worst = max(self.worst, now - self._last)
-        self._last = now
+        self.worst_cpu = max(self.worst_cpu, cpu - self._last_cpu)
+        self._last, self._last_cpu = now, cpu
 
 
-def bench_window(window: MainWindow, seconds: float, probe: GapProbe) -> tuple[float, float, float]:
-    """(iterations per second, GUI thread CPU share, worst event-loop gap in ms)."""
+def bench_window(window: MainWindow, seconds: float, probe: GapProbe) -> dict[str, float]:
+    """Iterations per second, the GUI thread's CPU share, the worst event-loop gaps (ms, wall
+    and CPU) and snapshots per second."""
     window.show()
     window.reset()
     QApplication.processEvents()
+    snapshots = []
+    window.controller.snapshot_ready.connect(snapshots.append)
+    client = getattr(window.controller, "_client", None)  # the process engine's worker
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
     start, cpu = time.perf_counter(), time.thread_time()
+    worker_cpu = process_cpu(client.process.pid) if client else 0.0
     window.toggle_training()
     probe.start()
     loop.exec()
     probe.stop()
     elapsed, cpu = time.perf_counter() - start, time.thread_time() - cpu
+    worker_cpu = process_cpu(client.process.pid) - worker_cpu if client else 0.0
     window.pause()
     window.controller.wait_until_idle(5000)
+    window.controller.snapshot_ready.disconnect(snapshots.append)
     rate = window.controller.run.iteration / elapsed
     window.hide()
-    return rate, cpu / elapsed, 1000 * probe.worst
+    return {"rate": rate, "cpu": cpu / elapsed, "gap": 1000 * probe.worst,
+            "cpu gap": 1000 * probe.worst_cpu, "snapshots": len(snapshots) / elapsed,
+            "worker cpu": worker_cpu / elapsed}
 
 
 def first_row_after_train(window: MainWindow) -> float:
@@ -174,27 +201,29 @@ def measure_startup(repeats: int) -> None:
     clicked again at rest: prints the seconds to the first history row, as JSON."""
     QApplication.instance() or QApplication(sys.argv[:1])
     threadpool_limits(1, "blas")
-    cold, warm = [], []
+    times = {"unseen": [], "shown": [], "rest": []}
     for _ in range(repeats):
-        window = open_window("process", load_builtin("spiral"), "8, 8")
-        window.show()
-        cold.append(first_row_after_train(window))
-        window.reset()
-        warm.append(first_row_after_train(window))
-        window.shutdown()
-        shiboken6.delete(window)
-    print(json.dumps({"cold": cold, "warm": warm}))
+        for when in ("unseen", "shown"):
+            window = open_window("process", load_builtin("spiral"), "8, 8")
+            if when == "shown":  # a person can click Train only once the window is there
+                window.show()
+                QApplication.processEvents()
+            times[when].append(first_row_after_train(window))
+            window.reset()
+            times["rest"].append(first_row_after_train(window))
+            window.shutdown()
+            shiboken6.delete(window)
+    print(json.dumps(times))
 
 
-def bench_startup(repeats: int) -> tuple[list[float], list[float]]:
+def bench_startup(repeats: int) -> dict[str, list[float]]:
     """measure_startup in a fresh `python -c` process. 'spawn' imports the parent's main
     module again in the worker: the app's (bp_desktop.__main__, the bp-desktop script) are a
     few lines, this script imports Qt, which would add its import time to the start-up."""
     code = f"from tests.benchmarks.bench_window import measure_startup; measure_startup({repeats})"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                             check=True)
-    times = json.loads(result.stdout.strip().splitlines()[-1])
-    return times["cold"], times["warm"]
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def main(argv=None) -> None:
@@ -206,37 +235,59 @@ def main(argv=None) -> None:
     threadpool_limits(1, "blas")  # as the app runs
     probe = GapProbe()
     print(f"{args.seconds:g} s per measurement, median of {args.repeats} interleaved repeats\n")
-    print("| workload | core it/s | worker alone it/s | thread engine it/s | process engine it/s "
-          "| thread / core | process / core | process / worker alone | GUI CPU thread / process "
-          "| worst GUI gap thread / process |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    rows = {}
     for name, (make_data, hidden) in WORKLOADS.items():
         dataset = make_data()
         windows = {engine: open_window(engine, dataset, hidden) for engine in ENGINES}
         results: dict[str, list[float]] = {}
         for _ in range(args.repeats):
-            core = bench_core(windows["thread"], args.seconds)
-            measured = {"core": core, "worker": bench_worker(windows["process"], args.seconds)}
+            core, core_per_cpu = bench_core(windows["thread"], args.seconds)
+            worker, worker_cpu = bench_worker(windows["process"], args.seconds)
+            measured = {"core": core, "worker": worker, "worker cpu": worker_cpu,
+                        "floor": worker / worker_cpu / core_per_cpu}
             for engine, window in windows.items():
-                rate, cpu, gap = bench_window(window, args.seconds, probe)
-                measured.update({engine: rate, f"{engine} cpu": cpu, f"{engine} gap": gap,
-                                 f"{engine} ratio": rate / core})
-            measured["process / worker"] = measured["process"] / measured["worker"]
+                for key, value in bench_window(window, args.seconds, probe).items():
+                    measured[f"{engine} {key}"] = value
+            measured["snapshot cost"] = 1000 * windows["process"].controller._snapshot_cost
+            measured["process / worker"] = measured["process rate"] / worker
+            # per CPU second of the worker: what the window costs training, host load left out
+            measured["process / worker per cpu"] = (measured["process rate"] / measured["process worker cpu"]
+                                                    / (worker / worker_cpu))
             for key, value in measured.items():
                 results.setdefault(key, []).append(value)
-        med = {key: statistics.median(values) for key, values in results.items()}
-        print(f"| {name} | {med['core']:.0f} | {med['worker']:.0f} | {med['thread']:.0f} | "
-              f"{med['process']:.0f} | {med['thread ratio']:.2f} | **{med['process ratio']:.2f}** | "
-              f"{med['process / worker']:.2f} | {100 * med['thread cpu']:.0f} % / "
-              f"{100 * med['process cpu']:.0f} % | {med['thread gap']:.0f} / {med['process gap']:.0f} ms |",
-              flush=True)
+        rows[name] = {key: statistics.median(values) for key, values in results.items()}
+        print(f"measured {name}", file=sys.stderr, flush=True)
         for window in windows.values():
             window.shutdown()
             shiboken6.delete(window)
-    cold, warm = bench_startup(args.repeats)
-    print(f"\nprocess engine, Train to the first row in the window: clicked as the window opens "
-          f"{1000 * statistics.median(cold):.0f} ms (max {1000 * max(cold):.0f}), at rest "
-          f"{1000 * statistics.median(warm):.0f} ms (max {1000 * max(warm):.0f})")
+
+    print("Throughput (wall clock; in brackets ÷ the core loop):\n")
+    print("| workload | core loop it/s | worker alone it/s | window, thread engine it/s "
+          "| window, process engine it/s |")
+    print("|---|---|---|---|---|")
+    for name, r in rows.items():
+        print(f"| {name} | {r['core']:.0f} | {r['worker']:.0f} ({r['worker'] / r['core']:.2f}) "
+              f"| {r['thread rate']:.0f} ({r['thread rate'] / r['core']:.2f}) "
+              f"| {r['process rate']:.0f} (**{r['process rate'] / r['core']:.2f}**) |")
+    print("\nWhere the time goes:\n")
+    print("| workload | floor: worker alone ÷ core, per CPU second | process window ÷ worker alone, "
+          "wall / per worker CPU second | worker's CPU share alone / in the window "
+          "| GUI thread CPU, thread / process engine | worst event-loop gap, thread / process: wall "
+          "| same, GUI thread CPU | process engine snapshots/s (cost each) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, r in rows.items():
+        print(f"| {name} | {r['floor']:.2f} | {r['process / worker']:.2f} / "
+              f"{r['process / worker per cpu']:.2f} | {100 * r['worker cpu']:.0f} % / "
+              f"{100 * r['process worker cpu']:.0f} % | {100 * r['thread cpu']:.0f} % / "
+              f"{100 * r['process cpu']:.0f} % | {r['thread gap']:.0f} / {r['process gap']:.0f} ms "
+              f"| {r['thread cpu gap']:.0f} / {r['process cpu gap']:.0f} ms "
+              f"| {r['process snapshots']:.0f} ({r['snapshot cost']:.1f} ms) |")
+    startup = bench_startup(args.repeats)
+    print("\nprocess engine, Train to the first history row in the window (spiral), median (max): "
+          + ", ".join(f"{what} {1000 * statistics.median(times):.0f} ms ({1000 * max(times):.0f})"
+                      for what, times in (("clicked before the window is drawn", startup["unseen"]),
+                                          ("clicked once it is shown", startup["shown"]),
+                                          ("clicked at rest", startup["rest"]))))
 
 
 if __name__ == "__main__":

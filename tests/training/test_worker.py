@@ -143,10 +143,17 @@ def test_quit_ends_the_worker_and_a_closed_client_ignores_commands():
     client = WorkerClient()
     client.send("install", 1, RunState.of(make_run((2, 5, 1))))
     client.send("start")
+    assert client.poll(30) and client.receive()  # it has started: it gets the time to quit
     assert client.close(5.0)
     assert client.exitcode == 0  # it quit between iterations: no terminate needed
     client.send("start")  # no error: the worker is gone
     assert client.close(1.0)
+
+
+def test_a_worker_still_starting_is_ended_at_once():
+    client = WorkerClient()
+    assert client.close(60.0)  # no minute's wait: it has nothing to finish
+    assert client.exitcode == -signal.SIGTERM
 
 
 PARENT = """
