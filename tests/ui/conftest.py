@@ -1,4 +1,7 @@
-"""pytest-qt set-up for the UI tests, and napari's guard against dangling threads."""
+"""pytest-qt set-up for the UI tests, and napari's guard against dangling threads (and our
+training worker processes)."""
+import multiprocessing
+
 import pytest
 import shiboken6
 from PySide6.QtCore import QThread
@@ -24,3 +27,16 @@ def no_dangling_qthreads(monkeypatch):
     if running:
         pytest.fail(f"the test left {len(running)} QThread(s) running: "
                     f"{[thread.objectName() or type(thread).__name__ for thread in running]}")
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_worker_processes():
+    """Fail any test that leaves a training worker process running (its window or trainer was
+    not shut down). Torn down after qtbot, which closes the test's windows."""
+    yield
+    left = multiprocessing.active_children()
+    for process in left:  # clean up so the next tests start without them
+        process.terminate()
+        process.join(5)
+    if left:
+        pytest.fail(f"the test left {len(left)} worker process(es) running: {[p.name for p in left]}")
