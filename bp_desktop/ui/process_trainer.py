@@ -70,7 +70,7 @@ class ProcessTrainer(QObject):
         self._snapshots: list = []
         self._events: list[tuple[str, str]] = []
         self._theta_fresh = False     # Θ changed since the last snapshot
-        self._shown_at_rest = True    # the last snapshot (or the caller's preview) is of the final Θ, at rest
+        self._shown_at_rest = True    # the last snapshot (or the caller's preview) shows the final Θ
         self._min_interval = 1 / fps
         self._snapshot_cost = 0.0
         self._previews = LatestOnly(self, self._min_interval, self._emit_preview)
@@ -240,8 +240,10 @@ class ProcessTrainer(QObject):
 
     def _end_worker(self, timeout_ms: int) -> bool:
         if self._watcher is not None:
-            self._watcher.setEnabled(False) if isinstance(self._watcher, QSocketNotifier) \
-                else self._watcher.stop()
+            if isinstance(self._watcher, QSocketNotifier):
+                self._watcher.setEnabled(False)  # before the client closes its descriptor
+            else:
+                self._watcher.stop()
             self._watcher.deleteLater()
             self._watcher = None
         client, self._client = self._client, None
@@ -292,7 +294,7 @@ class ProcessTrainer(QObject):
         if not self._shut_down:
             self._events.append(("failed", f"the training process ended unexpectedly (exit code "
                                            f"{code}); Θ after {self._run.iteration} iterations is "
-                                           f"kept, and training goes on from it"))
+                                           f"kept, and Train or Step goes on from it"))
 
     def _apply(self, report: Report) -> None:
         """Bring the mirror up to the report; queue what the signals will deliver."""
