@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else \"bp-desktop needs Python 3.11 or newer; $(PYTHON) is \" + sys.version.split()[0])"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test]"  # the test extra brings the onnx extra along
 	@touch $@
 
 $(PACKAGE_STAMP): $(STAMP)
@@ -38,9 +38,9 @@ test-fast: $(STAMP)
 ## bench: every benchmark behind README's Performance section (several minutes)
 bench: bench-core bench-csv bench-trainer bench-window bench-canvas bench-cost-plot
 
-## bench-core: one full-batch backprop against the per-example loop, a rows port and the GEMM ceiling
+## bench-core: one full-batch backprop against plain numpy, the per-example loop, a rows port and the GEMM ceiling (ARGS="--baseline main" adds the core of another commit)
 bench-core: $(STAMP)
-	$(BIN)/python tests/benchmarks/bench_core.py
+	$(BIN)/python tests/benchmarks/bench_core.py $(ARGS)
 
 ## bench-csv: CSV loading speed and memory against numpy.loadtxt
 bench-csv: $(STAMP)

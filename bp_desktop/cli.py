@@ -8,7 +8,6 @@ loader's message on stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import os
 import sys
@@ -18,13 +17,16 @@ from typing import TextIO
 
 import numpy as np
 
-from bp_desktop.core import ACTIVATIONS, OPTIMIZERS, Network, gradient_check
+from bp_desktop.core import (ACTIVATIONS, COURSE_CHECK_LAMBDAS, OPTIMIZERS, Network, course_check,
+                             course_check_report, gradient_check)
 from bp_desktop.data import SCALER_KINDS, Dataset, DatasetError, Scaler, load_builtin, load_csv
+from bp_desktop.data.csv_loader import load_csv_features, preview_csv
 from bp_desktop.data.builtin import list_datasets
 from bp_desktop.io import (WEIGHT_FORMATS, WeightsFileError, load_dataset, load_mat_dataset,
-                           load_weights, save_weights, weights_format)
+                           load_weights, onnx_unavailable, save_weights, weights_format)
 from bp_desktop.io.dataset_files import MAT_SUFFIXES
 from bp_desktop.training import Diverged, Hyperparameters, StopCriteria, TrainingRun
+from bp_desktop.training.run import QUIET
 from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS,
                                            DataPreparation, NetworkSpec, Workspace,
                                            gradient_check_sample, weights_metadata)
@@ -67,7 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--export", metavar="WEIGHTS",
                        help="write the trained Θ and its metadata (class names, feature scaling, "
                             "hyper-parameters) here; the suffix picks the format: "
-                            + ", ".join(WEIGHT_FORMATS) + " or a folder of CSV files")
+                            + ", ".join(WEIGHT_FORMATS) + " or a folder of CSV files. An .onnx model "
+                            "takes the raw feature values (its first nodes apply the scaling)")
+    train.add_argument("--float32", action="store_true",
+                       help="with --export to .onnx: store float32 numbers, what most runtimes use, "
+                            "instead of float64 (the default, which reads back exactly)")
     train.add_argument("--quiet", action="store_true", help="print only the final accuracy")
     check = commands.add_parser(
         "gradcheck", help="compare backprop's gradient with central differences",
@@ -80,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--examples", type=_whole, default=GRADIENT_CHECK_EXAMPLES,
                        help=f"training examples to check on (default {GRADIENT_CHECK_EXAMPLES}); "
                             "each weight costs two cost evaluations")
+    check.add_argument("--course", action="store_true",
+                       help="instead of a dataset, the course's own checkNNGradients: its debug "
+                            "network 3-5-3 at λ = 0 and 3, printed as ex4.m prints it (numerical | "
+                            "analytical, the relative difference), and sigmoidGradient's values; "
+                            "exit 0 when both differences are below 1e-9")
     predict = commands.add_parser(
         "predict", help="print the predicted class of every row of a CSV file",
         description="Predict with saved weights: one class name per line on stdout. The feature "
@@ -193,7 +204,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         return int(exit_.code or 0)
     command = {"train": train, "gradcheck": gradcheck, "predict": predict}[args.command]
     try:
-        return command(args, out, err)
+        # numbers near 1e308 overflow on the way; what matters is reported in words
+        # (a diverged run, a failed check), never as numpy's RuntimeWarnings
+        with np.errstate(**QUIET):
+            return command(args, out, err)
     except (BadInput, DatasetError, WeightsFileError) as error:
         print(f"bp-desktop {args.command}: {error}", file=err)
         return EXIT_BAD_INPUT
@@ -208,15 +222,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 
 # --- train ----------------------------------------------------------------------------------------
 def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.export:
-        weights_format(args.export)  # an unusable suffix fails now, not after the training
-    workspace = _workspace(args)
+    _check_export(args)  # an unusable --export fails now, not after the training
+    workspace = _workspace(args, err)
     hyper = Hyperparameters(optimizer=args.optimizer, alpha=args.alpha, lam=args.lam,
                             momentum=args.momentum, batch_size=args.batch_size, seed=args.seed)
     _checked(hyper.check)
-    run = TrainingRun(workspace.new_network(), workspace.X_train, workspace.Y_train,
-                      X_val=workspace.X_val, Y_val=workspace.Y_val, hyper=hyper,
-                      stop=StopCriteria(max_iterations=args.iterations))
+    run = _checked(lambda: TrainingRun(workspace.new_network(), workspace.X_train, workspace.Y_train,
+                                       X_val=workspace.X_val, Y_val=workspace.Y_val, hyper=hyper,
+                                       stop=StopCriteria(max_iterations=args.iterations)))
     if not args.quiet:
         print(_describe(workspace, run), file=out)
     every = max(1, args.iterations // PROGRESS_LINES)
@@ -236,13 +249,22 @@ def train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"stopped: {run.stop_reason}", file=out)
     print(_final_line(run), file=out)
     if args.export:
-        save_weights(run.network, args.export, metadata=weights_metadata(run, workspace))
+        save_weights(run.network, args.export, metadata=weights_metadata(run, workspace),
+                     dtype="float32" if args.float32 else "float64")
         print(f"weights written to {args.export}", file=out)
     return EXIT_OK
 
 
-def _workspace(args: argparse.Namespace) -> Workspace:
-    dataset = _dataset(args)
+def _check_export(args: argparse.Namespace) -> None:
+    fmt = weights_format(args.export) if args.export else None
+    if args.float32 and fmt != "onnx":
+        raise BadInput("--float32 applies to --export to an .onnx file")
+    if fmt == "onnx" and onnx_unavailable():
+        raise BadInput(f"--export {args.export}: {onnx_unavailable()}")
+
+
+def _workspace(args: argparse.Namespace, err: TextIO) -> Workspace:
+    dataset = _warned(_dataset(args), err)
     prep = DataPreparation(scaling=args.scaling, validation=args.validation, seed=args.seed)
     spec = NetworkSpec(hidden=tuple(args.hidden or NetworkSpec.hidden), activation=args.activation,
                        seed=args.seed)
@@ -257,6 +279,13 @@ def _dataset(args: argparse.Namespace) -> Dataset:
             raise BadInput("--label-column applies to CSV files, not to built-in datasets")
         return load_builtin(args.builtin)
     return load_dataset(args.data, label_column=args.label_column)
+
+
+def _warned(dataset: Dataset, err: TextIO) -> Dataset:
+    """The dataset, after printing what its loader found worth a second look."""
+    for warning in dataset.warnings:
+        print(f"bp-desktop: warning: {warning}", file=err)
+    return dataset
 
 
 def _checked(make):
@@ -299,9 +328,11 @@ def _final_line(run: TrainingRun) -> str:
 
 # --- gradcheck ------------------------------------------------------------------------------------
 def gradcheck(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.course:
+        return _course_gradcheck(args, out)
     if args.examples < 1:
         raise BadInput("--examples must be at least 1")
-    workspace = _workspace(args)
+    workspace = _workspace(args, err)
     network = workspace.new_network()
     X, Y = gradient_check_sample(workspace.X_train, workspace.Y_train, args.examples, args.seed)
     difference = gradient_check(network, X, Y, args.lam)
@@ -313,10 +344,20 @@ def gradcheck(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK if passed else EXIT_FAILED
 
 
+def _course_gradcheck(args: argparse.Namespace, out: TextIO) -> int:
+    if args.data is not None or args.builtin is not None:
+        raise BadInput("--course checks the course's own debug network; give no data with it")
+    checks = [course_check(lam) for lam in COURSE_CHECK_LAMBDAS]
+    out.write(course_check_report(checks))
+    return EXIT_OK if all(check.passed for check in checks) else EXIT_FAILED
+
+
 # --- predict --------------------------------------------------------------------------------------
 def predict(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     network, metadata = load_weights(args.weights)
-    X, true_names, data_classes = _examples(args.data, network.layer_sizes[0], args.label_column)
+    if metadata.get("import_note"):  # e.g. a softmax output read as sigmoid: the classes agree
+        print(f"note: {metadata['import_note']}", file=err)
+    X, true_names, data_classes = _examples(args.data, network.layer_sizes[0], args.label_column, err)
     if metadata.get("scaling") is not None:
         scaler = Scaler.from_dict(metadata["scaling"])
         if scaler.n != X.shape[1]:
@@ -343,19 +384,20 @@ def _class_names(metadata: dict, network: Network, data_classes: list[str] | Non
     return data_classes if data_classes is not None and len(data_classes) == len(default) else default
 
 
-def _examples(path: str, n: int, label_column) -> tuple[np.ndarray, list[str] | None, list[str] | None]:
+def _examples(path: str, n: int, label_column,
+              err: TextIO) -> tuple[np.ndarray, list[str] | None, list[str] | None]:
     """(X, each example's label, the classes), the last two None for unlabelled data: with
     n + 1 columns a CSV file is labelled, with n it is not; a MAT-file has X and y."""
     if Path(path).suffix.lower() in MAT_SUFFIXES:
-        return _labelled(_mat_dataset(path, n, label_column))
-    columns = _column_count(path)
+        return _labelled(_warned(_mat_dataset(path, n, label_column), err))
+    columns = preview_csv(path, rows=1).columns  # the loader's reading: delimiter, encoding
     if columns == n + 1:
-        return _labelled(load_csv(path, label_column=label_column))
+        return _labelled(_warned(load_csv(path, label_column=label_column), err))
     if columns == n:
         if label_column is not None:
             raise BadInput(f"{Path(path).name}: {n} columns, as many as the network has inputs, "
                            "so there is no label column to choose")
-        return _unlabelled(path, n), None, None
+        return load_csv_features(path).X, None, None
     raise BadInput(f"{Path(path).name}: {columns} column{'s' * (columns != 1)}; the network takes {n} "
                    f"input{'s' * (n != 1)}, so give "
                    f"{n} feature columns, optionally with one label column")
@@ -374,52 +416,3 @@ def _mat_dataset(path: str, n: int, label_column) -> Dataset:
         raise BadInput(f"{Path(path).name}: X has {dataset.n} columns; the network takes {n} "
                        f"input{'s' * (n != 1)}")
     return dataset
-
-
-def _rows(path: str) -> list[tuple[int, list[str]]]:
-    """(line number, cells) of the non-blank lines, with the delimiter the first line suggests."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise BadInput(f"{Path(path).name}: cannot be read: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{Path(path).name}: is not UTF-8 text") from None
-    lines = [(k, line) for k, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    if not lines:
-        raise BadInput(f"{Path(path).name}: holds no data")
-    first = lines[0][1]
-    delimiter = next((d for d in (",", ";", "\t") if d in first), None)
-    if delimiter is None:  # runs of spaces and tabs, as Octave's save -ascii writes
-        return [(k, line.split()) for k, line in lines]
-    cells = csv.reader((line for _, line in lines), delimiter=delimiter)
-    return [(k, [cell.strip() for cell in row]) for (k, _), row in zip(lines, cells)]
-
-
-def _column_count(path: str) -> int:
-    return len(_rows(path)[0][1])
-
-
-def _unlabelled(path: str, n: int) -> np.ndarray:
-    """Features only: every cell a finite number, a header line allowed."""
-    rows = _rows(path)
-    if not all(_is_number(cell) for cell in rows[0][1]):
-        rows = rows[1:]  # a header
-    if not rows:
-        raise BadInput(f"{Path(path).name}: holds a header but no examples")
-    X = np.empty((len(rows), n))
-    for i, (line, cells) in enumerate(rows):
-        if len(cells) != n:
-            raise BadInput(f"{Path(path).name}, line {line}: {len(cells)} cells; expected {n}")
-        for j, cell in enumerate(cells):
-            if not _is_number(cell):
-                raise BadInput(f"{Path(path).name}, line {line}, column {j + 1}: "
-                               f"{cell[:40]!r} is not a finite number")
-            X[i, j] = float(cell)
-    return X
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        return math.isfinite(float(cell))
-    except ValueError:
-        return False

@@ -1,7 +1,7 @@
 """The numbers behind one δ or one D, term by term, for the layer inspector.
 
 These functions only *collect* what backprop computed (and the products it
-summed), so the inspector can print the lecture's formulas with numbers:
+summed, Δ^(l) included), so the inspector can print the lecture's formulas with numbers:
 
     δ_j^(L) = a_j^(L) − y_j
     δ_j^(l) = (Σ_k Θ_kj^(l) δ_k^(l+1)) · g′(z_j^(l))
@@ -58,7 +58,7 @@ class GradientEntry:
     m: int
     lam: float
     theta: float
-    Delta: float          # Δ_ij = Σ_t δ_i^(l+1) a_j^(l)
+    Delta: float          # the core's Δ_ij^(l) = Σ_t δ_i^(l+1) a_j^(l)
     regularisation: float # (λ/m) Θ_ij, 0 for j = 0
     D: float              # the core's D_ij^(l)
     first_terms: tuple[tuple[float, float, float], ...]  # (δ_i, a_j, product) of the first examples
@@ -86,25 +86,18 @@ def explain_delta(thetas, a_columns, z_columns, delta_columns, Y, layer: int, un
                        derivative_formula(hidden_activation), delta)
 
 
-def explain_gradient(thetas, a_columns, delta_columns, gradients, lam: float, layer: int, i: int,
-                     j: int, shown_terms: int = 5) -> GradientEntry:
-    """Why D_ij^(layer+1) has its value. `i` is the 0-based row of Θ, `j` its column (0 = bias)."""
+def explain_gradient(thetas, a_columns, delta_columns, Deltas, gradients, lam: float, layer: int,
+                     i: int, j: int, shown_terms: int = 5) -> GradientEntry:
+    """Why D_ij^(layer+1) has its value. `i` is the 0-based row of Θ, `j` its column (0 = bias).
+    `Deltas` and `gradients` are the core's Δ^(l) and D^(l) (BackpropResult)."""
     delta_i = delta_columns[layer + 1][i]
     a_j = np.ones_like(delta_i) if j == 0 else a_columns[layer][j - 1]
     m = delta_i.size
     theta = float(thetas[layer][i, j])
-    Delta = float(delta_i @ a_j)
     regularisation = 0.0 if j == 0 else lam / m * theta
     first = tuple((float(d), float(a), float(d * a)) for d, a in zip(delta_i[:shown_terms], a_j[:shown_terms]))
-    return GradientEntry(layer + 1, i + 1, j, m, float(lam), theta, Delta, regularisation,
-                         float(gradients[layer][i, j]), first)
-
-
-def accumulated_Delta(gradient: np.ndarray, theta: np.ndarray, lam: float, m: int) -> np.ndarray:
-    """Δ^(l) recovered from D^(l) = Δ^(l)/m + (λ/m)Θ^(l) (bias column unregularised)."""
-    Delta = gradient * m
-    Delta[:, 1:] -= lam * theta[:, 1:]
-    return Delta
+    return GradientEntry(layer + 1, i + 1, j, m, float(lam), theta, float(Deltas[layer][i, j]),
+                         regularisation, float(gradients[layer][i, j]), first)
 
 
 def saturated_fraction(z_row: np.ndarray, a_row: np.ndarray, hidden_activation: str,

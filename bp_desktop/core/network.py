@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import ACTIVATIONS, gradient_from_activation, sigmoid, softplus
+from .activations import ACTIVATIONS, DERIVATIVES, logistic_loss, sigmoid_unguarded
 from .params import parameter_count, rand_initialize_weights, theta_shapes, theta_views
 
 
@@ -81,13 +81,17 @@ class BackpropResult(ForwardPass):
     cost                 J(Θ), regularisation included
     data_cost            the cross-entropy part alone (λ term excluded)
     deltas[l]            δ^(l+1) per example, shape (m, s_{l+1}); deltas[0] is None
-    gradients[l]         D^(l), shape of thetas[l]; views into `gradient_vector`
+    Deltas[l]            the lecture's Δ^(l) = Σ_t δ^(l+1) (a^(l))ᵀ with a_0 = 1, shape of
+                         thetas[l]: column 0 is Σ_t δ^(l+1)
+    gradients[l]         D^(l) = Δ^(l)/m + (λ/m) Θ^(l) (bias column unregularised), shape of
+                         thetas[l]; views into `gradient_vector`
     gradient_vector      unroll(gradients), the course's `grad`
     """
 
     cost: float = 0.0
     data_cost: float = 0.0
     delta_columns: list[np.ndarray | None] = field(default_factory=list)
+    Deltas: list[np.ndarray] = field(default_factory=list)
     gradients: list[np.ndarray] = field(default_factory=list)
     gradient_vector: np.ndarray = field(default_factory=lambda: np.empty(0))
 
@@ -117,6 +121,14 @@ class Network:
         self.hidden_activation = hidden_activation
         self.params = np.zeros(parameter_count(self.layer_sizes))
         self._thetas = theta_views(self.params, self.layer_sizes)
+        # each Θ^(l) split into its weights and its bias column, once: views that stay valid
+        # because params is only ever written in place
+        self._weights = [theta[:, 1:] for theta in self._thetas]
+        self._biases = [theta[:, :1] for theta in self._thetas]
+        # 1 where params holds a weight, 0 where it holds a bias: the λ terms leave biases out
+        self._weight_mask = np.ones_like(self.params)
+        for bias in theta_views(self._weight_mask, self.layer_sizes):
+            bias[:, 0] = 0.0
         self.epsilon_init = epsilon_init
         self.seed = seed
         if thetas is None:
@@ -170,35 +182,36 @@ class Network:
         """J(Θ), the regularised cross-entropy cost of the course."""
         X, Y = self._checked_X(X), self._checked_Y(Y, len(X))
         _, _, z_cols, _, scratch = self._forward_pass(X, with_deltas=False)
-        return self._data_cost(z_cols[-1], Y, scratch) + self._regularisation(lam, len(X))
+        data_cost = self._data_cost(z_cols[-1], Y, scratch)
+        return data_cost + self._regularisation(lam, len(X))[0] if lam else data_cost
 
     def backprop(self, X: np.ndarray, Y: np.ndarray, lam: float = 0.0) -> BackpropResult:
-        """J(Θ), every δ^(l) for every example, and the gradients D^(l)."""
+        """J(Θ), every δ^(l) for every example, the lecture's Δ^(l) and the gradients D^(l)."""
         X = self._checked_X(X)
         Y = self._checked_Y(Y, len(X))
         m = len(X)
         block, a_cols, z_cols, deltas, scratch = self._forward_pass(X, with_deltas=True)
-        # δ^(L) = a^(L) − y
-        np.subtract(a_cols[-1], Y.T, out=deltas[-1])
-        # δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g'(z^(l)), the bias row dropped (no δ for a_0)
-        for l in range(self.L - 2, 0, -1):
-            np.matmul(self._thetas[l][:, 1:].T, deltas[l + 1], out=deltas[l])
-            deltas[l] *= gradient_from_activation(self.hidden_activation, z_cols[l], a_cols[l],
-                                                  out=scratch[:self.layer_sizes[l]])
-        # D^(l) = Δ^(l)/m + (λ/m) Θ^(l), with Δ^(l) = Σ_t δ^(l+1) (a^(l))ᵀ; bias column unregularised
-        gradient_vector = np.empty_like(self.params)
-        gradients = theta_views(gradient_vector, self.layer_sizes)
-        for l, D in enumerate(gradients):
-            deltas[l + 1].sum(axis=1, out=D[:, 0])
+        self._backward_into(deltas, a_cols, z_cols, Y, scratch)
+        # Δ and D unrolled like params, each seen as one Θ-shaped matrix per layer. Two arrays:
+        # as two rows of one, they made 784-128-64-10 page-fault twice as often (measured)
+        Delta_vector, gradient_vector = np.empty(self.params.size), np.empty(self.params.size)
+        Deltas = theta_views(Delta_vector, self.layer_sizes)
+        for l, Delta in enumerate(Deltas):
+            # Δ^(l) = Σ_t δ^(l+1) (a^(l))ᵀ, a_0 = 1: column 0 is Σ_t δ^(l+1)
+            deltas[l + 1].sum(axis=1, out=Delta[:, 0])
             # the product lands in a row-major temporary and is then copied: BLAS writing straight
-            # into the column-major Θ view is nearly twice as slow (measured)
-            D[:, 1:] = deltas[l + 1] @ a_cols[l].T
-            D /= m
-            if lam:
-                D[:, 1:] += (lam / m) * self._thetas[l][:, 1:]
-        data_cost = self._data_cost(z_cols[-1], Y, scratch)
-        return BackpropResult(a_cols, z_cols, block, cost=data_cost + self._regularisation(lam, m),
-                              data_cost=data_cost, delta_columns=deltas, gradients=gradients,
+            # into the column-major Θ-shaped view is slower (measured)
+            Delta[:, 1:] = deltas[l + 1] @ a_cols[l].T
+        # D^(l) = Δ^(l)/m + (λ/m) Θ^(l), bias column unregularised: every layer in one go
+        np.divide(Delta_vector, m, out=gradient_vector)
+        data_cost = cost = self._data_cost(z_cols[-1], Y, scratch)
+        if lam:
+            regularisation, weight_gradient = self._regularisation(lam, m)
+            gradient_vector += weight_gradient
+            cost += regularisation
+        return BackpropResult(a_cols, z_cols, block, cost=cost, data_cost=data_cost,
+                              delta_columns=deltas, Deltas=Deltas,
+                              gradients=theta_views(gradient_vector, self.layer_sizes),
                               gradient_vector=gradient_vector)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
@@ -216,13 +229,26 @@ class Network:
         return arrays
 
     def _forward_into(self, a_cols: list[np.ndarray], z_cols: list[np.ndarray | None]) -> None:
-        hidden = ACTIVATIONS[self.hidden_activation]
-        for l, theta in enumerate(self._thetas):
-            # z^(l+1) = Θ^(l) [1; a^(l)]: the bias column is added instead of stacking a row of ones
-            np.matmul(theta[:, 1:], a_cols[l], out=z_cols[l + 1])
-            z_cols[l + 1] += theta[:, :1]
-            g = sigmoid if l == len(self._thetas) - 1 else hidden
-            g(z_cols[l + 1], out=a_cols[l + 1])
+        hidden = (sigmoid_unguarded if self.hidden_activation == "sigmoid"
+                  else ACTIVATIONS[self.hidden_activation])
+        output = self.L - 2
+        # one np.errstate for the whole pass rather than one per sigmoid (see sigmoid)
+        with np.errstate(over="ignore", under="ignore"):
+            for l, (weights, bias) in enumerate(zip(self._weights, self._biases)):
+                # z^(l+1) = Θ^(l) [1; a^(l)]: the bias column is added instead of stacking a row of ones
+                z = np.matmul(weights, a_cols[l], out=z_cols[l + 1])
+                z += bias
+                (sigmoid_unguarded if l == output else hidden)(z, a_cols[l + 1])
+
+    def _backward_into(self, deltas: list[np.ndarray | None], a_cols: list[np.ndarray],
+                       z_cols: list[np.ndarray | None], Y: np.ndarray, scratch: np.ndarray) -> None:
+        # δ^(L) = a^(L) − y
+        np.subtract(a_cols[-1], Y.T, out=deltas[-1])
+        # δ^(l) = (Θ^(l))ᵀ δ^(l+1) .* g′(z^(l)), the bias column left out (no δ for a_0)
+        g_prime = DERIVATIVES[self.hidden_activation]
+        for l in range(self.L - 2, 0, -1):
+            np.matmul(self._weights[l].T, deltas[l + 1], out=deltas[l])
+            deltas[l] *= g_prime(z_cols[l], a_cols[l], scratch[:self.layer_sizes[l]])
 
     def _pass_arrays(self, X: np.ndarray, *, with_deltas: bool
                      ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray | None],
@@ -248,10 +274,13 @@ class Network:
     def _data_cost(z_out: np.ndarray, Y: np.ndarray, scratch: np.ndarray) -> float:
         return cross_entropy(z_out, Y, scratch)
 
-    def _regularisation(self, lam: float, m: int) -> float:
-        if not lam:
-            return 0.0
-        return float(lam / (2 * m) * sum(np.sum(t[:, 1:] ** 2) for t in self._thetas))
+    def _regularisation(self, lam: float, m: int) -> tuple[float, np.ndarray]:
+        """The λ terms: λ/(2m) Σ Θ² of the cost, and (λ/m) Θ of the gradient unrolled like
+        params, both without the bias columns. One product over every layer's weights."""
+        weights = np.multiply(self.params, self._weight_mask)
+        cost = lam / (2 * m) * float(weights @ self.params)
+        weights *= lam / m
+        return cost, weights
 
     def _checked_X(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=float)
@@ -276,15 +305,9 @@ class Network:
 def cross_entropy(z_out: np.ndarray, Y: np.ndarray, scratch: np.ndarray | None = None) -> float:
     """J without the λ term, −(1/m) Σ_i Σ_k [y log h + (1 − y) log(1 − h)], from the output
     layer's z (units × examples) and Y (examples × units). `scratch`, if given, is a
-    buffer of at least z's shape that may be overwritten."""
-    # −y log h − (1−y) log(1−h) with h = g(z) equals softplus(z) − y z, which stays
-    # finite however saturated the output is (log h itself would be log 0 = −inf).
-    m = Y.shape[0]
+    buffer of at least z's shape that may be overwritten. Never negative (see logistic_loss)."""
     out = None if scratch is None else scratch[:len(z_out)]
-    softplus_sum = softplus(z_out, out=out).sum()
-    # Σ y z over units and examples, without a temporary array
-    yz_sum = np.einsum("ij,ji->", z_out, Y)
-    return float((softplus_sum - yz_sum) / m)
+    return float(logistic_loss(z_out, Y.T, out=out).sum() / Y.shape[0])
 
 
 def _checked_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:

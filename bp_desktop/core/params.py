@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -21,12 +22,20 @@ def theta_views(vector: np.ndarray, layer_sizes: Sequence[int]) -> list[np.ndarr
     The views share memory with `vector`, so an optimiser can update the flat
     vector and the network's Θ matrices see the change without a copy.
     """
-    views, offset = [], 0
+    # each Θ is a row-major (columns × rows) block, transposed: the same column-major view as
+    # reshape(order="F"), made faster; backprop makes two sets of views per call
+    return [vector[start:stop].reshape(shape).T
+            for start, stop, shape in _unrolled_layout(tuple(layer_sizes))]
+
+
+@lru_cache(maxsize=32)
+def _unrolled_layout(layer_sizes: tuple[int, ...]) -> tuple[tuple[int, int, tuple[int, int]], ...]:
+    """Where each Θ^(l) lies in the unrolled vector: (start, stop, (columns, rows))."""
+    layout, offset = [], 0
     for rows, cols in theta_shapes(layer_sizes):
-        size = rows * cols
-        views.append(vector[offset:offset + size].reshape((rows, cols), order="F"))
-        offset += size
-    return views
+        layout.append((offset, offset + rows * cols, (cols, rows)))
+        offset += rows * cols
+    return tuple(layout)
 
 
 def unroll(thetas: Sequence[np.ndarray]) -> np.ndarray:

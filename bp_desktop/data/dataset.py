@@ -10,6 +10,11 @@ from bp_desktop.core import one_hot
 
 
 IMAGE_ORDERS = ("C", "F")
+MAX_CLASSES = 1000
+# m × K of the one-hot Y. Training holds about ten m × K float64 arrays (Y and its
+# splits, the output layer's a and δ, the cost's scratch), so 2^23 values (64 MiB for Y)
+# keep a run well under a gigabyte: 1,000 classes with up to 8,388 examples, 10 with 838,860.
+MAX_ONE_HOT_VALUES = 1 << 23
 
 
 class DatasetError(ValueError):
@@ -39,6 +44,12 @@ class Dataset:
     # how a row of X fills an image: "C" row by row (CSV files, the shipped digits), "F"
     # column by column (MATLAB's reshape, as in the course's ex4data1.mat)
     image_order: str = field(default="C")
+    # each example's 1-based line in the text file it was read from (as error messages
+    # count lines), kept through subsets and splits; None for generated or MAT-file data
+    source_lines: np.ndarray | None = field(default=None)
+    # what the loader found worth a second look, in words for the user (e.g. labels that
+    # look like measurements); the window and the command line show them
+    warnings: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         X = _read_only(np.asarray(self.X, dtype=np.float64))
@@ -53,17 +64,19 @@ class Dataset:
         if self.image_order not in IMAGE_ORDERS:
             raise DatasetError(f"image_order must be 'C' (row by row) or 'F' (column by column); "
                                f"got {self.image_order!r}")
-        if self.source_rows is not None:
-            rows = _read_only(np.asarray(self.source_rows, dtype=np.int64))
-            if rows.shape != (m,):
-                raise DatasetError(f"source_rows must hold one row number per example ({m}); "
-                                   f"got shape {rows.shape}")
-            object.__setattr__(self, "source_rows", rows)
+        for name in ("source_rows", "source_lines"):
+            if getattr(self, name) is not None:
+                rows = _read_only(np.asarray(getattr(self, name), dtype=np.int64))
+                if rows.shape != (m,):
+                    raise DatasetError(f"{name} must hold one number per example ({m}); "
+                                       f"got shape {rows.shape}")
+                object.__setattr__(self, name, rows)
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "Y", Y)
         object.__setattr__(self, "class_names", list(self.class_names))
         object.__setattr__(self, "feature_names", list(self.feature_names))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
 
     @property
     def m(self) -> int:
@@ -87,14 +100,15 @@ class Dataset:
                        class_names=self.class_names, feature_names=self.feature_names,
                        source=self.source, sha256=self.sha256, name=name or self.name,
                        image_shape=self.image_shape, source_rows=self.original_rows[rows],
-                       image_order=self.image_order)
+                       image_order=self.image_order,
+                       source_lines=None if self.source_lines is None else self.source_lines[rows])
 
     def with_features(self, X: np.ndarray) -> Dataset:
         """The same examples with new feature values (e.g. after scaling)."""
         return Dataset(X=X, y=self.y, Y=self.Y, class_names=self.class_names,
                        feature_names=self.feature_names, source=self.source, sha256=self.sha256,
                        name=self.name, image_shape=self.image_shape, source_rows=self.source_rows,
-                       image_order=self.image_order)
+                       image_order=self.image_order, source_lines=self.source_lines)
 
     @property
     def original_rows(self) -> np.ndarray:
@@ -108,7 +122,8 @@ class Dataset:
 
 def make_dataset(X: np.ndarray, y: np.ndarray, *, class_names: list[str],
                  feature_names: list[str], source: str, name: str, sha256: str | None = None,
-                 image_shape: tuple[int, int] | None = None, image_order: str = "C") -> Dataset:
+                 image_shape: tuple[int, int] | None = None, image_order: str = "C",
+                 source_lines: np.ndarray | None = None, warnings: tuple[str, ...] = ()) -> Dataset:
     """A Dataset from features and 0-based classes; Y is derived, sha256 defaults to the arrays'."""
     X = np.ascontiguousarray(X, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.int64)
@@ -117,11 +132,25 @@ def make_dataset(X: np.ndarray, y: np.ndarray, *, class_names: list[str],
     K = len(class_names)
     if y.ndim != 1 or (y.size and (y.min() < 0 or y.max() >= K)):
         raise DatasetError(f"class indices must lie in 0..{K - 1}, one per example")
+    problem = one_hot_problem(y.size, K)
+    if problem:
+        raise DatasetError(problem)
     Y = one_hot(y, K)
     Y.setflags(write=False)  # ours alone: Dataset need not copy it
     return Dataset(X=X, y=y, Y=Y, class_names=class_names,
                    feature_names=feature_names, source=source, sha256=sha256, name=name,
-                   image_shape=image_shape, image_order=image_order)
+                   image_shape=image_shape, image_order=image_order, source_lines=source_lines,
+                   warnings=warnings)
+
+
+def one_hot_problem(m: int, K: int) -> str | None:
+    """Why m examples of K classes are too many to train on, or None if they are not."""
+    if K > MAX_CLASSES:
+        return f"{K} classes; at most {MAX_CLASSES} are supported"
+    if m * K > MAX_ONE_HOT_VALUES:
+        return (f"{m} examples × {K} classes make a one-hot Y of {m * K:,} values, and training "
+                f"needs about ten arrays that size; at most {MAX_ONE_HOT_VALUES:,} (m × K) are supported")
+    return None
 
 
 def arrays_sha256(X: np.ndarray, y: np.ndarray) -> str:

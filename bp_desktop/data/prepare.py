@@ -47,11 +47,11 @@ class Scaler:
         in the course's featureNormalize; a constant feature keeps σ = 1 (no division by 0)."""
         X = _checked_features(X)
         if kind == "zscore":
-            shift = X.mean(axis=0)
-            scale = X.std(axis=0, ddof=1) if X.shape[0] > 1 else np.zeros(X.shape[1])
+            shift, scale = _mean_and_std(X)
         elif kind == "minmax":
             shift = X.min(axis=0)
-            scale = X.max(axis=0) - shift
+            with np.errstate(over="ignore"):  # a range past 1.8e308: the largest float will do
+                scale = np.minimum(X.max(axis=0) - shift, np.finfo(np.float64).max)
         elif kind == "none":
             shift, scale = np.zeros(X.shape[1]), np.ones(X.shape[1])
         else:
@@ -66,7 +66,12 @@ class Scaler:
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         """Scaled copy of X (m × n)."""
-        return (self._matching(X) - self.shift) / self.scale
+        X = self._matching(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaled = (X - self.shift) / self.scale
+        if not np.isfinite(scaled).all():  # x − μ overflowed (values near 1.8e308)
+            scaled = X / self.scale - self.shift / self.scale
+        return scaled
 
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
         """Original units back from scaled X: x = x_scaled · scale + shift."""
@@ -106,6 +111,17 @@ class Scaler:
 
     def __repr__(self) -> str:
         return f"Scaler({self.kind!r}, n={self.n})"
+
+
+def _mean_and_std(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column μ and sample σ, computed on X divided by each column's largest |x|, so
+    that values near 1e300 neither overflow (x² would) nor lose precision."""
+    size = np.abs(X).max(axis=0)
+    size[size == 0] = 1.0
+    unit = X / size
+    mean = unit.mean(axis=0) * size
+    std = (unit.std(axis=0, ddof=1) * size) if X.shape[0] > 1 else np.zeros(X.shape[1])
+    return mean, std
 
 
 def _checked_features(X: np.ndarray) -> np.ndarray:

@@ -25,15 +25,18 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from ..data.csv_loader import NUMBER
+from ..data.regular_files import FileTooLargeError, read_regular_file
 from .metadata import metadata_block, parse_json
-from .thetas import WeightsContent, checked_theta, theta_count, theta_name
+from .thetas import MAX_WEIGHT_VALUES, WeightsContent, checked_theta, theta_count, theta_name
 
 FORMAT_NAME = "bp-desktop-weights-csv"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-MAX_FILE_BYTES = 1 << 30
+MAX_FILE_BYTES = 512 * 2**20   # one CSV file's text, after unzipping: 16.8 M values in repr
+MAX_MANIFEST_BYTES = 16 * 2**20
+_CHUNK = 1 << 20
 MANIFEST_KEYS = ("format", "version", "layer_sizes", "hidden_activation", "thetas", "metadata")
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _CSV_NAME = re.compile(r"(Theta[1-9][0-9]{0,5})\.csv")
 
 
@@ -79,7 +82,12 @@ def foreign_entries(folder: Path) -> list[str]:
 
 
 def _ours_or_hidden(name: str) -> bool:
-    return name == MANIFEST or bool(_CSV_NAME.fullmatch(name)) or _ignored(name)
+    return is_weights_file_name(name) or _ignored(name)
+
+
+def is_weights_file_name(name: str) -> bool:
+    """A file that saving a CSV weights folder writes (and may replace or delete)."""
+    return name == MANIFEST or bool(_CSV_NAME.fullmatch(name))
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -91,9 +99,11 @@ def read_csv_folder(folder: Path) -> WeightsContent:
         if not entry.is_file():
             raise ValueError(f"holds {entry.name!r}, which is not a file; a weights folder holds "
                              "only Theta1.csv ... ThetaN.csv and manifest.json")
-        if entry.stat().st_size > MAX_FILE_BYTES:
-            raise ValueError(f"{entry.name} is larger than {MAX_FILE_BYTES} bytes")
-        files[entry.name] = entry.read_bytes()
+        limit = MAX_MANIFEST_BYTES if entry.name == MANIFEST else MAX_FILE_BYTES
+        try:
+            files[entry.name] = read_regular_file(entry, limit)
+        except FileTooLargeError as error:
+            raise ValueError(f"{entry.name}: {error.strerror}") from None
     return read_csv_files(files)
 
 
@@ -107,14 +117,43 @@ def read_csv_zip(data: bytes) -> WeightsContent:
         names = [info.filename for info in infos]
         if len(set(names)) != len(names):
             raise ValueError("the zip file holds two files of the same name")
-        for info in infos:
-            if info.file_size > MAX_FILE_BYTES:
-                raise ValueError(f"{info.filename} is larger than {MAX_FILE_BYTES} bytes")
+        values = _ValueCount()
         try:
-            files = {info.filename: archive.read(info) for info in infos}
+            files = {info.filename: _read_member(archive, info, values) for info in infos}
+        except ValueError:
+            raise
         except Exception as error:
             raise ValueError(f"is a corrupt zip file ({type(error).__name__}: {error})") from error
     return read_csv_files(_without_common_folder(files))
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, values: _ValueCount) -> bytes:
+    """A member's bytes, decompressed a chunk at a time and given up as soon as it holds
+    more than the size limit or (all members together) more numbers than a weights file
+    may: a small zip of zeros must not become gigabytes."""
+    limit = MAX_MANIFEST_BYTES if info.filename.endswith(MANIFEST) else MAX_FILE_BYTES
+    if info.file_size > limit:
+        raise ValueError(f"{info.filename} is larger than {limit} bytes")
+    chunks = []
+    with archive.open(info) as member:
+        while chunk := member.read(_CHUNK):
+            if not info.filename.endswith(MANIFEST):
+                values.add(chunk, info.filename)
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class _ValueCount:
+    """Numbers seen in CSV text so far: one per comma and one per line end."""
+
+    def __init__(self):
+        self.count = 0
+
+    def add(self, text: bytes, name: str) -> None:
+        self.count += text.count(b",") + text.count(b"\n")
+        if self.count > MAX_WEIGHT_VALUES:
+            raise ValueError(f"{name}: the CSV files hold more than {MAX_WEIGHT_VALUES:,} numbers, "
+                             "the limit for a weights file")
 
 
 def read_csv_files(files: Mapping[str, bytes]) -> WeightsContent:
@@ -125,6 +164,9 @@ def read_csv_files(files: Mapping[str, bytes]) -> WeightsContent:
                          "ThetaN.csv and manifest.json")
     names = [n.removesuffix(".csv") for n in files if n != MANIFEST]
     count = theta_count(names)
+    values = _ValueCount()
+    for name in names:
+        values.add(files[f"{name}.csv"], f"{name}.csv")
     thetas = [_parse_csv(f"{theta_name(l)}.csv", files[f"{theta_name(l)}.csv"])
               for l in range(1, count + 1)]
     if MANIFEST not in files:
@@ -142,13 +184,13 @@ def _parse_csv(name: str, data: bytes) -> np.ndarray:
     if not text.endswith("\n"):
         raise ValueError(f"{name} ends in the middle of a line: the file was cut short "
                          "(every line must end with a line break)")
-    rows = [_parse_line(name, number, line.removesuffix("\r"))
+    rows = [np.array(_parse_line(name, number, line.removesuffix("\r")))  # 8 bytes a number
             for number, line in enumerate(text[:-1].split("\n"), start=1)]
     for number, row in enumerate(rows, start=1):
         if len(row) != len(rows[0]):
             raise ValueError(f"{name}, line {number}: {len(row)} numbers, but line 1 has "
                              f"{len(rows[0])}")
-    return checked_theta(name, np.array(rows, dtype=np.float64))
+    return checked_theta(name, np.stack(rows))
 
 
 def _parse_line(name: str, number: int, line: str) -> list[float]:
@@ -157,7 +199,7 @@ def _parse_line(name: str, number: int, line: str) -> list[float]:
     values = []
     for column, field in enumerate(line.split(","), start=1):
         field = field.strip()
-        if not _NUMBER.fullmatch(field):
+        if not NUMBER.fullmatch(field):
             raise ValueError(f"{name}, line {number}, column {column}: {field!r:.40} is not a number")
         values.append(float(field))
     return values

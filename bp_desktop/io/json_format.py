@@ -21,12 +21,13 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from .metadata import metadata_block, parse_json
-from .thetas import WeightsContent, checked_theta, theta_name
+from .thetas import MAX_WEIGHT_VALUES, WeightsContent, checked_theta, theta_name
 
 FORMAT_NAME = "bp-desktop-weights"
 FORMAT_VERSION = 1
 REQUIRED_KEYS = ("format", "version", "thetas")
 OPTIONAL_KEYS = ("layer_sizes", "hidden_activation", "metadata")
+_METADATA_COMMAS = 1 << 20
 
 
 def write_json(stream: BinaryIO, thetas: list[np.ndarray], metadata: dict[str, Any]) -> None:
@@ -76,6 +77,10 @@ def read_json(data: bytes) -> WeightsContent:
 
 
 def _parse(data: bytes) -> Any:
+    # JSON makes a Python object of every number: count them (commas) before parsing
+    if data.count(b",") > MAX_WEIGHT_VALUES + _METADATA_COMMAS:
+        raise ValueError(f"holds more than {MAX_WEIGHT_VALUES:,} numbers, the limit for a "
+                         "weights file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -22,6 +22,7 @@ import numpy as np
 
 MAX_DECOMPRESSED_BYTES = 1 << 30
 HEADER_BYTES = 128
+_PEEK_BYTES = 4096   # a compressed variable's header (flags, dimensions, name) fits in this
 
 # Data types of the elements (MATLAB's miINT8 ... miUTF32) as numpy type codes.
 _NUMERIC_TYPES = {1: "i1", 2: "u1", 3: "i2", 4: "u2", 5: "i4", 6: "u4", 7: "f4", 9: "f8",
@@ -36,6 +37,10 @@ _REFUSED_CLASSES = {1: "a cell array", 2: "a struct", 3: "an object", 5: "a spar
 _COMPLEX, _LOGICAL = 0x08, 0x02
 
 
+class _Truncated(ValueError):
+    """Fewer bytes than an element needs."""
+
+
 @dataclass
 class _Cursor:
     """A position in a bytes object, never read past `end`."""
@@ -47,7 +52,7 @@ class _Cursor:
 
     def take(self, count: int, what: str) -> bytes:
         if count < 0 or self.position + count > self.end:
-            raise ValueError(f"the file is truncated or corrupt: {what} needs {count} bytes "
+            raise _Truncated(f"the file is truncated or corrupt: {what} needs {count} bytes "
                              f"at byte {self.position}, {max(self.end - self.position, 0)} remain")
         chunk = self.data[self.position:self.position + count]
         self.position += count
@@ -60,18 +65,39 @@ class _Cursor:
         return self.position >= self.end
 
 
-def read_mat5(data: bytes) -> dict[str, np.ndarray]:
+def read_mat5(data: bytes, max_values: int | None = None) -> dict[str, np.ndarray]:
     """Variable name -> array for every variable of a level-5 MAT-file; ValueError if the
-    file is anything else or holds anything but numeric and char arrays."""
+    file is anything else or holds anything but numeric and char arrays.
+
+    max_values bounds the elements of all variables together. Each variable's declared
+    dimensions are checked against it before its data is decompressed or converted, so a
+    small compressed file cannot make the reader allocate gigabytes."""
     order = _check_header(data)
     cursor = _Cursor(data, HEADER_BYTES, len(data), order)
+    budget = _Budget(max_values)
     variables: dict[str, np.ndarray] = {}
     while not cursor.at_end():
-        name, value = _read_top_level(cursor)
+        name, value = _read_top_level(cursor, budget)
         if name in variables:
             raise ValueError(f"variable {name!r} appears twice")
         variables[name] = value
     return variables
+
+
+@dataclass
+class _Budget:
+    """How many array elements the variables may still declare."""
+
+    limit: int | None
+    used: int = 0
+
+    def check(self, shape: tuple[int, ...], name: str) -> int:
+        count = int(np.prod(shape, dtype=object))
+        if self.limit is not None and self.used + count > self.limit:
+            raise ValueError(f"variable {name} is {'×'.join(map(str, shape))}: the variables hold "
+                             f"more than {self.limit:,} values in all, the limit for this kind of "
+                             "file")
+        return count
 
 
 def mat_version(data: bytes) -> str:
@@ -91,28 +117,58 @@ def _check_header(data: bytes) -> str:
     return "<" if data[126:128] == b"IM" else ">"
 
 
-def _read_top_level(cursor: _Cursor) -> tuple[str, np.ndarray]:
+def _read_top_level(cursor: _Cursor, budget: _Budget) -> tuple[str, np.ndarray]:
     kind, size = _tag(cursor)
     payload = cursor.take(size, "a variable")
     if kind == _MI_COMPRESSED:
-        payload = _inflate(payload)
+        payload = _inflate(payload, cursor.order, budget)
         inner = _Cursor(payload, 0, len(payload), cursor.order)
         kind, size = _tag(inner)
         payload = inner.take(size, "a compressed variable")
     if kind != _MI_MATRIX:
         raise ValueError(f"holds a top-level element of type {kind}, not a variable")
-    return _read_matrix(_Cursor(payload, 0, len(payload), cursor.order))
+    return _read_matrix(_Cursor(payload, 0, len(payload), cursor.order), budget)
 
 
-def _inflate(payload: bytes) -> bytes:
+def _inflate(payload: bytes, order: str, budget: _Budget) -> bytes:
+    """The decompressed variable, decompressed only after its header has declared a size
+    within the budget, and never past the size its dimensions allow."""
     inflater = zlib.decompressobj()
     try:
-        inflated = inflater.decompress(payload, MAX_DECOMPRESSED_BYTES)
+        head = inflater.decompress(payload, _PEEK_BYTES)
+        limit = _allowed_size(head, order, budget)
+        # never max_length 0: to zlib that means no limit at all
+        rest = (inflater.decompress(inflater.unconsumed_tail, limit - len(head))
+                if limit > len(head) else b"")
     except zlib.error as error:
         raise ValueError(f"a compressed variable is corrupt ({error})") from error
     if inflater.unconsumed_tail:
+        raise ValueError("a compressed variable holds more data than its dimensions declare: "
+                         "the file is corrupt")
+    return head + rest
+
+
+def _allowed_size(head: bytes, order: str, budget: _Budget) -> int:
+    """Bytes the decompressed variable may take: its tag and header, at most 8 bytes per
+    declared element, padding. Refuses a declaration over the budget."""
+    cursor = _Cursor(head, 0, len(head), order)
+    kind, size = _tag(cursor)
+    if kind != _MI_MATRIX:
+        raise ValueError(f"holds a top-level element of type {kind}, not a variable")
+    try:
+        _, _, shape, name = _matrix_header(cursor)
+    except _Truncated:
+        if len(head) < _PEEK_BYTES:
+            raise
+        raise ValueError("the file is corrupt: a compressed variable's header is longer than "
+                         f"{_PEEK_BYTES} bytes") from None
+    count = budget.check(shape, name)
+    if size + 8 > MAX_DECOMPRESSED_BYTES:
         raise ValueError(f"a compressed variable is larger than {MAX_DECOMPRESSED_BYTES} bytes")
-    return inflated
+    if size + 8 > cursor.position + 8 * count + 16:  # data tag, ≤ 8 bytes per element, padding
+        raise ValueError(f"{name} declares {size} bytes, more than its shape "
+                         f"{'×'.join(map(str, shape))} can hold: the file is corrupt")
+    return size + 8
 
 
 def _tag(cursor: _Cursor) -> tuple[int, int]:
@@ -140,7 +196,20 @@ def _element(cursor: _Cursor, what: str) -> tuple[int, bytes]:
     return first, chunk
 
 
-def _read_matrix(cursor: _Cursor) -> tuple[str, np.ndarray]:
+def _read_matrix(cursor: _Cursor, budget: _Budget) -> tuple[str, np.ndarray]:
+    array_class, flag_bits, shape, name = _matrix_header(cursor)
+    count = budget.check(shape, name)  # before converting: int8 data grows 8 times as float64
+    if array_class == _CHAR_CLASS:
+        array = _char_array(cursor, name, shape)
+    else:
+        array = _numeric_array(cursor, name, shape, _NUMERIC_CLASSES[array_class])
+        array = array.astype(bool) if flag_bits & _LOGICAL else array
+    budget.used += count
+    return name, array
+
+
+def _matrix_header(cursor: _Cursor) -> tuple[int, int, tuple[int, ...], str]:
+    """(array class, flag bits, dimensions, name) at the start of a matrix element."""
     kind, flags = _element(cursor, "array flags")
     if kind != 6 or len(flags) != 8:
         raise ValueError("the file is corrupt: a variable's array flags are malformed")
@@ -162,12 +231,9 @@ def _read_matrix(cursor: _Cursor) -> tuple[str, np.ndarray]:
     if flag_bits & _COMPLEX:
         raise ValueError(f"variable {name} holds complex numbers; bp-desktop reads real "
                          "numbers only")
-    if array_class == _CHAR_CLASS:
-        return name, _char_array(cursor, name, shape)
-    if array_class not in _NUMERIC_CLASSES:
+    if array_class != _CHAR_CLASS and array_class not in _NUMERIC_CLASSES:
         raise ValueError(f"variable {name} has unknown array class {array_class}")
-    array = _numeric_array(cursor, name, shape, _NUMERIC_CLASSES[array_class])
-    return name, array.astype(bool) if flag_bits & _LOGICAL else array
+    return array_class, flag_bits, shape, name
 
 
 def _name(raw: bytes) -> str:
@@ -214,7 +280,10 @@ def _char_array(cursor: _Cursor, name: str, shape: tuple[int, ...]) -> np.ndarra
     if len(shape) != 2 or len(text) != shape[0] * shape[1]:
         raise ValueError(f"the text of {name} does not fit its shape {shape}: the file is corrupt")
     rows, cols = shape
-    # column-major characters -> one string per row
-    grid = np.array(list(text), dtype="U1").reshape((rows, cols), order="F") if text else None
-    strings = ["".join(grid[r]) for r in range(rows)] if grid is not None else [""] * rows
-    return np.array(strings, dtype=str) if rows else np.array([], dtype="U1")
+    if not rows:
+        return np.array([], dtype="U1")
+    if not cols:
+        return np.array([""] * rows, dtype=str)
+    # column-major characters -> one string per row, without a Python object per character
+    grid = np.frombuffer(text.encode("utf-32-le"), dtype="<U1").reshape((rows, cols), order="F")
+    return np.ascontiguousarray(grid).view(f"<U{cols}").reshape(rows).astype(str)

@@ -23,9 +23,13 @@ import numpy as np
 
 from ..data import Dataset, DatasetError, make_dataset
 from ..data.csv_loader import label_classes, square_image_shape
+from ..data.regular_files import FileTooLargeError, read_regular_file
 from .mat5 import mat_version, read_mat5
 
 MAX_FILE_BYTES = 1 << 30
+# Values of all variables together: 67 million (512 MiB as float64; MNIST's 70,000 × 785
+# fits). Checked from the declared dimensions before anything is decompressed or converted.
+MAX_DATASET_VALUES = 1 << 26
 _EXACT_INTEGERS = 2.0 ** 53   # beyond this a double no longer holds every whole number
 _RESAVE_HINT = ("save it again as a level-5 MAT-file: in Octave `save -v6 data.mat X y` "
                 "(or -v7), in MATLAB `save('data.mat', 'X', 'y', '-v7')`")
@@ -41,8 +45,14 @@ def load_mat_dataset(path: str | os.PathLike, *, x_name: str = "X", y_name: str 
     Raises DatasetError, naming the file and what is wrong, for anything unusable.
     """
     path = Path(path)
+    try:
+        return _load(path, x_name, y_name, max_bytes, progress or (lambda fraction: None))
+    except MemoryError:  # the limits should prevent it; if not, it is still this file's error
+        raise _fail(path.name, "does not fit in memory") from None
+
+
+def _load(path: Path, x_name: str, y_name: str, max_bytes: int, report: Progress) -> Dataset:
     file = path.name
-    report = progress or (lambda fraction: None)
     report(0.0)
     raw = _read_bytes(path, max_bytes)
     report(0.3)
@@ -67,17 +77,11 @@ def _fail(file: str, problem: str) -> DatasetError:
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _fail(path.name, f"the file is {size / 1e6:.1f} MB, more than the limit of "
-                                   f"{max_bytes / 1e6:.1f} MB")
-        with path.open("rb") as stream:
-            raw = stream.read(max_bytes + 1)
+        return read_regular_file(path, max_bytes)
+    except FileTooLargeError as error:
+        raise _fail(path.name, error.strerror) from None
     except OSError as error:
         raise _fail(path.name, f"cannot read the file ({error.strerror or error})") from None
-    if len(raw) > max_bytes:
-        raise _fail(path.name, f"the file is more than the limit of {max_bytes / 1e6:.1f} MB")
-    return raw
 
 
 def _variables(raw: bytes, file: str) -> dict[str, np.ndarray]:
@@ -92,7 +96,7 @@ def _variables(raw: bytes, file: str) -> dict[str, np.ndarray]:
         raise _fail(file, f"is not a MAT-file that bp-desktop can read (MATLAB level 5, as "
                           f"-v6/-v7 write); if it is a MAT-file, {_RESAVE_HINT}")
     try:
-        return read_mat5(raw)
+        return read_mat5(raw, max_values=MAX_DATASET_VALUES)
     except (ValueError, OverflowError) as error:
         raise _fail(file, str(error)) from None
 

@@ -24,7 +24,8 @@ import scipy.io
 from ..core import unroll
 from .mat5 import mat_version, read_mat5
 from .metadata import metadata_to_json, parse_json
-from .thetas import THETA_NAME, WeightsContent, checked_theta, theta_count, theta_name
+from .thetas import (MAX_WEIGHT_VALUES, THETA_NAME, WeightsContent, checked_theta, theta_count,
+                     theta_name)
 
 DESCRIPTIVE = ("layer_sizes", "hidden_activation", "nn_params", "metadata_json")
 
@@ -45,7 +46,7 @@ def write_mat(stream: BinaryIO, thetas: list[np.ndarray], metadata: dict[str, An
 
 def read_mat(data: bytes) -> WeightsContent:
     _refuse_other_formats(data)
-    variables = read_mat5(data)
+    variables = read_mat5(data, max_values=2 * MAX_WEIGHT_VALUES)  # the Thetas and nn_params
     unknown = sorted(n for n in variables if n not in DESCRIPTIVE and not THETA_NAME.fullmatch(n))
     if unknown:
         raise ValueError(f"unknown variable(s) {', '.join(unknown)}; a weights file holds "

@@ -9,7 +9,8 @@ A session is a zip archive (stored, not compressed: the arrays are float64 noise
     initial_params.npy       Θ at iteration 0 (what Reset returns to; the seed is in the JSON)
     history.npy              the cost-history rows (training.history.SERIES columns, then the
                              per-unit statistics), one row per recorded iteration
-    optimizer/<name>.npy     the optimiser's arrays (momentum velocity, CG search direction s)
+    optimizer/<name>.npy     the optimiser's arrays (momentum velocity, CG search direction s
+                             and fmincg's df1)
     dataset/X.npy, y.npy     the examples and their 0-based classes, when embedded
 
 Built-in datasets, and datasets whose arrays take at most EMBED_LIMIT bytes, are embedded.
@@ -37,18 +38,22 @@ import numpy as np
 from .. import __version__
 from ..core import ACTIVATIONS, OPTIMIZERS, Network
 from ..data import SCALER_KINDS, Dataset, DatasetError, make_dataset
+from ..data.regular_files import FileTooLargeError, read_regular_file
 from ..training import Hyperparameters, StopCriteria, TrainingRun
 from ..training.history import RowLayout
 from ..training.workspace import DataPreparation, NetworkSpec, Workspace
 from .atomic import atomic_write
 from .dataset_files import load_dataset
-from .npz_format import _read_member
+from .npz_format import ArrayBudget, read_npy_member
 
 FORMAT = "bp-desktop session"
 VERSION = 1
 SUFFIX = ".bpsession"
 EMBED_LIMIT = 20 * 2**20        # bytes of X and y up to which a file's data travel in the session
 MAX_SESSION_BYTES = 1 << 30
+# Bytes all arrays of a session may declare (as float64): Θ, Θ at iteration 0 and the
+# optimiser's arrays within the weights limit, a history of 32 MiB, an embedded dataset.
+MAX_SESSION_ARRAY_BYTES = 512 * 2**20
 
 
 class SessionFileError(ValueError):
@@ -169,9 +174,11 @@ def load_session(path: str | os.PathLike[str]) -> Session:
 
 
 def _load(path: Path) -> Session:
-    if path.stat().st_size > MAX_SESSION_BYTES:
-        raise ValueError(f"is larger than {MAX_SESSION_BYTES} bytes; not a session file")
-    document, arrays = _read_zip(path.read_bytes())
+    try:
+        data = read_regular_file(path, MAX_SESSION_BYTES)
+    except FileTooLargeError as error:
+        raise ValueError(f"{error.strerror}; not a session file") from None
+    document, arrays = _read_zip(data)
     _check_format(document)
     doc = _Fields(document, "session.json")
     dataset, embedded = _dataset(doc.object("dataset"), arrays, path)
@@ -186,6 +193,7 @@ def _load(path: Path) -> Session:
     stop = _dataclass(StopCriteria, doc.object("stop_criteria"), "stop_criteria")
     hyper.check()
     stop.check()
+    _check_ranges(preparation, spec, hyper, stop)
     sizes = [dataset.n, *spec.hidden, 1 if dataset.num_classes == 2 else dataset.num_classes]
     if layer_sizes != sizes:
         raise ValueError(f"network.layer_sizes is {layer_sizes!r:.80} but the dataset and the hidden "
@@ -195,6 +203,7 @@ def _load(path: Path) -> Session:
     optimizer_state = _optimizer_state(doc.object("optimizer"), arrays, hyper.optimizer, params.size)
     iteration = doc.whole("iteration")
     selected = doc.whole("selected_example")
+    _check_counters(iteration, selected, dataset.m, history)
     session = Session(dataset, preparation, spec, hyper, stop, iteration, selected, params, initial,
                       history, optimizer_state, embedded)
     session.restore()  # the last check: the split, the run and the optimiser accept it all
@@ -208,6 +217,7 @@ def _read_zip(data: bytes) -> tuple[Any, dict[str, np.ndarray]]:
         raise ValueError(f"is not a session file: not a readable zip archive ({error})") from error
     arrays: dict[str, np.ndarray] = {}
     document = None
+    budget = ArrayBudget(MAX_SESSION_ARRAY_BYTES)
     with archive:
         for info in archive.infolist():
             if info.filename == "session.json":
@@ -219,7 +229,7 @@ def _read_zip(data: bytes) -> tuple[Any, dict[str, np.ndarray]]:
             if name == info.filename or name in arrays:
                 raise ValueError(f"unexpected member {info.filename!r}; a session holds session.json "
                                  "and .npy arrays")
-            arrays[name] = _read_member(archive, info)
+            arrays[name] = read_npy_member(archive, info, budget)
     if document is None:
         raise ValueError("is not a session file: it has no session.json")
     return document, arrays
@@ -320,6 +330,57 @@ def _check_spec(spec: NetworkSpec, prep: DataPreparation) -> None:
         raise ValueError("preparation.validation must be a number in [0, 1)")
 
 
+# --- ranges ------------------------------------------------------------------------------------
+# Every number must lie where the window can show it and train with it: whole numbers fit
+# its 32-bit spin boxes, iteration numbers stay exact in the float64 history.
+MAX_WHOLE = 2**31 - 1
+MAX_ITERATION = 2**53
+MAX_HIDDEN_UNITS = 2000   # per hidden layer, as the window allows
+MAX_HIDDEN_LAYERS = 32
+MAX_RATE = 1e6            # α and λ: far past any useful value, still finite after a step
+
+
+def _require(field: str, value: Any, ok: bool, expected: str) -> None:
+    """ValueError naming the session field unless ok."""
+    if not ok:
+        raise ValueError(f"session.json: {field} must be {expected}; got {value!r:.60}")
+
+
+def _check_ranges(prep: DataPreparation, spec: NetworkSpec, hyper: Hyperparameters,
+                  stop: StopCriteria) -> None:
+    """The ranges of the settings; their types were checked when they were read."""
+    _require("network.hidden", list(spec.hidden), len(spec.hidden) <= MAX_HIDDEN_LAYERS
+             and all(s <= MAX_HIDDEN_UNITS for s in spec.hidden),
+             f"at most {MAX_HIDDEN_LAYERS} layers of 1 to {MAX_HIDDEN_UNITS} units")
+    _require("network.epsilon", spec.epsilon, spec.epsilon is None or spec.epsilon <= 100, "null or ≤ 100")
+    for field, value in (("preparation.seed", prep.seed), ("network.seed", spec.seed),
+                         ("hyperparameters.seed", hyper.seed),
+                         ("hyperparameters.batch_size", hyper.batch_size),
+                         ("stop_criteria.max_iterations", stop.max_iterations),
+                         ("stop_criteria.plateau_window", stop.plateau_window),
+                         ("stop_criteria.early_stopping_patience", stop.early_stopping_patience or 0)):
+        _require(field, value, 0 <= value <= MAX_WHOLE, f"a whole number in 0..{MAX_WHOLE}")
+    _require("hyperparameters.alpha", hyper.alpha, 0 < hyper.alpha <= MAX_RATE, f"in (0, {MAX_RATE:g}]")
+    _require("hyperparameters.lam", hyper.lam, 0 <= hyper.lam <= MAX_RATE, f"in [0, {MAX_RATE:g}]")
+    _require("hyperparameters.momentum", hyper.momentum, 0 <= hyper.momentum < 1, "in [0, 1)")
+    _require("stop_criteria.target_cost", stop.target_cost,
+             stop.target_cost is None or stop.target_cost >= 0, "null or ≥ 0 (J is never negative)")
+    _require("stop_criteria.plateau_tolerance", stop.plateau_tolerance,
+             stop.plateau_tolerance is None or 0 <= stop.plateau_tolerance <= 1, "null or in [0, 1]")
+
+
+def _check_counters(iteration: int, selected: int, m: int, history: np.ndarray) -> None:
+    """The iteration, the selected example and the iterations the history rows record."""
+    _require("iteration", iteration, iteration <= MAX_ITERATION, f"a whole number in 0..{MAX_ITERATION}")
+    _require("selected_example", selected, selected < m, f"an example index in 0..{m - 1}")
+    recorded = history[:, 0]
+    _require("history.npy's iteration column", recorded[:3].tolist(),
+             bool(np.isfinite(recorded).all() and (recorded == np.round(recorded)).all()
+                  and (np.diff(recorded) > 0).all() and (recorded >= 0).all()
+                  and (recorded <= iteration).all()),
+             f"increasing whole numbers in 0..iteration ({iteration})")
+
+
 def _parameter_count(sizes: list[int]) -> int:
     return sum(sizes[l + 1] * (sizes[l] + 1) for l in range(len(sizes) - 1))
 
@@ -403,12 +464,16 @@ def _referenced_dataset(info: _Fields, session: Path, sha256: str) -> Dataset:
 
 
 # --- the optimiser ------------------------------------------------------------------------------
-_STATE_ARRAYS = {"gd": {"velocity"}, "momentum": {"velocity"}, "sgd": {"velocity"}, "cg": {"s"}}
-_STATE_VALUES: dict[str, dict[str, Callable[[Any], bool]]] = {
+_STATE_ARRAYS = {"gd": {"velocity"}, "momentum": {"velocity"}, "sgd": {"velocity"}, "cg": {"s", "df1"}}
+# value name -> (check, what it must be); fmincg's step length z1 divides, its slope d1
+# along a descent direction is never positive
+_STATE_VALUES: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
     "gd": {}, "momentum": {},
-    "sgd": {"rng": lambda v: isinstance(v, dict)},
-    "cg": {"d1": lambda v: _finite_number(v), "z1": lambda v: _finite_number(v),
-           "ls_failed": lambda v: isinstance(v, bool), "lam": lambda v: v is None or _finite_number(v)},
+    "sgd": {"rng": (lambda v: isinstance(v, dict), "a JSON object")},
+    "cg": {"d1": (lambda v: _finite_number(v) and v <= 0, "a finite number ≤ 0"),
+           "z1": (lambda v: _finite_number(v) and v > 0, "a finite number > 0"),
+           "ls_failed": (lambda v: isinstance(v, bool), "true or false"),
+           "lam": (lambda v: v is None or (_finite_number(v) and v >= 0), "null or a finite number ≥ 0")},
 }
 
 
@@ -426,8 +491,12 @@ def _optimizer_state(entry: dict[str, Any], arrays, kind: str, size: int) -> dic
         raise ValueError(f"optimiser arrays {sorted(names)} are not those of {kind!r}")
     checks = _STATE_VALUES[kind]
     for key, value in values.items():
-        if key not in checks or not checks[key](value):
+        if key not in checks:
             raise ValueError(f"session.json: optimizer.values.{key} is not valid for {kind!r}")
+        check, expected = checks[key]
+        if not check(value):
+            raise ValueError(f"session.json: optimizer.values.{key} must be {expected} for {kind!r}; "
+                             f"got {value!r:.40}")
     state: dict[str, Any] = dict(values)
     for name in names:
         state[name] = _vector(arrays, f"optimizer/{name}", size)

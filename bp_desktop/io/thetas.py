@@ -13,6 +13,10 @@ from typing import Any
 import numpy as np
 
 THETA_NAME = re.compile(r"Theta([1-9][0-9]{0,5})")
+# Θ values a weights file may hold in all: 16.8 million (134 MB as float64), 25 times the
+# 784-512-512-10 network. Readers check what a file declares against it before they
+# decompress or allocate, so a small compressed file cannot use gigabytes.
+MAX_WEIGHT_VALUES = 1 << 24
 
 
 def theta_name(layer: int) -> str:

@@ -44,13 +44,16 @@ class Schedule:
     second. Plain bookkeeping, not thread-safe: RunControl keeps one under its lock, and the
     worker process's loop (training/worker.py), which has a single thread, keeps its own."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock  # seconds; tests inject their own
         self.running = False
         self.steps = 0
         self.last_ends_step = False  # the iteration granted last ends a step(n) command
         self.rate = 0.0
-        self._next_due = 0.0      # time.monotonic() before which no paced iteration starts
-        self._last_grant = 0.0    # time.monotonic() of the last iteration granted
+        # clock times: before which no paced iteration starts, and of the last iteration
+        # granted since the loop last parked. None: the first one starts at once.
+        self._next_due: float | None = None
+        self._last_grant: float | None = None
 
     @property
     def has_work(self) -> bool:
@@ -69,12 +72,20 @@ class Schedule:
 
     def set_rate(self, iterations_per_second: float) -> None:
         self.rate = checked_rate(iterations_per_second)
-        # the next deadline follows the new rate at once (1000 s -> 0.1 s must not wait 1000 s)
-        self._next_due = self._last_grant + 1.0 / self.rate if self.rate else 0.0
+        # the next deadline follows the new rate at once (1000 s -> 0.1 s must not wait
+        # 1000 s); with no iteration since the loop parked, the first starts the clock
+        paced = self.rate and self._last_grant is not None
+        self._next_due = self._last_grant + 1.0 / self.rate if paced else None
+
+    @property
+    def next_due(self) -> float | None:
+        """The clock time before which the next iteration does not start (None: at once)."""
+        return self._next_due if self.rate else None
 
     def delay(self) -> float:
         """Seconds until the next iteration may start under the rate (≤ 0: now)."""
-        return self._next_due - time.monotonic() if self.rate else 0.0
+        due = self.next_due
+        return 0.0 if due is None else due - self._clock()
 
     def grant(self) -> None:
         """Book one iteration as started."""
@@ -82,24 +93,27 @@ class Schedule:
         if stepped:
             self.steps -= 1
         self.last_ends_step = stepped and self.steps == 0
-        now = time.monotonic()
+        now = self._clock()
         if self.rate:
-            # keep the average rate, catching up at most one interval after a slow iteration
+            # keep the average rate, catching up at most one interval after a slow iteration;
+            # the first paced iteration counts from now (a stale deadline let two run at once)
             interval = 1.0 / self.rate
-            self._next_due = max(self._next_due, now - interval) + interval
+            start = now if self._next_due is None else max(self._next_due, now - interval)
+            self._next_due = start + interval
         self._last_grant = now
 
     def rest(self) -> None:
-        """The loop parked: the first iteration after a pause starts at once."""
-        self._next_due = 0.0
+        """The loop parked: the first iteration after a pause starts at once, and starts
+        the clock."""
+        self._next_due = self._last_grant = None
 
 
 class RunControl:
     """Run / pause / step n / stop, shared by a controlling thread and the loop."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._condition = threading.Condition()
-        self._schedule = Schedule()
+        self._schedule = Schedule(clock)
         self._stopped = False
         self._parked = False      # the loop waits for work
         self._loop_done = False   # the loop has returned
@@ -137,6 +151,7 @@ class RunControl:
             self._loop_done = False
             self._parked = False
             self._schedule.pause()
+            self._schedule.rest()
 
     def set_max_rate(self, iterations_per_second: float) -> None:
         """Pace the loop for teaching; 0 means as fast as possible."""
@@ -168,6 +183,12 @@ class RunControl:
     def max_rate(self) -> float:
         with self._condition:
             return self._schedule.rate
+
+    @property
+    def next_due(self) -> float | None:
+        """The clock time before which the next iteration does not start (None: at once)."""
+        with self._condition:
+            return self._schedule.next_due
 
     @property
     def last_grant_ends_step(self) -> bool:

@@ -51,8 +51,9 @@ class Hyperparameters:
 @dataclass
 class StopCriteria:
     """When to pause by itself. max_iterations 0 means no limit; target_cost is J
-    with λ; plateau: relative improvement of J over the last `plateau_window`
-    iterations below `plateau_tolerance`; early stopping: the validation cost rose
+    with λ (the run stops at the first Θ whose J reaches it, without updating that Θ);
+    plateau: relative improvement of J over the last `plateau_window` iterations below
+    `plateau_tolerance`; early stopping: the validation cost rose
     `early_stopping_patience` iterations in a row."""
 
     max_iterations: int = 0
@@ -101,6 +102,7 @@ class Snapshot(PerExampleViews):
     a_columns: tuple[np.ndarray, ...]
     z_columns: tuple[np.ndarray | None, ...]
     delta_columns: tuple[np.ndarray | None, ...]
+    Deltas: tuple[np.ndarray, ...]  # the lecture's Δ^(l) = Σ_t δ^(l+1) (a^(l))ᵀ, shaped like thetas
     gradients: tuple[np.ndarray, ...]
     cost: float
     data_cost: float
@@ -163,12 +165,15 @@ class IterationRecord:
     """
 
     __slots__ = ("iteration", "params_before", "result", "cost", "gradient_norm",
-                 "validation_cost", "validation_accuracy", "lam", "selected", "failure", "_run")
+                 "validation_cost", "validation_accuracy", "lam", "selected", "failure", "held", "_run")
 
     def __init__(self, run: TrainingRun, iteration: int, params_before: np.ndarray,
                  result: BackpropResult, gradient_norm: float,
-                 validation: tuple[float | None, float | None], lam: float):
+                 validation: tuple[float | None, float | None], lam: float, held: bool = False):
         self._run = run
+        # held: J at Θ had reached the target, so Θ was not updated and no iteration counted;
+        # the record is the pass at the current Θ (a preview) after `iteration` iterations
+        self.held = held
         self.iteration = iteration
         self.params_before = params_before
         self.result = result
@@ -181,13 +186,15 @@ class IterationRecord:
 
     @property
     def theta_iteration(self) -> int:
-        """As Snapshot.theta_iteration: the pass was made at Θ after iteration − 1 iterations."""
-        return self.iteration - 1
+        """As Snapshot.theta_iteration: the pass was made at Θ after iteration − 1 iterations
+        (after `iteration` for a held record)."""
+        return self.iteration if self.held else self.iteration - 1
 
     def snapshot(self) -> Snapshot:
-        return self._run._snapshot(self.iteration, self.params_before, self.result,
-                                   self.gradient_norm,
-                                   (self.validation_cost, self.validation_accuracy), self.lam)
+        snapshot = self._run._snapshot(self.iteration, self.params_before, self.result,
+                                       self.gradient_norm,
+                                       (self.validation_cost, self.validation_accuracy), self.lam)
+        return replace(snapshot, preview=True) if self.held else snapshot
 
 
 # History rows computed but not yet handed over (a few KB): far fewer appends and locks
@@ -455,9 +462,13 @@ class TrainingRun:
         return self.step_with_rows()[0]
 
     def step_with_rows(self) -> tuple[Snapshot, HistoryChunk]:
-        """One iteration, its snapshot and its history row (already in `history`)."""
+        """One iteration, its snapshot and its history row (already in `history`). When J
+        at the current Θ has reached the target cost, no iteration happens: the snapshot
+        is the preview at Θ (check_stop_criteria says why) and there is no row."""
         with np.errstate(**QUIET):
             record = self._iterate()
+        if record.held:  # no iteration happened: no row
+            return record.snapshot(), HistoryChunk(self._layout, np.empty((0, self._layout.ncols)))
         rows = HistoryChunk(self._layout, self._pending_rows.row_now(record))
         snapshot = record.snapshot()
         if record.failure:
@@ -470,11 +481,13 @@ class TrainingRun:
         builds it on demand) and its history row joins a batch computed a few iterations
         later, or as soon as anyone reads the history or drains the mailbox. Call it inside
         np.errstate(**QUIET), as the loop does once for all its iterations (entering it
-        costs a microsecond), or a diverging run prints numpy's warnings."""
+        costs a microsecond), or a diverging run prints numpy's warnings. A `held` record
+        (the target cost reached at the current Θ) has no row: no iteration happened."""
         record = self._iterate()
         if record.failure:
             raise Diverged(record.failure, record=record)
-        self._pending_rows.add(record)
+        if not record.held:
+            self._pending_rows.add(record)
         return record
 
     def flush_rows(self) -> None:
@@ -490,12 +503,16 @@ class TrainingRun:
 
     def _iterate(self) -> IterationRecord:
         """One iteration; raises Diverged if its own pass was non-finite. If only the
-        update was, the weights are restored and the record's `failure` says why."""
+        update was, the weights are restored and the record's `failure` says why. If the
+        pass shows J at the target cost, there is no update: the record is `held`."""
         self._apply_pending()
         lam = self._hyper.lam
         params_before = self.network.params.copy()
         validation = self._validate() if self.X_val is not None else (None, None)
-        report = self._optimizer.step(self.network, self.X, self.Y, lam)
+        report = self._optimizer.step(self.network, self.X, self.Y, lam, self._short_of_target)
+        if not report.updated:  # J at Θ reached the target: stop with this Θ, not one more update
+            return IterationRecord(self, self.iteration, params_before, report.result,
+                                   report.gradient_norm, validation, lam, held=True)
         k = self.iteration + 1
         self._converged = report.converged
         problem = _pass_problem(report)
@@ -513,6 +530,11 @@ class TrainingRun:
         self.iteration = k
         self._last_params = params_before
         return record
+
+    def _short_of_target(self, result: BackpropResult) -> bool:
+        """Whether J at the current Θ (result's) has yet to reach the target cost."""
+        target = self._stop.target_cost
+        return target is None or not result.cost <= target
 
     def _back_to_last_finite(self, k: int, problem: str) -> str:
         """Iteration k's pass, at Θ after k − 1 iterations, was not finite: go back to Θ after
@@ -555,7 +577,8 @@ class TrainingRun:
         return Snapshot(
             iteration=k, thetas=tuple(theta_views(params_before, self.network.layer_sizes)),
             a_columns=tuple(r.a_columns), z_columns=tuple(r.z_columns),
-            delta_columns=tuple(r.delta_columns), gradients=tuple(r.gradients),
+            delta_columns=tuple(r.delta_columns), Deltas=tuple(r.Deltas),
+            gradients=tuple(r.gradients),
             cost=float(r.cost), data_cost=float(r.data_cost), lam=float(lam), m=len(self.X),
             Y=self.Y, train_accuracy=_accuracy(r.a_columns[-1], self._labels),
             validation_cost=validation[0], validation_accuracy=validation[1],
@@ -609,7 +632,10 @@ class TrainingRun:
                                   "lower J any further")
         if c.max_iterations and self.iteration >= c.max_iterations:
             return self._stopping(f"reached the maximum of {c.max_iterations} iterations")
-        if c.target_cost is not None and snapshot.cost <= c.target_cost:
+        # only a J at the current Θ (a held iteration's, a preview's) stops: a pass before the
+        # last update would name Θ one iteration older than the run's
+        if (c.target_cost is not None and snapshot.cost <= c.target_cost
+                and snapshot.theta_iteration == self.iteration):
             return self._stopping(f"reached the target cost: J = {snapshot.cost:.6g} ≤ "
                                   f"{c.target_cost:g} after {snapshot.theta_iteration} iterations")
         reason = self._plateau(snapshot.cost, c) or self._early_stop(snapshot, c)

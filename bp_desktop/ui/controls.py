@@ -5,9 +5,10 @@ engine's spec objects and emits signals when the user asks for a change.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QSizePolicy, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from bp_desktop.core import OPTIMIZERS
 from bp_desktop.data import list_datasets, parameter_limits
@@ -51,6 +52,22 @@ def _spin(minimum, maximum, value, decimals=None, step=None, tooltip="", special
     return box
 
 
+class WheelOnlyWhenFocused(QObject):
+    """Spin and combo boxes that take the mouse wheel only once clicked or tabbed into:
+    scrolling the panel past them must not change a setting (standard Qt practice).
+    An ignored wheel event goes on to the parent, so the panel scrolls instead."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Wheel and not watched.hasFocus():
+            event.ignore()
+            return True
+        return False
+
+    def install(self, widget: QWidget) -> None:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus: a wheel gives no focus
+        widget.installEventFilter(self)
+
+
 def parse_hidden(text: str) -> tuple[int, ...]:
     """'25, 10' -> (25, 10); raises ValueError with a message for the user."""
     parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
@@ -81,6 +98,9 @@ class ControlPanel(QWidget):
         layout.addWidget(self._training_box())
         layout.addWidget(self._run_box(actions))
         layout.addStretch(1)
+        self._wheel_guard = WheelOnlyWhenFocused(self)
+        for box in (*self.findChildren(QAbstractSpinBox), *self.findChildren(QComboBox)):
+            self._wheel_guard.install(box)
         self.select_builtin(DEFAULT_DATASET)
         self._on_builtin_changed()
 
@@ -199,6 +219,8 @@ class ControlPanel(QWidget):
         self.net_seed = _spin(0, 2**31 - 1, 0, tooltip="seed of the initial Θ (Reset draws the same Θ)")
         form.addRow("Seed", self.net_seed)
         actions["build"].triggered.connect(self.network_requested)
+        # Enter after typing the layers builds, as the button does (asking the same question)
+        self.hidden.returnPressed.connect(actions["build"].trigger)
         form.addRow(_action_button(actions["build"]))
         return box
 

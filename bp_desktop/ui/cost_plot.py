@@ -34,6 +34,9 @@ MAX_POINTS = 1 << 20
 TRAIN_NAMES = {False: "J train", True: "J train (with λ term)"}
 VALIDATION_NAMES = {False: "J validation", True: "J validation (no λ term)"}
 
+X_MIN = -0.5  # the iteration axes' left end at the least
+EMPTY_X_RANGE = (0.0, 10.0)  # a new run's x range, before its points widen it
+
 _COLUMNS = ("iteration", "cost", "regularisation", "validation_cost",
             "train_accuracy", "validation_accuracy")
 
@@ -177,6 +180,10 @@ class CostPlot(QWidget):
         self.graphics.ci.layout.setRowStretchFactor(0, 2)
         self.graphics.ci.layout.setRowStretchFactor(1, 1)
         self.accuracy_axes.setXLink(self.cost_axes)
+        # No negative iterations: a view never pans, zooms or auto-ranges left of the first
+        # point's half-step (its dot at 0 stays whole)
+        for axes in (self.cost_axes, self.accuracy_axes):
+            axes.vb.setLimits(xMin=X_MIN)
         # No grid lines: pyqtgraph draws them translucent across the plot, which
         # measured 6-8 ms of an 800×500 frame; the hover readout gives exact values.
 
@@ -329,6 +336,10 @@ class CostPlot(QWidget):
             line.setVisible(False)
         self.readout.setText(" ")
         self._redraw()
+        # A single point keeps the old run's width centred on it (−80,000…80,000 after a long
+        # run): start a new run narrow, and follow its data again
+        self.cost_axes.setXRange(*EMPTY_X_RANGE, padding=0)
+        self.cost_axes.enableAutoRange(axis="x")
 
     def point_count(self) -> int:
         """Points held: every appended one until max_points, then fewer of the older ones."""

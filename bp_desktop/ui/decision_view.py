@@ -1,5 +1,10 @@
-"""The decision boundary of a network on a 2-D dataset: h_Θ(x) over the input plane
+"""The decision boundary of a network over two input features: h_Θ(x) over their plane
 as an image, with the data points on top.
+
+With more than two features the user picks the two to plot; the others are held at
+their mean over the training set (the plane is a slice through the data's centre, and
+the points are projected onto it). With fewer than two, or too many to pick from (image
+data), the view says so instead of plotting.
 
 The grid of inputs covers the visible part of the plane and is rebuilt when that
 changes (resize, zoom, pan: x₁ and x₂ keep equal units, so a wide dock shows more of
@@ -12,15 +17,17 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, QSignalBlocker
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from bp_desktop.core import Network
 
+from .canvas.notation import sub
 from .palette import AXIS_TEXT_COLOR, class_color, class_rgb, two_class_lut
 
 GRID_SIZE = 100
 MARGIN = 0.1  # of the data's extent, on each side
+MAX_FEATURES = 32  # more (image pixels) are not offered as axes: a pixel pair says little
 
 
 class DecisionBoundaryView(QWidget):
@@ -46,6 +53,12 @@ class DecisionBoundaryView(QWidget):
         self._hovered: tuple[float, float] | None = None  # where the readout reads h_Θ
         self._class_names: list[str] = []
         self._scatters: list[pg.ScatterPlotItem] = []
+        self._X: np.ndarray | None = None  # all features of the points, (m, n)
+        self._y: np.ndarray | None = None
+        self._feature_names: list[str] = []
+        self._centre: np.ndarray | None = None  # where the features not plotted are held
+        self._inputs: np.ndarray | None = None  # the grid in all n features, for the network
+        self.features = (0, 1)  # the two features plotted, as columns of X
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
@@ -71,40 +84,147 @@ class DecisionBoundaryView(QWidget):
         self.readout.setContentsMargins(4, 2, 4, 2)
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.axes.vb.sigRangeChanged.connect(self._on_range_changed)
+        self.message = QLabel()  # instead of the plot, when there is no plane to show
+        self.message.setObjectName("decisionMessage")
+        self.message.setWordWrap(True)
+        self.message.setContentsMargins(8, 8, 8, 8)
+        self.message.hide()
+        self.slice_note = QLabel("Other features at their training mean: the colours are a "
+                                 "slice through the data, the points projected onto it.")
+        self.slice_note.setObjectName("decisionSliceNote")
+        self.slice_note.setWordWrap(True)
+        self.slice_note.setContentsMargins(4, 0, 4, 0)
+        self.slice_note.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._feature_pickers())
+        layout.addWidget(self.message)
         layout.addWidget(self.graphics, stretch=1)
+        layout.addWidget(self.slice_note)
         layout.addWidget(self.readout)
+
+    def _feature_pickers(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 2, 4, 0)
+        self.pickers = []
+        for axis, name in (("horizontal", "decisionFeatureX"), ("vertical", "decisionFeatureY")):
+            picker = QComboBox()
+            picker.setObjectName(name)
+            picker.setToolTip(f"the feature on the {axis} axis")
+            picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            picker.currentIndexChanged.connect(self._on_feature_picked)
+            label = QLabel("→" if axis == "horizontal" else "↑")
+            row.addWidget(label)
+            row.addWidget(picker)
+            self.pickers.append((label, picker))
+        row.addStretch(1)
+        self._show_pickers(False)
+        return row
+
+    def _show_pickers(self, shown: bool) -> None:
+        for label, picker in self.pickers:
+            label.setVisible(shown)
+            picker.setVisible(shown)
 
     # --- public API --------------------------------------------------------------------
     def set_data(self, X: np.ndarray, y: np.ndarray, class_names: Sequence[str],
-                 feature_names: tuple[str, str] = ("x₁", "x₂")) -> None:
-        """Show these points and build the grid around them. X must be in the network's
-        input space (normalised, if the network was trained on normalised features)."""
+                 feature_names: Sequence[str] | None = None) -> None:
+        """Show these points and build the grid around them. X (m × n) must be in the
+        network's input space (normalised, if the network was trained on normalised
+        features); with n > 2 the first two features are plotted until others are picked,
+        with n < 2 (or n > MAX_FEATURES) the view says why it shows no plane."""
         X = np.asarray(X, dtype=float)
         y = np.asarray(y)
-        if X.ndim != 2 or X.shape[1] != 2:
-            raise ValueError(f"the decision view needs 2-D inputs, X of shape (m, 2); got {X.shape}")
+        if X.ndim != 2:
+            raise ValueError(f"X must be a matrix of shape (m, n); got {X.shape}")
         if y.shape != (len(X),):
             raise ValueError(f"y must hold one class per row of X: shape ({len(X)},); got {y.shape}")
         if len(X) == 0:
             raise ValueError("the decision view needs at least one point")
         if y.size and (y.min() < 0 or y.max() >= len(class_names)):
             raise ValueError(f"class indices must lie in 0..{len(class_names) - 1}")
+        n = X.shape[1]
+        names = list(feature_names) if feature_names is not None else [f"x{sub(k + 1)}" for k in range(n)]
+        if len(names) != n:
+            raise ValueError(f"one name per feature: {n}; got {len(names)}")
         self.clear()
-        self.axes.setLabel("bottom", feature_names[0])
-        self.axes.setLabel("left", feature_names[1])
-        self._show_around(X)
+        if not 2 <= n <= MAX_FEATURES:
+            self._say(f"The decision boundary is drawn over two input features; this dataset "
+                      f"has {n}." + (" Its hidden units' weights show what the network looks "
+                                     "at." if n > MAX_FEATURES else ""))
+            return
+        self._say("")
+        self._X, self._y, self._class_names = X, y.astype(np.int64), list(class_names)
+        self._feature_names, self._centre = names, X.mean(axis=0)
+        for k, (_label, picker) in enumerate(self.pickers):
+            with QSignalBlocker(picker):
+                picker.clear()
+                picker.addItems(names)
+                picker.setCurrentIndex(k)
+        self._show_pickers(n > 2)
+        self.slice_note.setVisible(n > 2)
+        self.features = (0, 1)
+        self._plot_features()
+
+    def show_features(self, i: int, j: int) -> None:
+        """Plot feature i (column of X) across and feature j up (the pickers follow)."""
+        if self._X is None or i == j or not (0 <= i < self._X.shape[1] and 0 <= j < self._X.shape[1]):
+            raise ValueError(f"two different features of 0..{self._n - 1}; got {i} and {j}")
+        for (_label, picker), k in zip(self.pickers, (i, j)):
+            with QSignalBlocker(picker):
+                picker.setCurrentIndex(k)
+        self.features = (i, j)
+        self._plot_features()
+
+    @property
+    def _n(self) -> int:
+        return 0 if self._X is None else self._X.shape[1]
+
+    def _on_feature_picked(self) -> None:
+        (_, across), (_, up) = self.pickers
+        i, j = across.currentIndex(), up.currentIndex()
+        if i < 0 or j < 0 or self._X is None:
+            return
+        if i == j:  # the feature the other axis showed: the two trade places
+            i, j = (i, self.features[0]) if self.sender() is across else (self.features[1], j)
+        self.show_features(i, j)
+
+    def _plot_features(self) -> None:
+        """Fit the view to the points on the chosen features, scatter them and redraw the
+        network over them."""
+        i, j = self.features
+        for scatter in self._scatters:
+            self.axes.removeItem(scatter)
+        self._scatters = []
+        self.legend.clear()
+        self.axes.setLabel("bottom", self._feature_names[i])
+        self.axes.setLabel("left", self._feature_names[j])
+        plane = self._X[:, [i, j]]
+        self.grid = None  # no redraws from the range change below: the grid is rebuilt next
+        self._show_around(plane)
         self._build_grid()
-        self._class_names = list(class_names)
-        self._scatter_points(X, y.astype(np.int64), self._class_names)
+        self._scatter_points(plane, self._y, self._class_names)
+        if self._network is not None:
+            self.update_network(self._network)
+
+    def _say(self, text: str) -> None:
+        """A sentence in place of the plot ("" shows the plot)."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self.graphics.setVisible(not text)
+        self.readout.setVisible(not text)
 
     def update_network(self, network: Network) -> None:
-        """Redraw the background from h_Θ over the grid (the core's forward pass)."""
-        self._network = network
-        if self.grid is None:
+        """Redraw the background from h_Θ over the grid (the core's forward pass). A network
+        with another number of inputs than the data's features (one of the data before) is
+        not drawn: the next one will be."""
+        if self.grid is None or network.layer_sizes[0] != self._n:
+            self._network = None
+            self._output = None
+            self.image_item.clear()
             return
-        output = np.asarray(network.forward(self.grid).output, dtype=np.float32)
+        self._network = network
+        output = np.asarray(network.forward(self._inputs).output, dtype=np.float32)
         self._output = output
         if self._hovered is not None:  # the readout follows the new h_Θ without a mouse move
             self.readout.setText(self.readout_at(*self._hovered))
@@ -122,11 +242,16 @@ class DecisionBoundaryView(QWidget):
         self._scatters = []
         self.legend.clear()
         self.grid = None
+        self._inputs = None
         self._rgb = None
         self._output = None
         self._network = None
         self._hovered = None
         self._class_names = []
+        self._X = self._y = self._centre = None
+        self._feature_names = []
+        self._show_pickers(False)
+        self.slice_note.hide()
         self.image_item.clear()
         self.readout.setText(" ")
 
@@ -139,7 +264,12 @@ class DecisionBoundaryView(QWidget):
         j = int(np.clip(np.rint((x1 - low[0]) / (high[0] - low[0]) * (columns - 1)), 0, columns - 1))
         i = int(np.clip(np.rint((x2 - low[1]) / (high[1] - low[1]) * (rows - 1)), 0, rows - 1))
         h = self._output[i * columns + j]
-        at = f"x = ({self.grid[i * columns + j, 0]:.2f}, {self.grid[i * columns + j, 1]:.2f})"
+        x1, x2 = self.grid[i * columns + j]
+        if self._n == 2:
+            at = f"x = ({x1:.2f}, {x2:.2f})"
+        else:
+            first, second = (self._feature_names[k] for k in self.features)
+            at = f"{first} = {x1:.2f}, {second} = {x2:.2f}, others at their mean:"
         if len(h) == 1:
             return f"{at}   h_Θ(x) = {h[0]:.3f}, the estimated probability of {self._name(1)}"
         k = int(np.argmax(h))
@@ -185,6 +315,9 @@ class DecisionBoundaryView(QWidget):
         xs, ys = np.linspace(low[0], high[0], columns), np.linspace(low[1], high[1], rows)
         XX, YY = np.meshgrid(xs, ys)  # XX[i, j] = xs[j], YY[i, j] = ys[i]
         self.grid = np.column_stack([XX.ravel(), YY.ravel()])
+        # the network's inputs: the plane's two features, the others at their mean
+        self._inputs = np.repeat(self._centre[None, :], len(self.grid), axis=0)
+        self._inputs[:, list(self.features)] = self.grid
         # Grid values are pixel centres, so the image reaches half a step beyond them.
         step = (high - low) / (np.array([columns, rows]) - 1)
         # (Given to every setImage: ImageItem cannot take a rect before it has an image.)

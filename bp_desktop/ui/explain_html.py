@@ -5,6 +5,8 @@ this module only typesets them.
 """
 from __future__ import annotations
 
+from html import escape
+
 from bp_desktop.core.explain import GradientEntry, HiddenDelta, OutputDelta
 
 from .canvas.notation import fmt
@@ -21,11 +23,20 @@ def n(value: float) -> str:
     return f"<span style='font-family:monospace'>{fmt(value)}</span>"
 
 
-def delta_html(e: OutputDelta | HiddenDelta, example: int, origin: str = "") -> str:
-    head = f"<p><b>Unit {e.j} of layer {e.l}</b>, training example t = {example + 1}{origin}</p>"
+def _named(name: str | None) -> str:
+    return f" ({escape(name)})" if name else ""
+
+
+def delta_html(e: OutputDelta | HiddenDelta, example: int, origin: str = "",
+               name: str | None = None, example_class: str | None = None) -> str:
+    """name: what the unit stands for (an output unit's class); example_class: the class
+    of example t, which sets the target y."""
+    head = (f"<p><b>Unit {e.j} of layer {e.l}</b>{_named(name)}, training example t = "
+            f"{example + 1}{origin}</p>")
     if isinstance(e, OutputDelta):
+        target = f" Example t is {escape(example_class)}." if example_class else ""
         return head + (
-            f"<p>Output layer (L = {e.l}): the error is the activation minus the target.</p>"
+            f"<p>Output layer (L = {e.l}): the error is the activation minus the target.{target}</p>"
             f"<p style='font-size:larger'>{sym('δ', 'L', e.j)} = {sym('a', 'L', e.j)} − {sym('y', None, e.j)}"
             f" = {n(e.a)} − {n(e.y)} = <b>{n(e.delta)}</b></p>")
     rows = "".join(
@@ -49,23 +60,30 @@ def delta_html(e: OutputDelta | HiddenDelta, example: int, origin: str = "") -> 
         f" = <b>{n(e.delta)}</b></p>")
 
 
-def input_html(layer_size: int, unit: int, x: float, example: int, origin: str = "") -> str:
-    return (f"<p><b>Unit {unit + 1} of layer 1</b> (an input), example t = {example + 1}{origin}</p>"
-            f"<p>{sym('a', 1, unit + 1)} = {sym('x', None, unit + 1)} = {n(x)}</p>"
+def input_html(layer_size: int, unit: int, x: float, example: int, origin: str = "",
+               name: str | None = None, raw: float | None = None) -> str:
+    """x is the input the network sees (scaled); raw the value in the file, if known."""
+    what = f"an input: {escape(name)}" if name else "an input"
+    value = (f"{sym('x', None, unit + 1)} = {n(raw)} in the file → scaled "
+             f"{sym('a', 1, unit + 1)} = <b>{n(x)}</b>" if raw is not None and raw != x
+             else f"{sym('a', 1, unit + 1)} = {sym('x', None, unit + 1)} = {n(x)}")
+    return (f"<p><b>Unit {unit + 1} of layer 1</b> ({what}), example t = {example + 1}{origin}</p>"
+            f"<p>{value}</p>"
             "<p>Inputs have no δ: backpropagation stops at layer 2. "
             "Select an edge leaving this unit to see its gradient.</p>")
 
 
-def gradient_html(e: GradientEntry, numerical: float | None = None) -> str:
+def gradient_html(e: GradientEntry, numerical: float | None = None, source_name: str | None = None,
+                  target_name: str | None = None) -> str:
     l, i, j = e.l, e.i, e.j
     a_j = "1 (the bias unit)" if j == 0 else sym('a', l, j)
     terms = " + ".join(f"{n(d)}·{n(a)}" for d, a, _ in e.first_terms)
     more = " + …" if e.m > len(e.first_terms) else ""
     reg = (f" + ({n(e.lam)}/{e.m}) · {n(e.theta)}" if j else "  (bias column: no λ term)")
     source = (f"the bias unit {sym('a', l, 0)} = +1 of layer {l}" if j == 0
-              else f"unit {j} of layer {l}")
+              else f"unit {j} of layer {l}{_named(source_name)}")
     text = (f"<p><b>Edge {sym('Θ', l, f'{i},{j}')}</b>: from {source} to unit {i} of "
-            f"layer {l + 1}</p>"
+            f"layer {l + 1}{_named(target_name)}</p>"
             f"<p>{sym('Θ', l, f'{i}{j}')} = {n(e.theta)}</p>"
             f"<p style='font-size:larger'>{sym('D', l, 'ij')} = (1/m) Σ<sub>t</sub> "
             f"{sym('δ', l + 1, 'i')} {sym('a', l, 'j')}" + (f" + (λ/m) {sym('Θ', l, 'ij')}" if j else "")

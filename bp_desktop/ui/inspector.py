@@ -11,17 +11,18 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTableView, QTabW
 
 from bp_desktop.core import Network, numerical_derivative
 from bp_desktop.core.activations import gradient_from_activation
-from bp_desktop.core.explain import (accumulated_Delta, explain_delta, explain_gradient,
-                                     saturated_fraction)
+from bp_desktop.core.explain import explain_delta, explain_gradient, saturated_fraction
 from bp_desktop.training.history import theta_iterations
 
 from .canvas.layout import nice_scale
-from .canvas.notation import fmt, layer_symbol, sub, sup
+from .canvas.notation import fmt, layer_symbol, sub, sup, unit_names
 from .explain_html import delta_html, gradient_html, input_html
 from .palette import AXIS_TEXT_COLOR, DIVERGING_LUT
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 SATURATION_SHARE = 0.9  # flag a unit when g′(z) ≈ 0 for this share of the examples
+FIRST_RUN_HINT = "Press Train (Space), then click a unit"
+TRAINED_ONCE_KEY = "hints/trained_once"  # settings: the first-run hint has done its job
 
 
 def _when(snapshot) -> str:
@@ -45,14 +46,21 @@ class LayerTableModel(QAbstractTableModel):
         self._columns: list[tuple[str, np.ndarray | None]] = []
         self._rows = 0
         self._layer = 0
+        self._names: list[str] | None = None
 
-    def show(self, snapshot, layer: int, example: int) -> None:
+    def show(self, snapshot, layer: int, example: int, names: list[str] | None = None,
+             raw: np.ndarray | None = None) -> None:
+        """The layer's units for one example; names label the rows (features, classes), raw
+        holds the inputs as the file has them (before scaling), for layer 1."""
         self.beginResetModel()
         l = layer + 1
         a = snapshot.a_columns[layer][:, example]
         self._layer, self._rows = layer, a.size
+        self._names = names if names is not None and len(names) == a.size else None
         if layer == 0:
             self._columns = [(f"{layer_symbol('a', 1)} = x", a)]
+            if raw is not None and raw.shape == a.shape and not np.array_equal(raw, a):
+                self._columns = [("x in the file", raw), (f"{layer_symbol('a', 1)} = x scaled", a)]
         else:
             z = snapshot.z_columns[layer][:, example]
             deltas = snapshot.delta_columns[layer]
@@ -74,7 +82,8 @@ class LayerTableModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             return self._columns[section][0]
-        return f"j = {section + 1}"
+        name = f"  {self._names[section]}" if self._names is not None else ""
+        return f"j = {section + 1}{name}"
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -161,9 +170,14 @@ class LayerInspector(QWidget):
         self._example = 0
         self._batch_mean = False
         self._canvas_mode = "forward"  # what the canvas colours units by, for _origin's note
-        self._source_rows: np.ndarray | None = None
+        self._examples = None  # the training split as loaded: raw x, names, rows, file lines
         self._numerical: float | None = None
 
+        # what to do first, until the user has trained once (remembered between launches)
+        self.hint = QLabel(FIRST_RUN_HINT)
+        self.hint.setObjectName("firstRunHint")
+        self.hint.setStyleSheet("background: #fff4cc; color: #3a2c00; padding: 4px; font-weight: bold")
+        self.hint.setWordWrap(True)
         self.title = QLabel("Click a unit or an edge on the network.")
         self.title.setWordWrap(True)
         self.saturation = QLabel()
@@ -215,6 +229,7 @@ class LayerInspector(QWidget):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.hint)
         top_layout.addWidget(self.title)
         top_layout.addWidget(self.saturation)
         top_layout.addWidget(self.explanation, 1)
@@ -227,6 +242,13 @@ class LayerInspector(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
 
+    # --- remembered between launches ----------------------------------------------------------
+    def restore_settings(self, settings) -> None:
+        self.hint.setHidden(str(settings.value(TRAINED_ONCE_KEY, "false")).lower() == "true")
+
+    def save_settings(self, settings) -> None:
+        settings.setValue(TRAINED_ONCE_KEY, self.hint.isHidden())
+
     # --- inputs -------------------------------------------------------------------------------
     def set_history(self, history) -> None:
         """The engine's History (per-unit series), read when a unit's history is drawn."""
@@ -236,6 +258,8 @@ class LayerInspector(QWidget):
         architecture_changed = (self._snapshot is None or
                                 [a.shape[0] for a in self._snapshot.a_columns] != [a.shape[0] for a in snapshot.a_columns])
         self._snapshot = snapshot
+        if snapshot.iteration > 0:
+            self.hint.hide()  # trained once: the hint has done its job
         if architecture_changed:
             self.heatmaps.reset_levels()
         self._numerical = None
@@ -261,15 +285,28 @@ class LayerInspector(QWidget):
         self._canvas_mode = mode
         self._refresh()
 
-    def set_source_rows(self, rows: np.ndarray | None) -> None:
-        """Which data row of the file each training example is (the split shuffles them)."""
-        self._source_rows = rows
+    def set_examples(self, dataset) -> None:
+        """The training examples as loaded (a Dataset, before scaling, in the trainer's
+        order): their raw inputs, the names of features and classes, and which data row and
+        file line each one is (the split shuffles them)."""
+        self._examples = dataset
         self._refresh()
+
+    def unit_names(self, snap) -> list[list[str] | None]:
+        """What each unit of the snapshot's network stands for (features, classes)."""
+        sizes = [a.shape[0] for a in snap.a_columns]
+        if self._examples is None:
+            return [None] * len(sizes)
+        return unit_names(self._examples.feature_names, self._examples.class_names, sizes)
 
     def _origin(self, example: int) -> str:
         text = ""
-        if self._source_rows is not None and example < len(self._source_rows):
-            text = f" (data row {int(self._source_rows[example]) + 1} of the dataset)"
+        data = self._examples
+        if data is not None and example < data.m:
+            text = f" (data row {int(data.original_rows[example]) + 1}"
+            if data.source_lines is not None:
+                text += f", file line {int(data.source_lines[example])}"
+            text += ")"
         if self._batch_mean and self._canvas_mode == "forward":
             text += (" — t = mean |δ| colours only the Backward and Gradient views; "
                      "this Forward view shows a for example 1")
@@ -296,24 +333,42 @@ class LayerInspector(QWidget):
             _, l, i, j = self._selection
             self._show_edge(snap, l, i, j)
             layer, theta_index = l + 1, l
-        self.table_model.show(snap, layer, example)
-        theta, D = snap.thetas[theta_index], snap.gradients[theta_index]
-        self.heatmaps.show_matrices(theta_index + 1, theta, D,
-                                    accumulated_Delta(D, theta, snap.lam, snap.m))
+        names = self.unit_names(snap)[layer]
+        raw = self._raw_inputs(snap, example) if layer == 0 else None
+        self.table_model.show(snap, layer, example, names, raw)
+        self.heatmaps.show_matrices(theta_index + 1, snap.thetas[theta_index],
+                                    snap.gradients[theta_index], snap.Deltas[theta_index])
+
+    def _raw_inputs(self, snap, example: int) -> np.ndarray | None:
+        """Example t's inputs as the file has them, if the examples are known and fit."""
+        data = self._examples
+        if data is None or example >= data.m or data.n != snap.a_columns[0].shape[0]:
+            return None
+        return data.X[example]
+
+    def _example_class(self, example: int) -> str | None:
+        data = self._examples
+        return data.class_names[int(data.y[example])] if data is not None and example < data.m else None
 
     def _show_unit(self, snap, layer: int, unit: int, example: int) -> None:
         self.numerical_button.hide()
         self.numerical_action.setEnabled(False)
-        self.title.setText(f"Layer {layer + 1}, unit {unit + 1} — {_when(snap)}")
+        names = self.unit_names(snap)[layer]
+        name = names[unit] if names is not None else None
+        self.title.setText(f"Layer {layer + 1}, unit {unit + 1}{f' ({name})' if name else ''} — "
+                           f"{_when(snap)}")
         if layer == 0:
+            raw = self._raw_inputs(snap, example)
             self.explanation.setHtml(input_html(snap.a_columns[0].shape[0], unit,
                                                 float(snap.a_columns[0][unit, example]), example,
-                                                self._origin(example)))
+                                                self._origin(example), name,
+                                                None if raw is None else float(raw[unit])))
             self.saturation.hide()
         else:
             e = explain_delta(snap.thetas, snap.a_columns, snap.z_columns, snap.delta_columns,
                               snap.Y, layer, unit, example, snap.hidden_activation)
-            self.explanation.setHtml(delta_html(e, example, self._origin(example)))
+            self.explanation.setHtml(delta_html(e, example, self._origin(example), name,
+                                                self._example_class(example)))
             share = saturated_fraction(snap.z_columns[layer][unit], snap.a_columns[layer][unit],
                                        _activation_of(snap, layer))
             self.saturation.setVisible(share >= SATURATION_SHARE and layer < len(snap.a_columns) - 1)
@@ -327,9 +382,12 @@ class LayerInspector(QWidget):
         self.numerical_button.show()
         self.numerical_action.setEnabled(True)
         self.title.setText(f"Edge Θ{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')} — {_when(snap)}")
-        e = explain_gradient(snap.thetas, snap.a_columns, snap.delta_columns, snap.gradients,
-                             snap.lam, l, i, j)
-        self.explanation.setHtml(gradient_html(e, self._numerical))
+        e = explain_gradient(snap.thetas, snap.a_columns, snap.delta_columns, snap.Deltas,
+                             snap.gradients, snap.lam, l, i, j)
+        names = self.unit_names(snap)
+        source = names[l][j - 1] if names[l] is not None and j > 0 else None
+        target = names[l + 1][i] if names[l + 1] is not None else None
+        self.explanation.setHtml(gradient_html(e, self._numerical, source, target))
         self.selection_described.emit(self.explanation_text())
 
     def _show_history(self, layer: int, unit: int) -> None:

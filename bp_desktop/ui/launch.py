@@ -15,20 +15,23 @@ from .main_window import MainWindow
 SCREENSHOT_TIMEOUT_MS = 120_000
 
 
-def build_window(app, args) -> MainWindow | None:
+def build_window(app, args, settings: QSettings | None = None) -> MainWindow | None:
+    """The window on the dataset the arguments name, else on the last one used (settings:
+    the user's, unless given)."""
     app.setApplicationName("bp-desktop")
     app.setOrganizationName("bp-desktop")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
     # a screenshot must look the same whatever the user's saved layout is
-    settings = QSettings(str(Path(os.devnull)), QSettings.Format.IniFormat) if args.screenshot else None
+    if args.screenshot:
+        settings = QSettings(str(Path(os.devnull)), QSettings.Format.IniFormat)
     window = MainWindow(settings)
     if args.hidden:
         window.controls.hidden.setText(", ".join(str(h) for h in args.hidden))
     name = args.dataset
     if name is None:
-        ok = window.load_selected_builtin()  # as remembered, or the default
+        ok = _load_last_dataset(window)
     else:
         ok = window.load_file_now(name) if Path(name).suffix else window.load_builtin(name)
     if not ok:
@@ -37,6 +40,24 @@ def build_window(app, args) -> MainWindow | None:
     if args.mode:
         window.mode.setCurrentIndex(window.mode.findData(args.mode))
     return window
+
+
+def _load_last_dataset(window: MainWindow) -> bool:
+    """The dataset used last: a file if it can still be read, else the built-in the control
+    panel remembers (or the default), with a word in the status bar about the file."""
+    last = str(window.settings.value("dataset", "") or "")
+    if not Path(last).is_absolute():  # "builtin:…" (or nothing yet)
+        return window.load_selected_builtin()
+    if Path(last).is_file() and window.load_file_now(last):
+        return True
+    why = ("could not be read again: " + window.last_error if Path(last).is_file()
+           else "no longer exists")
+    if not window.load_selected_builtin():
+        return False
+    # in the permanent field: a temporary message could pass before the window is looked at
+    window.status_labels["reason"].setText(
+        f"The last dataset, {last}, {why}; using the built-in {window.workspace.dataset.name}.")
+    return True
 
 
 def take_screenshot(app, window: MainWindow, args) -> int:

@@ -3,31 +3,38 @@ to the training engine. No numerics here: the core computes, the views draw."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QLabel, QMainWindow, QMessageBox, QProgressBar, QScrollArea,
                                QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
-from bp_desktop.core import Network, gradient_check
+from bp_desktop.core import (COURSE_CHECK_LAMBDAS, Network, course_check, course_check_report,
+                             gradient_check)
 from bp_desktop.data import DatasetError, Scaler, load_builtin
-from bp_desktop.io import (DATASET_FILE_FILTER, WEIGHT_FORMATS, WeightsFileError, load_dataset,
-                           load_weights, save_weights)
+from bp_desktop.io import (DATASET_FILE_FILTER, ONNX_INSTALL_HINT, WEIGHT_FORMATS, WeightsFileError,
+                           load_dataset, load_weights, onnx_unavailable, save_weights)
+from bp_desktop.io.dataset_files import is_mat_file
 from bp_desktop.io.session import SUFFIX as SESSION_SUFFIX
 from bp_desktop.io.session import SessionFileError, load_session, save_session
 from bp_desktop.training import HistoryChunk, TrainingRun
+from bp_desktop.training.course import (EXERCISE4_QUESTION, Settings, exercise4_settings,
+                                        is_exercise4_layout)
 from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS, Workspace,
                                            gradient_check_sample, weights_metadata)
 
 from .about import about_text
-from .canvas.notation import count
+from .canvas.notation import count, unit_names
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .controls import SCALINGS, ControlPanel
+from .course_check import CourseCheckDialog
 from .cost_plot import CostPlot
+from .csv_import import ask_label_column, remembered_label_column
 from .decision_view import DecisionBoundaryView
 from .files import PICTURE_FORMATS, RecentFiles, save_picture
 from .inspector import LayerInspector
@@ -53,25 +60,53 @@ def training_engine() -> type:
     return ENGINES[name]
 
 
-class DatasetLoader(QThread):
+class DatasetLoader(QObject):
     """Loads a dataset file (CSV or MAT) off the GUI thread; reports progress and the result
-    as signals."""
+    through this GUI-thread object's signals (queued to their receivers).
+
+    A load cannot be interrupted (a FIFO nobody writes to blocks in open()), so closing the
+    window abandons it: the work runs in a plain daemon thread, which lets the process exit
+    under it, and no Qt thread object exists that could be destroyed while it runs."""
 
     progressed = Signal(float)
     loaded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, path: str, parent=None):
-        super().__init__(parent)
+    def __init__(self, path: str, label_column: int | None = None):
+        super().__init__()  # no parent: the window may go while the thread still holds this
         self.path = path
+        self.label_column = label_column  # None: guessed (a column of words, else the last)
+        self._thread = threading.Thread(target=self._load, name="DatasetLoader", daemon=True)
+        self._lock = threading.Lock()
+        self._abandoned = False
 
-    def run(self):
+    def start(self) -> None:
+        self._thread.start()
+
+    def is_running(self) -> bool:
+        return self._thread.is_alive()
+
+    def abandon(self) -> None:
+        """From now on the load reports nothing and never touches this object again, which
+        Qt may then delete (PySide does at exit) while the thread still runs."""
+        with self._lock:  # waits for a report under way
+            self._abandoned = True
+
+    def _report(self, signal: str, value) -> None:
+        with self._lock:
+            if not self._abandoned:
+                getattr(self, signal).emit(value)
+
+    def _load(self) -> None:
         try:
-            dataset = load_dataset(self.path, progress=self.progressed.emit)
+            dataset = load_dataset(self.path, progress=lambda fraction: self._report("progressed", fraction),
+                                   label_column=self.label_column, guess_label=True)
         except DatasetError as error:
-            self.failed.emit(str(error))
+            self._report("failed", str(error))
+        except MemoryError:  # the loaders' limits should prevent it; never leave the bar hanging
+            self._report("failed", f"{self.path}: does not fit in memory")
         else:
-            self.loaded.emit(dataset)
+            self._report("loaded", dataset)
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +118,7 @@ class MainWindow(QMainWindow):
         self.controller: TrainerController | ProcessTrainer | None = None
         self.snapshot = None
         self._loader: DatasetLoader | None = None
+        self._saved_at: tuple[TrainingRun, int] | None = None  # the run and iteration last saved
         self._rate = (time.monotonic(), 0)
         # while training runs, these views draw the newest snapshot a few times a second only;
         # the pass at rest (a preview) at once
@@ -118,6 +154,10 @@ class MainWindow(QMainWindow):
                          "Generate or load the built-in dataset chosen in the control panel", self._noop),
             "build": a("actionBuildNetwork", "Build network", "Ctrl+N",
                        "A new network with the hidden layers, g, ε and seed of the control panel", self._noop),
+            "exercise4": a("actionExercise4Setup", "Set up as in exercise 4", "Ctrl+4",
+                           "ex4.m's settings for ex4data1.mat: raw pixels, no validation split, "
+                           "400-25-10, λ = 1, ε_init = 0.12, fmincg for 50 iterations",
+                           self.setup_exercise4),
             "rescale": a("actionRescaleColours", "Rescale colours", "Ctrl+L",
                          "Colour scales stay fixed so a colour change means a value change; "
                          "this fits them to the current values once", self._noop),
@@ -135,7 +175,8 @@ class MainWindow(QMainWindow):
             "gradcheck": a("actionGradientCheck", "Gradient check", "Ctrl+G",
                            "Compare backprop's D with central differences (the course's checkNNGradients)", self.gradient_check),
             "export": a("actionExportWeights", "Export weights…", "Ctrl+E",
-                        "Save Θ to .mat (Octave/MATLAB), .npz, .json or a .zip of CSV files", self.export_weights),
+                        "Save Θ to .mat (Octave/MATLAB), .npz, .json, a .zip of CSV files or .onnx "
+                        "(onnxruntime, PyTorch)" + _onnx_missing_note(), self.export_weights),
             "import": a("actionImportWeights", "Import weights…", "Ctrl+I", "Load Θ from a weights file", self.import_weights),
             "save_session": a("actionSaveSession", "Save session…", "Ctrl+S",
                               "Save data, network, Θ, optimiser state and cost history to continue later", self.save_session),
@@ -145,6 +186,9 @@ class MainWindow(QMainWindow):
                                 "Save the network canvas or the cost plot as PNG or SVG", self.export_picture),
             "quit": a("actionQuit", "Quit", "Ctrl+Q", "Close bp-desktop", self.close),
             "about": a("actionAbout", "About bp-desktop", "F1", "Version and licence", self.about),
+            "course_check": a("actionCourseCheck", "Course check", "Ctrl+Shift+G",
+                              "The course's checkNNGradients (debug network 3-5-3, λ = 0 and 3) and "
+                              "sigmoidGradient, printed as ex4.m prints them", self.course_check),
         }
 
     def _rescale_heatmaps(self) -> None:
@@ -220,10 +264,10 @@ class MainWindow(QMainWindow):
         k = self.actions_by_key
         menus = (("&File", ["open", "builtin", "open_session", "recent", None, "save_session", None,
                             "import", "export", "export_picture", None, "quit"]),
-                 ("&Train", ["train", "pause", "step", "step10", "reset", None, "build", None,
+                 ("&Train", ["train", "pause", "step", "step10", "reset", None, "build", "exercise4", None,
                              "gradcheck", "numerical"]),
                  ("&View", []),
-                 ("&Help", ["about"]))
+                 ("&Help", ["course_check", None, "about"]))
         for title, keys in menus:
             menu = self.menuBar().addMenu(title)
             for key in keys:
@@ -276,10 +320,7 @@ class MainWindow(QMainWindow):
             self._error("Could not make the dataset", str(error))
             return False
         self.controls.select_builtin(name)
-        if not self.set_dataset(dataset):
-            return False
-        self.settings.setValue("dataset", name)
-        return True
+        return self.set_dataset(dataset)
 
     def load_selected_builtin(self) -> bool:
         """The built-in dataset the control panel shows (as remembered from the last launch)."""
@@ -292,15 +333,21 @@ class MainWindow(QMainWindow):
     def open_dataset(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open dataset", self.settings.value("last_dir", ""),
                                               f"{DATASET_FILE_FILTER};;All files (*)")
-        if path:
-            self.load_file(path)
+        if not path:
+            return
+        opened, label_column = (True, None) if is_mat_file(path) else ask_label_column(self, path, self.settings)
+        if opened:
+            self.load_file(path, label_column)
 
-    def load_file(self, path: str) -> None:
-        """Load a CSV or MAT-file in the background; the current dataset stays until it has loaded."""
-        if self._loader is not None and self._loader.isRunning():
+    def load_file(self, path: str, label_column: int | None = None) -> None:
+        """Load a CSV or MAT-file in the background; the current dataset stays until it has loaded.
+        A CSV file's label column: the one given, else the one chosen for it before, else a guess."""
+        if self._loader is not None and self._loader.is_running():
             return
         self.settings.setValue("last_dir", str(path).rsplit("/", 1)[0])
-        self._loader = DatasetLoader(str(path), self)
+        if label_column is None and not is_mat_file(path):
+            label_column = remembered_label_column(self.settings, path)
+        self._loader = DatasetLoader(str(path), label_column)
         self._loader.progressed.connect(self._on_load_progress)
         self._loader.loaded.connect(self._on_file_loaded)
         self._loader.failed.connect(self._on_file_failed)
@@ -311,7 +358,8 @@ class MainWindow(QMainWindow):
     def load_file_now(self, path: str) -> bool:
         """Load a dataset file on this thread (command-line start-up, where nothing else is shown yet)."""
         try:
-            dataset = load_dataset(path)
+            remembered = None if is_mat_file(path) else remembered_label_column(self.settings, path)
+            dataset = load_dataset(path, label_column=remembered, guess_label=True)
         except DatasetError as error:
             self._error("Could not load the dataset", str(error))
             return False
@@ -324,6 +372,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         if self.set_dataset(dataset):
             self.recent.add("dataset", dataset.source)
+            self._offer_exercise4_setup()
 
     def _on_file_failed(self, message: str) -> None:
         self.progress.hide()
@@ -338,8 +387,39 @@ class MainWindow(QMainWindow):
         except (ValueError, DatasetError) as error:
             self._error("Could not use the dataset", str(error))
             return False
-        self._install(workspace)
+        if not self._install(workspace):
+            return False
+        if dataset.warnings:  # in the permanent field: a temporary message is cut short
+            self.status_labels["reason"].setText("Check the data: " + " ".join(dataset.warnings))
+        self.settings.setValue("dataset", dataset.source)  # reopened at the next launch
         return True
+
+    def _offer_exercise4_setup(self) -> None:
+        """A file just opened in ex4data1.mat's layout: offer ex4.m's settings, unless set."""
+        name, current = self.workspace.dataset.name, self._panel_settings()
+        if (is_exercise4_layout(self.workspace.dataset) and current != exercise4_settings(current)
+                and self.ask(EXERCISE4_QUESTION.format(name=name))):
+            self.setup_exercise4()
+
+    def setup_exercise4(self) -> bool:
+        """ex4.m's settings (training.course) in the panel, and a new network built with them."""
+        ws = self.workspace
+        if ws is None or not is_exercise4_layout(ws.dataset):
+            self._error("Set up as in exercise 4", "Exercise 4's set-up needs a dataset in the "
+                        "layout of ex4data1.mat: 400 pixels (20×20 images) and labels 1..10.")
+            return False
+        if not self._confirm_discard("Set up as in exercise 4"):
+            return False
+        settings = exercise4_settings(self._panel_settings())
+        self.controls.show_network_spec(settings.spec)
+        self.controls.show_settings(settings.preparation, settings.hyper, settings.stop)
+        self._install(Workspace(ws.dataset, settings.preparation, settings.spec))
+        return True
+
+    def _panel_settings(self) -> Settings:
+        """The settings in effect: the workspace's data and network, the panel's training."""
+        ws, c = self.workspace, self.controls
+        return Settings(ws.preparation, ws.spec, c.hyperparameters(), c.stop_criteria())
 
     def rebuild_network(self) -> bool:
         if self.workspace is None:
@@ -351,8 +431,7 @@ class MainWindow(QMainWindow):
             return False
         if not self._confirm_discard("Build a new network"):
             return False
-        self._install(Workspace(self.workspace.dataset, self.controls.data_preparation(), spec))
-        return True
+        return self._install(Workspace(self.workspace.dataset, self.controls.data_preparation(), spec))
 
     def _confirm_discard(self, what: str) -> bool:
         if self.snapshot is None or self.snapshot.iteration == 0:
@@ -364,18 +443,43 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(self, "bp-desktop", question)
         return answer == QMessageBox.StandardButton.Yes
 
+    def ask_unsaved(self, question: str) -> str:
+        """'save', 'discard' or 'cancel' (tests replace this method)."""
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Question, "bp-desktop", question,
+                          buttons.Save | buttons.Discard | buttons.Cancel, self)
+        box.setObjectName("unsavedTrainingDialog")
+        box.setDefaultButton(buttons.Save)
+        answer = box.exec()
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(buttons(answer), "cancel")
+
+    def _may_close(self) -> bool:
+        """Training not saved since (as a session) is kept only if the user says so."""
+        run = self.controller.run if self.controller is not None else None
+        saved = self._saved_at is not None and self._saved_at[0] is run \
+            and self._saved_at[1] == run.iteration
+        if run is None or run.iteration == 0 or saved or not self.isVisible():
+            return True  # nothing to lose, or (hidden) nobody to ask
+        answer = self.ask_unsaved(f"The network trained for {run.iteration} iterations is not "
+                                  "saved. Save the session before closing?")
+        return self.save_session() if answer == "save" else answer == "discard"
+
     def _install(self, workspace: Workspace, network: Network | None = None,
-                 run: TrainingRun | None = None) -> None:
-        self.workspace = workspace
-        self.snapshot = None  # the old network's: no view may draw it from here on
-        self._side_views.forget()
-        self._inspector_updates.forget()
-        self._forget_cost_rows()
+                 run: TrainingRun | None = None) -> bool:
+        """Train `run` (or a new one) on `workspace`. Both or neither: False, with nothing
+        changed, if the old run cannot be let go yet (an iteration outlasts the wait)."""
         if run is None:
             network = network or workspace.new_network()
             run = TrainingRun(network, workspace.X_train, workspace.Y_train, X_val=workspace.X_val,
                               Y_val=workspace.Y_val, hyper=self.controls.hyperparameters(),
                               stop=self.controls.stop_criteria())
+        if self.controller is not None and not self.controller.set_run(run):
+            return False
+        self.workspace = workspace
+        self.snapshot = None  # the old network's: no view may draw it from here on
+        self._side_views.forget()
+        self._inspector_updates.forget()
+        self._forget_cost_rows()
         network = run.network
         if self.controller is None:
             self.controller = training_engine()(run, parent=self)
@@ -384,24 +488,23 @@ class MainWindow(QMainWindow):
             self.controller.stopped.connect(self._on_stopped)
             self.controller.failed.connect(self._on_failed)
             self.controller.state_changed.connect(self._on_state_changed)
-        else:
-            self.controller.set_run(run)
         self.controller.set_max_rate(float(self.controls.speed.value()))
         dataset = workspace.dataset
-        self.canvas.set_architecture(network.layer_sizes, dataset.image_shape, dataset.image_order)
+        self.canvas.set_architecture(network.layer_sizes, dataset.image_shape, dataset.image_order,
+                                     unit_names(dataset.feature_names, dataset.class_names,
+                                                network.layer_sizes))
         self.inspector.set_history(run.history)
-        self.inspector.set_source_rows(workspace.train.original_rows)
+        self.inspector.set_examples(workspace.train)
         self.cost_plot.clear()
         self.controls.set_example_count(len(workspace.X_train))
         two_d, image = dataset.n == 2, dataset.image_shape is not None
         self.docks["decision"].setVisible(two_d)
         self.docks["weights"].setVisible(image)
-        if two_d:
-            scaled = workspace.preparation.scaling != "none"
-            axes = tuple(f"{name} (scaled)" if scaled else name for name in dataset.feature_names)
-            self.decision_view.set_data(workspace.X_train, workspace.train.y, dataset.class_names, axes)
-        if image:
-            self.weight_images.set_image_shape(dataset.image_shape, dataset.image_order)
+        scaled = workspace.preparation.scaling != "none"
+        axes = [f"{name} (scaled)" if scaled else name for name in dataset.feature_names]
+        # any number of features: the view offers two to plot, or says why it cannot
+        self.decision_view.set_data(workspace.X_train, workspace.train.y, dataset.class_names, axes)
+        self.weight_images.set_inputs(dataset.feature_names, dataset.image_shape, dataset.image_order)
         self._show(run.preview())
         self.canvas.select_unit(min(1, len(network.layer_sizes) - 1), 0)
         self.controls.show_current_dataset(dataset, len(workspace.X_train), workspace.preparation)
@@ -411,6 +514,7 @@ class MainWindow(QMainWindow):
         self.status_labels["reason"].setText(
             f"{dataset.name}: {dataset.m} examples (m = {len(workspace.X_train)} for training, "
             f"{validation} for validation), n = {dataset.n}, K = {dataset.num_classes}")
+        return True
 
     # --- training actions ------------------------------------------------------------------------------
     def toggle_training(self) -> None:
@@ -446,6 +550,7 @@ class MainWindow(QMainWindow):
         if self.controller is None:
             return
         self.controller.reset()
+        self._saved_at = None  # a session saved before holds other training
         self.status_labels["reason"].setText("")  # the old stop reason describes the old run
         self._forget_cost_rows()
         self.cost_plot.clear()
@@ -453,11 +558,15 @@ class MainWindow(QMainWindow):
         self._show(self.controller.run.preview())
 
     def _on_hyperparameters_changed(self, changes: dict) -> None:
-        if self.controller is not None:
-            self.controller.set_hyperparameters(**changes)
-            if not self.controller.is_running():
-                self.statusBar().showMessage("The new settings take effect at the next iteration; "
-                                             "the numbers shown are those of the last one.", 6000)
+        if self.controller is None:
+            return
+        self.controller.set_hyperparameters(**changes)
+        if self.controller.is_running() or self.snapshot is None:
+            return
+        if changes.get("lam", self.snapshot.lam) != self.snapshot.lam:
+            self._show_settled()  # J, D and the gradient check contain λ: show the current one
+        else:
+            self.statusBar().showMessage("The new settings take effect at the next iteration.", 6000)
 
     def _on_stop_criteria_changed(self, criteria) -> None:
         if self.controller is not None:
@@ -545,7 +654,8 @@ class MainWindow(QMainWindow):
 
     def _update_status(self, s) -> None:
         self.status_labels["iteration"].setText(f"iteration {s.theta_iteration}")
-        self.status_labels["cost"].setText(f"J = {s.cost:.6g}" + (
+        # '#': trailing zeros kept, so ex4's J reads 0.383770 as the course's fprintf('%f') prints it
+        self.status_labels["cost"].setText(f"J = {s.cost:#.6g}" + (
             f"  (validation {s.validation_cost:.6g})" if s.validation_cost is not None else ""))
         accuracy = f"accuracy {100 * s.train_accuracy:.1f}%"
         if s.validation_accuracy is not None:
@@ -604,7 +714,7 @@ class MainWindow(QMainWindow):
     def export_weights(self) -> None:
         if self.controller is None:
             return
-        filters = [f"{text} (*{suffix})" for suffix, text in WEIGHT_FORMATS.items()]
+        filters = weights_file_filters()
         path, chosen = QFileDialog.getSaveFileName(self, "Export weights", self.settings.value("last_dir", ""),
                                                    ";;".join(filters))
         if not path:
@@ -631,9 +741,10 @@ class MainWindow(QMainWindow):
         return True
 
     def import_weights(self) -> None:
+        every = " ".join(f"*{suffix}" for suffix in WEIGHT_FORMATS)
         path, _ = QFileDialog.getOpenFileName(
             self, "Import weights", self.settings.value("last_dir", ""),
-            "Weights files (*.mat *.npz *.json *.zip);;All files (*)")
+            ";;".join([f"Weights files ({every})", *weights_file_filters(), "All files (*)"]))
         if path:
             self.load_weights_from(path)
 
@@ -672,7 +783,8 @@ class MainWindow(QMainWindow):
             return False
         recorded = _recorded_scaler(metadata)
         preparation = self._preparation_for_weights(ws.preparation, metadata, recorded)
-        self._install(Workspace(ws.dataset, preparation, spec), network)
+        if not self._install(Workspace(ws.dataset, preparation, spec), network):
+            return False
         note = ""
         if (recorded is not None and recorded.kind == preparation.scaling
                 and not recorded.matches(self.workspace.scaler)):
@@ -681,6 +793,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Θ loaded from {path}", 8000)
         if note:  # in the permanent field: a temporary message is cut short by the others
             self.status_labels["reason"].setText(f"Θ loaded{note}")
+        if metadata.get("import_note"):  # another program's model: what differs from its own
+            self.info("Import weights", metadata["import_note"])
         self.recent.add("weights", path)
         return True
 
@@ -706,13 +820,12 @@ class MainWindow(QMainWindow):
         return replace(preparation, scaling=wanted)
 
     # --- sessions, recent files, pictures ---------------------------------------------------------------
-    def save_session(self) -> None:
+    def save_session(self) -> bool:
         if self.controller is None:
-            return
+            return False
         path, _ = QFileDialog.getSaveFileName(self, "Save session", self.settings.value("last_dir", ""),
                                               f"bp-desktop sessions (*{SESSION_SUFFIX})")
-        if path:
-            self.save_session_to(path if Path(path).suffix else path + SESSION_SUFFIX)
+        return bool(path) and self.save_session_to(path if Path(path).suffix else path + SESSION_SUFFIX)
 
     def save_session_to(self, path: str) -> bool:
         """Write everything needed to continue this run exactly (training pauses first)."""
@@ -726,6 +839,7 @@ class MainWindow(QMainWindow):
             self._error("Save session", f"Could not write {path}: {error}")
             return False
         self.recent.add("session", path)
+        self._saved_at = (run, run.iteration)
         self.statusBar().showMessage(f"Session at iteration {run.iteration} saved to {path}", 8000)
         return True
 
@@ -750,7 +864,9 @@ class MainWindow(QMainWindow):
             self.controls.select_builtin(workspace.dataset.source.removeprefix("builtin:"))
         self.controls.show_network_spec(session.spec)
         self.controls.show_settings(session.preparation, session.hyper, session.stop)
-        self._install(workspace, run=run)
+        if not self._install(workspace, run=run):
+            return False
+        self._saved_at = (run, run.iteration)  # as the file holds it
         if len(run.history):
             self._on_history(run.history.as_chunk())
         self.recent.add("session", path)
@@ -789,6 +905,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{title} saved to {path}", 8000)
         return True
 
+    def course_check(self) -> None:
+        """checkNNGradients at λ = 0 and 3 on the course's debug network (38 weights: instant)."""
+        report = course_check_report([course_check(lam) for lam in COURSE_CHECK_LAMBDAS])
+        self.course_check_dialog = CourseCheckDialog(report, self)
+        self.course_check_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.course_check_dialog.show()
+
     def about(self) -> None:
         self.info("About bp-desktop", about_text())
 
@@ -811,6 +934,7 @@ class MainWindow(QMainWindow):
     # --- settings and shutdown ----------------------------------------------------------------------------
     def _restore_settings(self) -> None:
         self.controls.restore_settings(self.settings)
+        self.inspector.restore_settings(self.settings)
         mode = self.mode.findData(self.settings.value("canvas/mode", "forward"))
         self.mode.setCurrentIndex(max(mode, 0))
         geometry = self.settings.value("geometry")
@@ -827,18 +951,32 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window_state", self.saveState())
         self.settings.setValue("canvas/mode", self.mode.currentData())
         self.controls.save_settings(self.settings)
+        self.inspector.save_settings(self.settings)
         self.settings.sync()
 
     def shutdown(self) -> None:
         if self.controller is not None:
             self.controller.shutdown()
-        if self._loader is not None:
-            self._loader.wait(2000)
+        if self._loader is not None and self._loader.is_running():
+            self._loader.abandon()  # it cannot be interrupted; the process may exit under it
 
     def closeEvent(self, event):
+        if not self._may_close():
+            event.ignore()
+            return
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)
+
+
+def weights_file_filters() -> list[str]:
+    """One file-dialog filter per weights format; ONNX says how to enable it when it is missing."""
+    return [f"{text}{_onnx_missing_note() if suffix == '.onnx' else ''} (*{suffix})"
+            for suffix, text in WEIGHT_FORMATS.items()]
+
+
+def _onnx_missing_note() -> str:
+    return f" — not installed: {ONNX_INSTALL_HINT}" if onnx_unavailable() else ""
 
 
 def _recorded_scaler(metadata: dict) -> Scaler | None:

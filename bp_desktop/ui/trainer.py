@@ -7,14 +7,22 @@ snapshot and every history row since the last frame. A slow paint delays the
 next tick instead of queueing work.
 
 Call `shutdown()` from the main window's closeEvent (the controller also shuts
-itself down on QCoreApplication.aboutToQuit): stop -> requestInterruption ->
-wait, never terminate(). An iteration in progress is never interrupted, so a
-network whose single iteration takes longer than the timeout makes shutdown()
-return False; the thread object is then kept alive until it ends.
+itself down on QCoreApplication.aboutToQuit): stop -> wait, never kill. An iteration
+in progress is never interrupted, so a network whose single iteration takes longer
+than the wait makes shutdown() return False; the loop then ends after that iteration.
+
+The loop runs in a plain Python thread, not a QThread: Qt aborts the process when a
+running QThread object is destroyed, which at exit nothing can prevent. The thread is
+not a daemon: the interpreter waits at exit for the last iteration to end, since
+OpenBLAS frees its buffers at exit under a matrix product still running (measured: a
+segmentation fault). So a closed window goes at once, and the process exits 0 as soon
+as that iteration has finished. The loop touches no Qt object.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+import threading
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from bp_desktop.training import (STOPPED_BY_USER, Hyperparameters, Mailbox, RunControl, StopCriteria,
                                  TrainingRun, run_training)
@@ -23,27 +31,25 @@ RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"
 JOIN_TIMEOUT_MS = 5000  # one iteration of a big network (a CG line search) can take a while
 
 
-class TrainerThread(QThread):
-    """Runs run_training in a new thread. The object itself lives in the GUI thread
-    and declares no signals: results travel through the mailbox."""
+class TrainerThread(threading.Thread):
+    """Runs run_training in a new thread. Results travel through the mailbox."""
 
     def __init__(self, run: TrainingRun, control: RunControl, mailbox: Mailbox):
-        super().__init__()  # no parent: the controller joins it before letting go
+        super().__init__(name="TrainerThread", daemon=False)  # see the module's docstring
         self._run, self._control, self._mailbox = run, control, mailbox
-        self.setObjectName("TrainerThread")
+        self._interrupted = threading.Event()
 
     def run(self) -> None:
         try:
-            # isInterruptionRequested is called in this thread, as Qt's docs require
             run_training(self._run, self._control, self._mailbox,
-                         should_abort=self.isInterruptionRequested)
+                         should_abort=self._interrupted.is_set)
         except Exception as error:  # e.g. threadpoolctl failing; run_training handles iterations
             self._mailbox.post("failed", f"{type(error).__name__}: {error}")
 
     def stop_loop(self) -> None:
         """Ask the loop to end after its current iteration (any thread)."""
         self._control.stop()
-        self.requestInterruption()
+        self._interrupted.set()
 
 
 class TrainerController(QObject):
@@ -98,7 +104,7 @@ class TrainerController(QObject):
         return self._state == RUNNING
 
     def thread_alive(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
+        return self._thread is not None and self._thread.is_alive()
 
     # --- commands (GUI thread) --------------------------------------------------------------
     def start(self) -> None:
@@ -155,15 +161,18 @@ class TrainerController(QObject):
         self._set_state(STOPPED)
         self.reset_done.emit()
 
-    def set_run(self, run: TrainingRun) -> None:
-        """Replace the run (new data or architecture); joins the old thread first."""
+    def set_run(self, run: TrainingRun) -> bool:
+        """Replace the run (new data or architecture); joins the old thread first. False,
+        with the old run kept, if an iteration outlasts the wait (training stops after it)."""
         if not self._join(JOIN_TIMEOUT_MS):
-            self.failed.emit("could not replace the run: the training thread did not stop")
-            return
+            self.failed.emit("could not replace the run: the current iteration has not finished. "
+                             "Nothing was changed; training stops after this iteration, try again then.")
+            return False
         self._run = run
         self._mailbox = Mailbox()
         self._set_state(STOPPED)
         self.run_replaced.emit(run)
+        return True
 
     def set_hyperparameters(self, hyper: Hyperparameters | None = None, **changes) -> None:
         """α, λ, μ, batch size, seed, optimiser (a whole Hyperparameters and/or keyword
@@ -195,48 +204,49 @@ class TrainerController(QObject):
 
     @Slot()
     def _on_about_to_quit(self) -> None:
-        # At exit a running QThread would abort the process, so wait as long as one
-        # iteration of a big network may take rather than the window's 0.5 s.
-        self.shutdown(JOIN_TIMEOUT_MS)
+        # no need to wait long: the interpreter waits for a last long iteration at exit
+        self.shutdown()
 
     # --- the thread ---------------------------------------------------------------------
     def _ensure_thread(self) -> bool:
         """A live loop thread, parked or running. False if an old one will not end."""
-        if self._thread is not None and self._thread.isRunning() and not self._control.is_stopped:
+        if self._thread is not None and self._thread.is_alive() and not self._control.is_stopped:
             return True
         if not self._join(JOIN_TIMEOUT_MS):
             self.failed.emit("the previous training thread did not stop")
             return False
         self._control.rearm()
         self._thread = TrainerThread(self._run, self._control, self._mailbox)
-        self._thread.finished.connect(self._on_thread_finished)
         self._thread.start()
         self._pump.start()
         return True
 
     def _join(self, timeout_ms: int) -> bool:
-        """stop -> requestInterruption -> wait. Keeps the thread object while it runs:
-        deleting a running QThread crashes."""
+        """stop -> wait. A thread that does not end in time is kept: it ends after its
+        iteration (and the interpreter waits for that at exit)."""
         if self._thread is None:
             return True
         self._thread.stop_loop()
-        if not self._thread.wait(timeout_ms):
+        self._thread.join(timeout_ms / 1000)
+        if self._thread.is_alive():
             return False
         self._thread = None
         self._pump.stop()
         return True
 
-    @Slot()
     def _on_thread_finished(self) -> None:
-        # A thread that ends by itself (an error outside any iteration): deliver what it left.
-        if self._thread is not None and self._thread.isFinished():
-            self._thread = None
-            self._pump.stop()
-            self._drain()
-            self._set_state(STOPPED)
+        # A thread that ends by itself (an error outside any iteration, or the end of one
+        # that shutdown or set_run could not wait for): deliver what it left.
+        self._thread = None
+        self._pump.stop()
+        self._drain()
+        self._set_state(STOPPED)
 
     @Slot()
     def _drain(self) -> None:
+        if self._thread is not None and not self._thread.is_alive():
+            self._on_thread_finished()  # drains
+            return
         snapshot, chunk = self._mailbox.drain()
         if chunk is not None:
             self.history_appended.emit(chunk)

@@ -1,4 +1,8 @@
 """Benchmark: one full-batch `Network.backprop` (the core) against
+- a plain vectorised numpy implementation of the same maths, in the core's layout: the
+  yardstick for the core's per-call overhead (target: core ≤ 1.2× plain);
+- optionally the core as it was at an earlier git revision (--baseline REV), imported from
+  a temporary copy, so that before and after are measured in one run;
 - the matmul ceiling: the same GEMMs alone, in the core's layout;
 - the same maths ported to one example per row (numpy, rows layout);
 - the lecture's per-example loop (tests/core/reference.py);
@@ -10,8 +14,8 @@ Run from the project root:  python tests/benchmarks/bench_core.py   (or `make be
 The machine has two shared, noisy cores, so:
 - every contender runs single-threaded (numpy's BLAS via threadpoolctl, torch via
   torch.set_num_threads(1)): a fair single-core comparison;
-- repeats are interleaved (round r runs every contender once, in a rotated order), so a
-  busy spell on the host slows all contenders alike;
+- repeats are interleaved (round r runs every contender once, in a fresh random order), so
+  a busy spell on the host slows all contenders alike;
 - we report medians of thread CPU time (wall clock beside it), and ratios taken within
   this one run.
 
@@ -22,11 +26,17 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
+import io
 import json
 import os
 import platform
+import random
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +100,58 @@ def core_contender(net, X, Y):
 def loop_contender(net, X, Y, subset):
     thetas, Xs, Ys = net.thetas, X[:subset], Y[:subset]
     return lambda: backprop_loop(thetas, Xs, Ys, LAMBDA)
+
+
+def plain_contender(net, X, Y):
+    """The same maths as the core written plainly in vectorised numpy, in the core's layout
+    (units × examples): no input checks, no preallocated arrays, no np.errstate, a fresh
+    array for every intermediate. The yardstick for the core's own per-call overhead."""
+    weights = [np.ascontiguousarray(t[:, 1:]) for t in net.thetas]
+    biases = [np.ascontiguousarray(t[:, :1]) for t in net.thetas]
+    return lambda: numpy_plain_backprop(weights, biases, X, Y, LAMBDA)
+
+
+def numpy_plain_backprop(weights, biases, X, Y, lam):
+    m, YT = X.shape[0], Y.T
+    # forward: z^(l+1) = W a^(l) + b, a^(l+1) = g(z^(l+1)), one example per column
+    a, z = [X.T], [None]
+    for W, b in zip(weights, biases):
+        z.append(W @ a[-1] + b)
+        a.append(1.0 / (1.0 + np.exp(-z[-1])))
+    # J from z, in the same stable softplus(z) − y z form as the core
+    zL = z[-1]
+    data_cost = np.sum(np.maximum(zL, 0.0) + np.log1p(np.exp(-np.abs(zL))) - YT * zL) / m
+    cost = data_cost + lam / (2 * m) * sum(np.sum(W * W) for W in weights)
+    # backward: δ^(L) = a^(L) − y, δ^(l) = Wᵀ δ^(l+1) .* a(1 − a); D = Δ/m + (λ/m)W
+    deltas = [None] * len(a)
+    deltas[-1] = a[-1] - YT
+    for l in range(len(weights) - 1, 0, -1):
+        deltas[l] = (weights[l].T @ deltas[l + 1]) * (a[l] * (1.0 - a[l]))
+    grads_W = [(deltas[l + 1] @ a[l].T) / m + (lam / m) * W for l, W in enumerate(weights)]
+    grads_b = [deltas[l + 1].sum(axis=1) / m for l in range(len(weights))]
+    return cost, deltas, grads_W, grads_b
+
+
+def baseline_network_class(revision: str, into: Path):
+    """`Network` as it was at git `revision`: that revision's bp_desktop/core, extracted into
+    `into` as a package of its own (the core imports only relatively, numpy and stdlib)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "bp_desktop/core"],
+                             check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    package = into / "bench_core_baseline"
+    (into / "bp_desktop" / "core").rename(package)
+    spec = importlib.util.spec_from_file_location(package.name, package / "__init__.py",
+                                                  submodule_search_locations=[str(package)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[package.name] = module  # its relative imports look it up there
+    spec.loader.exec_module(module)
+    return module.Network
+
+
+def baseline_contender(Baseline, net, X, Y):
+    old = Baseline(net.layer_sizes, thetas=net.thetas, hidden_activation=net.hidden_activation)
+    return lambda: old.backprop(X, Y, LAMBDA)
 
 
 def rows_contender(net, X, Y):
@@ -206,10 +268,10 @@ def torch_contender(net, X, Y, columns=False):
 
 # --- correctness before speed ---------------------------------------------------------
 
-def check_agreement(case: Case, net, X, Y) -> None:
+def check_agreement(case: Case, net, X, Y, Baseline=None) -> None:
     """Stop the benchmark if a contender computes something else than the core."""
     core = net.backprop(X, Y, LAMBDA)
-    others = {"rows": rows_contender(net, X, Y)}
+    others = {"plain": plain_contender(net, X, Y), "rows": rows_contender(net, X, Y)}
     if torch is not None:
         others["torch"] = torch_contender(net, X, Y)
         others["torch columns"] = torch_contender(net, X, Y, columns=True)
@@ -219,9 +281,14 @@ def check_agreement(case: Case, net, X, Y) -> None:
         for l, D in enumerate(core.gradients):
             _assert_close(f"{case.name} {name} D^({l + 1})",
                           np.c_[np.asarray(grads_b[l]), np.asarray(grads_W[l])], D)
+    if Baseline is not None:
+        before = baseline_contender(Baseline, net, X, Y)()
+        _assert_close(f"{case.name} core before cost", before.cost, core.cost)
+        _assert_close(f"{case.name} core before gradients", before.gradient_vector,
+                      core.gradient_vector)
     k = min(case.loop_subset, 200)  # the loop is slow; agreement on a subset is enough
     sub = net.backprop(X[:k], Y[:k], LAMBDA)
-    cost, _, D_loop = backprop_loop(net.thetas, X[:k], Y[:k], LAMBDA)
+    cost, _, _, D_loop = backprop_loop(net.thetas, X[:k], Y[:k], LAMBDA)
     _assert_close(f"{case.name} loop cost", cost, sub.cost)
     for l, (a, b) in enumerate(zip(D_loop, sub.gradients)):
         _assert_close(f"{case.name} loop D^({l + 1})", a, b)
@@ -250,17 +317,21 @@ def calls_per_sample(fn) -> int:
 CLOCKS = {"cpu": time.thread_time, "wall": time.perf_counter}
 
 
-def time_interleaved(contenders: dict, rounds: int) -> dict[str, dict[str, list[float]]]:
+def time_interleaved(contenders: dict, rounds: int, seed: int = 0
+                     ) -> dict[str, dict[str, list[float]]]:
     """Seconds per call by each clock, `rounds` samples per contender, contenders interleaved
-    round by round in a rotating order."""
+    round by round, in a fresh random order each round. (A rotating order keeps every
+    contender behind the same neighbour: whichever ran right after the per-example loop,
+    which leaves the caches cold, measured 15-35 % slow on 400-25-10.)"""
     names = list(contenders)
+    order = random.Random(seed)
     calls = {name: calls_per_sample(fn) for name, fn in contenders.items()}
     samples = {clock: {name: [] for name in names} for clock in CLOCKS}
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         for r in range(rounds):
-            for name in names[r % len(names):] + names[:r % len(names)]:
+            for name in order.sample(names, len(names)):
                 fn, n = contenders[name], calls[name]
                 start = {clock: read() for clock, read in CLOCKS.items()}
                 for _ in range(n):
@@ -273,22 +344,31 @@ def time_interleaved(contenders: dict, rounds: int) -> dict[str, dict[str, list[
     return samples
 
 
-def bench_case(case: Case, rounds: int, seed: int) -> dict:
+def bench_case(case: Case, rounds: int, seed: int, Baseline=None) -> dict:
     net, X, Y = make_problem(case, seed)
-    check_agreement(case, net, X, Y)
+    check_agreement(case, net, X, Y, Baseline)
     contenders = {"core": core_contender(net, X, Y),
+                  "plain": plain_contender(net, X, Y),
                   "gemm": gemm_contender(net, X, Y),
                   "rows": rows_contender(net, X, Y),
                   "loop": loop_contender(net, X, Y, case.loop_subset)}
     if torch is not None:
         contenders["torch"] = torch_contender(net, X, Y)
         contenders["torch columns"] = torch_contender(net, X, Y, columns=True)
-    medians = {}
-    for clock, samples in time_interleaved(contenders, rounds).items():
+    if Baseline is not None:
+        contenders["core before"] = baseline_contender(Baseline, net, X, Y)
+    medians, over_plain = {}, {}
+    for clock, samples in time_interleaved(contenders, rounds, seed).items():
         medians[clock] = {name: statistics.median(s) for name, s in samples.items()}
         medians[clock]["loop"] *= case.m / case.loop_subset  # per-example time scaled to all m
+        # against plain numpy: the median of the ratios within each round, whose samples were
+        # taken moments apart, so a busy spell on the host cancels out
+        over_plain[clock] = {name: statistics.median(t / p for t, p in zip(samples[name],
+                                                                           samples["plain"]))
+                             for name in ("core", "core before") if name in samples}
     return {"case": case.name, "m": case.m, "loop_subset": case.loop_subset, "rounds": rounds,
-            "median_s": medians, "gemm_gflops": gemm_flops(case) / medians["cpu"]["gemm"] / 1e9}
+            "median_s": medians, "over_plain": over_plain,
+            "gemm_gflops": gemm_flops(case) / medians["cpu"]["gemm"] / 1e9}
 
 
 # --- report -----------------------------------------------------------------------------
@@ -361,6 +441,21 @@ def markdown_table(results: list[dict], clock: str) -> str:
     return "\n".join(rows)
 
 
+def plain_table(results: list[dict], clock: str, baseline: str | None) -> str:
+    """The core (and the core before, with --baseline) against plain vectorised numpy."""
+    head = ["network", "m", "plain numpy", "core", "core / plain"]
+    if baseline:
+        head[3:3] = [f"core before ({baseline})", "before / plain"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        t, ratio = r["median_s"][clock], r["over_plain"][clock]
+        cells = [r["case"], str(r["m"]), _ms(t["plain"]), _ms(t["core"]), f"{ratio['core']:.2f}×"]
+        if baseline:
+            cells[3:3] = [_ms(t["core before"]), f"{ratio['core before']:.2f}×"]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def _ratio(r: float) -> str:
     return f"{r:,.0f}×" if r >= 10 else f"{r:.2f}×"
 
@@ -388,7 +483,18 @@ def main(argv=None) -> int:
     parser.add_argument("--only", nargs="*", help="network names to run, e.g. 400-25-10")
     parser.add_argument("--json", type=Path, default=ROOT / "bench-results" / "bench_core.json",
                         help="where to write the raw medians")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also time the core as it was at this git revision (e.g. main)")
     args = parser.parse_args(argv)
+    if args.baseline:  # named by its commit in the tables
+        args.baseline = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.baseline],
+                                       check=True, capture_output=True, text=True).stdout.strip()
+    with tempfile.TemporaryDirectory(prefix="bench-core-") as tmp:
+        Baseline = baseline_network_class(args.baseline, Path(tmp)) if args.baseline else None
+        return run(args, Baseline)
+
+
+def run(args, Baseline) -> int:
     cases = [c for c in CASES if not args.only or c.name in args.only]
     if torch is not None:
         torch.set_num_threads(1)
@@ -400,18 +506,23 @@ def main(argv=None) -> int:
         print(flush=True)
         results = []
         for case in cases:
-            results.append(bench_case(case, args.rounds, args.seed))
+            results.append(bench_case(case, args.rounds, args.seed, Baseline))
             print(f"  done {case.name}", file=sys.stderr, flush=True)
+    print("Against plain vectorised numpy (thread CPU time; ratios: median of the per-round ratios):")
+    print(plain_table(results, "cpu", args.baseline))
+    print()
     print("Thread CPU time (time waiting for a core left out):")
     print(markdown_table(results, "cpu"))
     print()
     print("Wall-clock time of the same samples:")
+    print(plain_table(results, "wall", args.baseline))
+    print()
     print(markdown_table(results, "wall"))
     print()
     print(footnotes(results))
     print(f"Load average before / after: {load_before} / {_load_average()}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=1, default=str))
+    args.json.write_text(json.dumps({"machine": machine, "baseline": args.baseline, "results": results}, indent=1, default=str))
     return 0
 
 

@@ -6,7 +6,7 @@ Modes, interleaved within each repeat so that host noise hits them alike
 (two shared cores: compare ratios from one run, medians of the repeats):
   core      the bare core loop: optimizer.step() in a Python loop, one BLAS thread
   engine    run_training on a thread (snapshots, history rows, mailbox), nobody draining
-  gui       TrainerController: QThread + 30 Hz pump + a consumer view of every
+  gui       TrainerController: loop thread + 30 Hz pump + a consumer view of every
             snapshot and every history chunk (computes what a canvas and a cost
             plot need from them; no pixels)
   gui+paint as gui, and the view also holds the GIL 4 ms per frame (a paint stand-in)

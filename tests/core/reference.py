@@ -10,7 +10,7 @@ from bp_desktop.core.activations import ACTIVATIONS, gradient_from_activation, s
 
 
 def backprop_loop(thetas, X, Y, lam=0.0, hidden_activation="sigmoid"):
-    """Returns (J, per-example deltas as lists of vectors, gradients D^(l))."""
+    """Returns (J, per-example deltas as lists of vectors, the accumulated Δ^(l), gradients D^(l))."""
     m = X.shape[0]
     L = len(thetas) + 1
     g = ACTIVATIONS[hidden_activation]
@@ -42,4 +42,4 @@ def backprop_loop(thetas, X, Y, lam=0.0, hidden_activation="sigmoid"):
         grad = Delta / m
         grad[:, 1:] += lam / m * theta[:, 1:]
         D.append(grad)
-    return J, deltas_per_example, D
+    return J, deltas_per_example, Deltas, D

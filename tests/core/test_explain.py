@@ -3,8 +3,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bp_desktop.core import (HiddenDelta, Network, OutputDelta, accumulated_Delta, explain_delta,
-                             explain_gradient, one_hot)
+from bp_desktop.core import (HiddenDelta, Network, OutputDelta, explain_delta, explain_gradient,
+                             one_hot)
 
 
 def setup(activation="sigmoid", lam=0.7, seed=0):
@@ -48,9 +48,13 @@ def test_inputs_have_no_delta():
 def test_gradient_entry_reproduces_D(j):
     lam = 0.7
     net, X, Y, r = setup(lam=lam)
-    e = explain_gradient(net.thetas, r.a_columns, r.delta_columns, r.gradients, lam, 1, 3, j)
+    e = explain_gradient(net.thetas, r.a_columns, r.delta_columns, r.Deltas, r.gradients, lam,
+                         1, 3, j)
     assert e.D == r.gradients[1][3, j]
+    assert e.Delta == r.Deltas[1][3, j]  # the core's Δ, not one recovered from D
     assert e.Delta / e.m + e.regularisation == pytest.approx(e.D, rel=1e-12)
     assert (e.regularisation == 0.0) == (j == 0)
-    Delta = accumulated_Delta(r.gradients[1], net.thetas[1], lam, e.m)
-    assert Delta[3, j] == pytest.approx(e.Delta, rel=1e-12)
+    # Δ_ij = Σ_t δ_i a_j, the products whose first terms are shown
+    a_j = np.ones(len(X)) if j == 0 else r.activations[1][:, j - 1]
+    assert e.Delta == pytest.approx(r.deltas[2][:, 3] @ a_j, rel=1e-12)
+    assert [p for _, _, p in e.first_terms] == list(r.deltas[2][:5, 3] * a_j[:5])

@@ -185,7 +185,7 @@ def test_backprop_matches_numerical_gradients(problem):
 def test_vectorised_backprop_matches_the_lectures_loop(problem):
     net, X, Y, lam = problem
     result = net.backprop(X, Y, lam)
-    J, deltas, D = backprop_loop(net.thetas, X, Y, lam, net.hidden_activation)
+    J, deltas, _, D = backprop_loop(net.thetas, X, Y, lam, net.hidden_activation)
     if np.isfinite(J):  # the loop's log(h) can hit log(0); the core never does
         assert result.cost == pytest.approx(J, rel=1e-10, abs=1e-12)
     assert result.deltas[0] is None
@@ -195,6 +195,37 @@ def test_vectorised_backprop_matches_the_lectures_loop(problem):
                                    rtol=1e-10, atol=1e-14)
     for a, b in zip(result.gradients, D):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-14)
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems())
+def test_Deltas_are_the_lectures_sums_and_D_is_derived_from_them(problem):
+    net, X, Y, lam = problem
+    m = len(X)
+    result = net.backprop(X, Y, lam)
+    _, _, Deltas, _ = backprop_loop(net.thetas, X, Y, lam, net.hidden_activation)
+    assert len(result.Deltas) == len(net.thetas)
+    for l, (theta, Delta) in enumerate(zip(net.thetas, Deltas)):
+        assert result.Deltas[l].shape == theta.shape
+        # Δ^(l) = Σ_t δ^(l+1) [1; a^(l)]ᵀ, summed example by example in the loop
+        np.testing.assert_allclose(result.Deltas[l], Delta, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(result.Deltas[l][:, 0], result.deltas[l + 1].sum(axis=0),
+                                   rtol=1e-12, atol=1e-12)
+        # D^(l) = Δ^(l)/m + (λ/m) Θ^(l), no λ term in the bias column
+        regularisation = lam / m * theta
+        regularisation[:, 0] = 0.0
+        np.testing.assert_allclose(result.gradients[l], result.Deltas[l] / m + regularisation,
+                                   rtol=1e-13, atol=1e-15)
+
+
+def test_Deltas_belong_to_their_result():
+    net, X, Y = check_nn_gradients_setup()
+    first = net.backprop(X, Y, 1.0)
+    kept = [Delta.copy() for Delta in first.Deltas]
+    net.params += 0.1
+    net.backprop(X, Y, 1.0)
+    for Delta, before in zip(first.Deltas, kept):
+        np.testing.assert_array_equal(Delta, before)
 
 
 @settings(max_examples=50, deadline=None)

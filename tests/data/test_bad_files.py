@@ -73,8 +73,10 @@ EXPECTED = {
     "label_too_long.csv": (
         {}, 'label_too_long.csv, line 3, column "y": the label "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" '
             "is 300 characters long; class names may have at most 200"),
-    "trailing_delimiter.csv": (
+    "trailing_delimiter.csv": (  # every problem of a file is listed, one line each
         {}, "trailing_delimiter.csv, line 2, column 4: the label is empty "
+            "(does every line end with a delimiter?)\n"
+            "trailing_delimiter.csv, line 3, column 4: the label is empty "
             "(does every line end with a delimiter?)"),
     "unclosed_quote.csv": (
         {}, "unclosed_quote.csv, line 2: a quoted cell opened here is never closed (it runs to the end "

@@ -6,6 +6,7 @@ import pytest
 
 from bp_desktop.data import Dataset, DatasetError, load_csv
 from bp_desktop.data import csv_loader
+from bp_desktop.data import dataset as dataset_module
 
 
 def write(tmp_path, content, name="data.csv"):
@@ -248,12 +249,13 @@ def test_an_exception_from_progress_cancels_the_load(tmp_path):
 
 
 def test_a_huge_one_hot_Y_is_refused_before_it_is_built(tmp_path, monkeypatch):
-    monkeypatch.setattr(csv_loader, "MAX_ONE_HOT_BYTES", 1000)
-    rows = "".join(f"{k},{k % 10}\n" for k in range(20))  # 20 × 10 × 8 = 1600 bytes
+    monkeypatch.setattr(dataset_module, "MAX_ONE_HOT_VALUES", 100)
+    rows = "".join(f"{k},{k % 10}\n" for k in range(20))  # 20 × 10 = 200 values
     with pytest.raises(DatasetError) as caught:
         load_csv(write(tmp_path, rows))
-    assert str(caught.value) == ("data.csv, column 2: 20 examples × 10 classes need 1.6 kB for the one-hot Y "
-                                 "(limit 1.0 kB); is this really the label column?")
+    assert str(caught.value) == ("data.csv, column 2: 20 examples × 10 classes make a one-hot Y of 200 "
+                                 "values, and training needs about ten arrays that size; at most 100 "
+                                 "(m × K) are supported; is this really the label column?")
 
 
 def test_source_is_an_absolute_path(tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ from bp_desktop.core import ACTIVATIONS, Network, theta_shapes
 
 # One file (or folder) name per format; the suffix picks the format.
 FILE_NAMES = {"mat": "weights.mat", "npz": "weights.npz", "json": "weights.json",
-              "csv-zip": "weights.zip", "csv-folder": "weights"}
+              "csv-zip": "weights.zip", "onnx": "weights.onnx", "csv-folder": "weights"}
 FORMATS = list(FILE_NAMES)
 
 # The shared folder beside the checkout (../shared/data from the repository root).

@@ -5,13 +5,14 @@ from bp_desktop.io import CSV_FOLDER_DESCRIPTION, WEIGHT_FORMATS, WeightsFileErr
 
 
 def test_weight_formats_lists_every_file_suffix_with_a_description():
-    assert list(WEIGHT_FORMATS) == [".mat", ".npz", ".json", ".zip"]
+    assert list(WEIGHT_FORMATS) == [".mat", ".npz", ".json", ".zip", ".onnx"]
     assert all(description for description in WEIGHT_FORMATS.values())
     assert "CSV" in WEIGHT_FORMATS[".zip"] and "CSV" in CSV_FOLDER_DESCRIPTION
 
 
 @pytest.mark.parametrize("name, fmt", [
     ("w.mat", "mat"), ("W.MAT", "mat"), ("w.npz", "npz"), ("w.json", "json"), ("w.zip", "csv-zip"),
+    ("w.onnx", "onnx"), ("W.ONNX", "onnx"),
     ("weights", "csv-folder"), ("dir/weights", "csv-folder"),
 ])
 def test_the_suffix_picks_the_format(name, fmt, tmp_path):

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from bp_desktop.core import Network
 from bp_desktop.io import WeightsFileError, load_weights, save_weights
+from bp_desktop.io import weights as weights_module
 
 from .helpers import FILE_NAMES, FORMATS, networks
 
@@ -527,7 +528,7 @@ def test_folder_with_nothing_is_refused(tmp_path):
 def test_loading_refuses_a_file_that_cannot_be_read(tmp_path, monkeypatch):
     path = write_json(tmp_path, good_document())
 
-    def refuse(self):
+    def refuse(path, max_bytes):
         raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(weights_module, "read_regular_file", refuse)
     load_fails(path, "cannot be read: Permission denied")

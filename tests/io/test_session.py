@@ -116,7 +116,7 @@ def test_the_session_json_is_documented_and_readable(tmp_path):
         names = set(archive.namelist())
         document = json.loads(archive.read("session.json"))
     assert names == {"session.json", "params.npy", "initial_params.npy", "history.npy",
-                     "optimizer/s.npy", "dataset/X.npy", "dataset/y.npy"}
+                     "optimizer/s.npy", "optimizer/df1.npy", "dataset/X.npy", "dataset/y.npy"}
     assert document["format"] == "bp-desktop session" and document["version"] == 1
     assert document["iteration"] == 3 and document["network"]["layer_sizes"] == [2, 6, 3]
     assert set(document["optimizer"]["values"]) == {"d1", "z1", "ls_failed", "lam"}
@@ -256,7 +256,7 @@ def test_a_pickle_inside_is_refused_and_never_run(tmp_path, valid_bytes):
     (lambda d: d["network"].update(activation="swish"), ["swish"]),
     (lambda d: d["preparation"].update(scaling="log"), ["scaling"]),
     (lambda d: d.update(iteration=-3), ["iteration"]),
-    (lambda d: d.update(selected_example=10**6), ["selected example"]),
+    (lambda d: d.update(selected_example=10**6), ["selected_example"]),
     (lambda d: d["dataset"].update(class_names=["a", "b", "c"]), ["dataset"]),
     (lambda d: d["optimizer"].update(kind="cg"), ["optimizer.kind"]),
     (lambda d: d["optimizer"]["values"].update(d1="x"), ["optimizer.values.d1"]),

@@ -14,7 +14,7 @@ from bp_desktop.ui.main_window import MainWindow, training_engine
 from bp_desktop.ui.process_trainer import ProcessTrainer
 from bp_desktop.ui.trainer import TrainerController
 
-from .windows import action, open_window
+from .windows import action, open_window, skip_csv_import_dialog
 
 OBJECT_NAMES = ["networkCanvas", "costPlot", "layerInspector"]
 ACTION_NAMES = ["actionOpenDataset", "actionTrain", "actionPause", "actionStep", "actionReset",
@@ -108,6 +108,7 @@ def test_malformed_csv_keeps_the_previous_dataset(qtbot, window, tmp_path, monke
     bad.write_text("x1,x2,label\n1,2,0\n3,oops,1\n")
     before = window.workspace
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    skip_csv_import_dialog(monkeypatch)
     action(window, "actionOpenDataset").trigger()
     qtbot.waitUntil(lambda: getattr(window, "last_error", None) is not None, timeout=5000)
     assert "broken.csv" in window.last_error and "line 3" in window.last_error
@@ -201,6 +202,14 @@ def test_edge_gradient_explained_and_checked_numerically(qtbot, window):
     assert "Numerical estimate" in window.inspector.explanation_text()
 
 
+def test_the_inspector_shows_the_cores_Delta(qtbot, window):
+    snapshot = step_once(qtbot, window)
+    window.canvas.select_edge(0, 1, 2)
+    Delta = snapshot.Deltas[0]  # the lecture's Δ^(1), computed by backprop, not recovered from D
+    np.testing.assert_array_equal(window.inspector.heatmaps.image("Δ"), Delta.astype(np.float32))
+    assert f"= {fmt(Delta[1, 2])}" in window.inspector.explanation_text()
+
+
 def test_unit_history_plot_follows_the_engine(qtbot, window):
     window.canvas.select_unit(1, 0)
     window.inspector.tabs.setCurrentWidget(window.inspector.history_plot)
@@ -225,7 +234,7 @@ def test_unit_history_names_its_unit_and_keeps_its_key_off_the_curves(qtbot, win
     assert "unit 2 of layer 1 is an input" in plot.titleLabel.text
 
 
-@pytest.mark.parametrize("suffix", [".mat", ".npz", ".json", ".zip"])
+@pytest.mark.parametrize("suffix", [".mat", ".npz", ".json", ".zip", ".onnx"])
 def test_export_then_import_restores_the_weights(qtbot, window, tmp_path, suffix):
     for _ in range(3):
         step_once(qtbot, window)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 from bp_desktop.io.session import load_session
 from bp_desktop.ui.files import MAX_RECENT, RecentFiles
 
-from .windows import action, open_window
+from .windows import action, open_window, skip_csv_import_dialog
 
 
 @pytest.fixture
@@ -97,6 +97,7 @@ def test_saved_opened_and_exported_files_appear_in_recent_files(qtbot, window, t
     csv = tmp_path / "points.csv"
     csv.write_text("x1,x2,label\n" + "".join(f"{i},{i % 3},{'ab'[i % 2]}\n" for i in range(20)))
     open_dialog_returns(monkeypatch, csv)
+    skip_csv_import_dialog(monkeypatch)
     action(window, "actionOpenDataset").trigger()
     qtbot.waitUntil(lambda: window.workspace.dataset.source == str(csv), timeout=5000)
     assert window.save_session_to(str(tmp_path / "a.bpsession"))

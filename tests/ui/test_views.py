@@ -387,8 +387,8 @@ def test_several_outputs_colour_each_pixel_by_its_argmax_class(decision_view):
 def test_bad_data_is_refused_and_the_previous_data_kept(decision_view):
     decision_view.set_data(X_DEMO, Y_DEMO, ["no", "yes"])
     grid = decision_view.grid
-    with pytest.raises(ValueError, match=r"X of shape \(m, 2\)"):
-        decision_view.set_data(np.zeros((4, 3)), Y_DEMO, ["no", "yes"])
+    with pytest.raises(ValueError, match=r"X must be a matrix"):
+        decision_view.set_data(np.zeros(4), Y_DEMO, ["no", "yes"])
     with pytest.raises(ValueError, match="class indices"):
         decision_view.set_data(X_DEMO, np.array([0, 1, 2, 0]), ["no", "yes"])
     assert decision_view.grid is grid

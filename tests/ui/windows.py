@@ -22,3 +22,9 @@ def action(window, name) -> QAction:
     found = window.findChild(QAction, name)
     assert found is not None, name
     return found
+
+
+def skip_csv_import_dialog(monkeypatch) -> None:
+    """File ▸ Open dataset opens a CSV without its import dialog (label column: the guess),
+    for tests about something else; tests/ui/test_csv_import.py drives the dialog."""
+    monkeypatch.setattr("bp_desktop.ui.main_window.ask_label_column", lambda *args: (True, None))

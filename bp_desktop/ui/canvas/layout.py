@@ -56,17 +56,18 @@ class NetworkLayout:
 
 
 def compute_layout(layer_sizes, *, image_shape=None, image_order: str = "C", width: float = 900.0,
-                   height: float = 560.0) -> NetworkLayout:
+                   height: float = 560.0, margins: tuple[float, float] = (100.0, 100.0)) -> NetworkLayout:
     """Layers as evenly spaced columns; wide layers (and image inputs) as compact grids.
 
     image_order says how the inputs fill the image: "C" row by row, "F" column by column
-    (MATLAB's reshape: input k at row k mod rows, column k div rows)."""
+    (MATLAB's reshape: input k at row k mod rows, column k div rows). margins: room left
+    of the input layer and right of the output layer (for the units' names)."""
     if image_order not in ("C", "F"):
         raise ValueError(f"image_order must be 'C' or 'F'; got {image_order!r}")
     sizes = tuple(int(s) for s in layer_sizes)
-    margin_x, top, bottom = 100.0, 70.0, 30.0
+    top, bottom = 70.0, 30.0
     usable = height - top - bottom
-    xs = np.linspace(margin_x, width - margin_x, len(sizes))
+    xs = np.linspace(margins[0], width - margins[1], len(sizes))
     layers = []
     for l, (s, x) in enumerate(zip(sizes, xs)):
         has_bias = l < len(sizes) - 1

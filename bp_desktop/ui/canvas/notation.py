@@ -25,3 +25,20 @@ def fmt(value: float) -> str:
 def count(number: int, noun: str) -> str:
     """3, 'output' -> '3 outputs'; 1, 'output' -> '1 output'."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def unit_names(feature_names, class_names, layer_sizes) -> list[list[str] | None]:
+    """What each unit stands for, per layer: the input units are the features, the output
+    units the classes (a single output unit for two classes estimates the second one's
+    probability: "yes vs no"); hidden units have no name (None), nor do layers whose size
+    does not match the names."""
+    sizes = list(layer_sizes)
+    names: list[list[str] | None] = [None] * len(sizes)
+    if len(feature_names) == sizes[0]:
+        names[0] = [str(name) for name in feature_names]
+    classes = [str(name) for name in class_names]
+    if sizes[-1] == 1 and len(classes) == 2:
+        names[-1] = [f"{classes[1]} vs {classes[0]}"]
+    elif sizes[-1] == len(classes):
+        names[-1] = classes
+    return names

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsScene,
                                QGraphicsSimpleTextItem, QGraphicsView, QToolTip)
 
@@ -24,6 +24,11 @@ UNIT_LEVELS = 33            # fill colours per unit, from −scale to +scale
 WIDE_FAN_IN = 24            # fan-ins above this show only the strongest edges by default
 DEFAULT_EDGES_PER_UNIT = 8
 NEUTRAL = QColor("#d9d9d9")
+NAME_COLOR = QColor("#333333")
+NAME_POINT_SIZE = 9.0
+DEFAULT_MARGIN = 100.0  # scene units left of the inputs and right of the outputs
+MAX_NAME_MARGIN = 190.0  # longer names are shortened ("sepal_len…")
+MAX_RADIUS = 18.0  # of a unit in a column (layout._column)
 
 
 class NetworkCanvas(QGraphicsView):
@@ -64,12 +69,20 @@ class NetworkCanvas(QGraphicsView):
         self._segment_ids = np.empty((0, 3), dtype=np.int64)
 
     # --- building ----------------------------------------------------------------------------
-    def set_architecture(self, layer_sizes, image_shape=None, image_order: str = "C") -> None:
+    def set_architecture(self, layer_sizes, image_shape=None, image_order: str = "C",
+                         names=None) -> None:
         """Lay out a network of these sizes (forgetting the old drawing and selection);
-        image inputs fill their grid row by row ("C") or column by column ("F")."""
+        image inputs fill their grid row by row ("C") or column by column ("F"). names:
+        per layer, what each unit stands for or None (notation.unit_names): shown beside
+        the units where they fit, and always in the tooltips."""
         scene = self.scene()
         scene.clear()
         self._layout = compute_layout(layer_sizes, image_shape=image_shape, image_order=image_order)
+        self._names = list(names) if names is not None else [None] * len(self._layout.layers)
+        margins = self._name_margins()
+        if margins != (DEFAULT_MARGIN, DEFAULT_MARGIN):  # room for the names beside the units
+            self._layout = compute_layout(layer_sizes, image_shape=image_shape,
+                                          image_order=image_order, margins=margins)
         scene.setSceneRect(QRectF(0, 0, self._layout.width, self._layout.height))
         self._snapshot, self._scales, self._selected, self._selected_edge = None, {}, None, None
         self._edge_items = [self._path_item(pen, z=0) for pen in self._edge_pens]
@@ -84,6 +97,8 @@ class NetworkCanvas(QGraphicsView):
             if geometry.bias is not None:
                 self._bias_unit(geometry.bias, max(geometry.radius, 9.0))
             self._layer_header(l, geometry)
+            if l in (0, len(self._layout.layers) - 1) and self._names_fit(l):
+                self._name_labels(geometry, self._names[l], outside_left=l == 0)
         ring_pen = QPen(QColor("#111111"), 3.0)
         self._ring = QGraphicsEllipseItem()
         self._ring.setPen(ring_pen)
@@ -124,6 +139,46 @@ class NetworkCanvas(QGraphicsView):
         fit = min(1.0, 1.3 * radius / bounds.width(), 1.5 * radius / bounds.height())
         label.setScale(fit)
         label.setPos(centre[0] - fit * bounds.width() / 2, centre[1] - fit * bounds.height() / 2)
+
+    @staticmethod
+    def _name_font() -> QFont:
+        font = QFont()
+        font.setPointSizeF(NAME_POINT_SIZE)
+        return font
+
+    def _names_fit(self, l: int) -> bool:
+        """Whether layer l's units have names and room for a line of text each (not a grid,
+        not a long column)."""
+        geometry, metrics = self._layout.layers[l], QFontMetricsF(self._name_font())
+        spacing = np.min(np.diff(geometry.centres[:, 1])) if len(geometry.centres) > 1 else np.inf
+        return self._names[l] is not None and not geometry.compact and spacing >= metrics.height()
+
+    def _name_margins(self) -> tuple[float, float]:
+        """Room left of the inputs and right of the outputs: the longest name, within limits."""
+        metrics = QFontMetricsF(self._name_font())
+        margins = []
+        for l in (0, len(self._layout.layers) - 1):
+            longest = max((metrics.horizontalAdvance(n) for n in self._names[l]), default=0.0) \
+                if self._names_fit(l) else 0.0
+            margins.append(float(np.clip(longest + MAX_RADIUS + 14, DEFAULT_MARGIN, MAX_NAME_MARGIN)))
+        return margins[0], margins[1]
+
+    def _name_labels(self, geometry, names, outside_left: bool) -> None:
+        """Each unit's name beside it, outside the network (left of the inputs, right of the
+        outputs), shortened to the margin; none where the units sit too close for a line
+        of text (grids, long columns): the tooltips still name them."""
+        font = self._name_font()
+        metrics = QFontMetricsF(font)
+        x = geometry.centres[0, 0]
+        gap = geometry.radius + 8  # clear of the selection ring
+        room = (x - gap if outside_left else self._layout.width - x - gap) - 4
+        for (cx, cy), name in zip(geometry.centres, names):
+            label = self.scene().addSimpleText(metrics.elidedText(name, Qt.TextElideMode.ElideRight, room))
+            label.setFont(font)
+            label.setBrush(QBrush(NAME_COLOR))
+            width = label.boundingRect().width()
+            label.setPos(cx - gap - width if outside_left else cx + gap,
+                         cy - label.boundingRect().height() / 2)
 
     def _layer_header(self, l: int, geometry) -> None:
         L = len(self._layout.layers)
@@ -409,7 +464,8 @@ class NetworkCanvas(QGraphicsView):
         if unit < 0:
             return f"bias unit a{sub(0)}{layer_symbol('', l)} = +1"
         j = unit + 1
-        lines = [f"layer {l}, unit {j}"]
+        name = self.unit_name(layer, unit)
+        lines = [f"layer {l}, unit {j}" + (f": {name}" if name else "")]
         snap = self._snapshot
         if snap is not None:
             example = max(self._example, 0)
@@ -420,12 +476,18 @@ class NetworkCanvas(QGraphicsView):
                 lines.append(f"{layer_symbol('δ', l)}{sub(j)} = {fmt(snap.delta_columns[layer][unit, example])}")
         return "\n".join(lines)
 
+    def unit_name(self, layer: int, unit: int) -> str | None:
+        """What the unit stands for (a feature, a class), if anything."""
+        names = self._names[layer] if self._layout is not None else None
+        return names[unit] if names is not None and 0 <= unit < len(names) else None
+
     def edge_tooltip(self, l: int, i: int, j: int) -> str:
         snap = self._snapshot
         name = f"{{}}{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')}"
         source = (f"the bias unit a{sub(0)}{layer_symbol('', l + 1)} = +1" if j == 0
                   else f"unit {j}")
-        lines = [f"edge from {source} of layer {l + 1} to unit {i + 1} of layer {l + 2}"]
+        lines = [f"edge from {source} of layer {l + 1}{_named(self.unit_name(l, j - 1) if j else None)} "
+                 f"to unit {i + 1} of layer {l + 2}{_named(self.unit_name(l + 1, i))}"]
         if snap is not None:
             lines.append(f"{name.format('Θ')} = {fmt(snap.thetas[l][i, j])}")
             lines.append(f"{name.format('D')} = {fmt(snap.gradients[l][i, j])}")
@@ -439,6 +501,10 @@ class _EdgePaths(QGraphicsPathItem):
     def paint(self, painter, option, widget=None):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         super().paint(painter, option, widget)
+
+
+def _named(name: str | None) -> str:
+    return f" ({name})" if name else ""
 
 
 def _bucket_value(b: int) -> float:
