@@ -228,7 +228,7 @@ class CostPlot(QWidget):
             self.append_rows(history.as_chunk())
 
     def _on_snapshot(self, snapshot) -> None:
-        if snapshot.preview:
+        if self._model.at_rest(snapshot):
             self._updates.flush()  # at rest the curve is complete
             self.show_current(snapshot.theta_iteration, snapshot.cost, snapshot.validation_cost,
                               snapshot.train_accuracy, snapshot.validation_accuracy)

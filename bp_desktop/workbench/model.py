@@ -102,6 +102,12 @@ class Workbench:
         """Iterations the run's Θ has had."""
         return 0 if self.run is None else self.run.iteration
 
+    def at_rest(self, snapshot: Snapshot) -> bool:
+        """Whether `snapshot` is the pass at the current Θ with training at rest: views draw it
+        at once and whole (while training they may skip frames). The process engine's
+        snapshots are all passes at the current Θ, so a preview alone does not say so."""
+        return snapshot.preview and not self.is_running()
+
     def is_running(self) -> bool:
         """Whether iterations run continuously now (False at rest, and before any run)."""
         return self.engine is not None and self.engine.is_running()
@@ -189,8 +195,8 @@ class Workbench:
     def set_example(self, example: int) -> None:
         """Show example t (0-based) or, with MEAN_EXAMPLE, the mean over the examples. The
         engine records this example's a and δ per iteration from the next one on."""
-        if self.run is not None:
-            self.run.selected_example = max(example, 0)
+        if self.engine is not None:
+            self.engine.set_selected_example(max(example, 0))
         if example != self.example:
             self.example = example
             self.events.example.emit(example)
@@ -266,8 +272,8 @@ class Workbench:
     # --- engine reports ------------------------------------------------------------------------
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         self._show(snapshot)
-        if not self.engine.is_running():
-            self._show_settled()
+        if not self.engine.is_running() and not snapshot.preview:
+            self._show_settled()  # the thread engine's last pass was made before its update
 
     def _show_settled(self) -> None:
         """Once training rests (after Step, Pause or a stop), show the pass at the current Θ:
