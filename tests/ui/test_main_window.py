@@ -140,10 +140,10 @@ def test_closing_while_training_joins_the_thread(qtbot, window):
 
 
 def test_closing_while_training_ends_the_training_process(qtbot, window, monkeypatch):
-    if not isinstance(window.controller, ProcessTrainer):
+    if not isinstance(window.model.engine, ProcessTrainer):
         pytest.skip("BP_DESKTOP_ENGINE chose the thread engine")
     action(window, "actionTrain").trigger()
-    qtbot.waitUntil(lambda: window.snapshot.iteration > 5, timeout=10000)
+    qtbot.waitUntil(lambda: window.model.snapshot.iteration > 5, timeout=10000)
     assert multiprocessing.active_children()
     window.close()
     assert not multiprocessing.active_children()

@@ -80,20 +80,20 @@ def test_a_new_dataset_while_training_replaces_run_and_data_at_once(qtbot, windo
     """The process engine never waits for the worker to let go of a run, however long its
     iteration: the worker takes the new run after it, and nothing of the old one reaches
     the window."""
-    if not isinstance(window.controller, ProcessTrainer):
+    if not isinstance(window.model.engine, ProcessTrainer):
         pytest.skip("BP_DESKTOP_ENGINE chose the thread engine")
-    window.toggle_training()
-    qtbot.waitUntil(lambda: window.controller.run.iteration > 5, timeout=10000)
-    old = window.controller.run
+    window.model.toggle_training()
+    qtbot.waitUntil(lambda: window.model.engine.run.iteration > 5, timeout=10000)
+    old = window.model.engine.run
     window.ask = lambda question: True  # discard the trained network
-    assert window.load_builtin("iris")
-    assert window.controller.run is not old and window.workspace.dataset.name == "Iris"
+    assert window.commands.load_builtin("iris")
+    assert window.model.engine.run is not old and window.model.workspace.dataset.name == "Iris"
     frozen = old.iteration
-    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=10000,
+    with qtbot.waitSignal(window.model.engine.snapshot_ready, timeout=10000,
                           check_params_cb=lambda s: s.iteration == 1):
-        window.step(1)
-    assert window.snapshot.layer_sizes == tuple(window.workspace.layer_sizes)
-    assert old.iteration == frozen and window.controller.run.iteration == 1
+        window.model.step(1)
+    assert window.model.snapshot.layer_sizes == tuple(window.model.workspace.layer_sizes)
+    assert old.iteration == frozen and window.model.engine.run.iteration == 1
 
 
 def test_a_new_lambda_at_rest_reaches_j_d_and_the_gradient_check(qtbot, window):
