@@ -3,7 +3,7 @@
 RunControl carries commands in (run, pause, step n, stop, pace); the loop parks
 on its condition when there is nothing to do, so a paused trainer costs no CPU
 and wakes the instant a command arrives. Mailbox carries results out: the newest
-snapshot replaces the older one, history rows accumulate so none is lost.
+snapshot replaces the older one; history rows stay in the run's History.
 """
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .history import HistoryChunk, RowBuffer, RowLayout
 from .run import IterationRecord
 
 if TYPE_CHECKING:
@@ -235,87 +234,51 @@ class RunControl:
             self._condition.notify_all()
 
 
-MAX_PENDING_BYTES = 16 * 2**20
 MAX_STEPPED_SNAPSHOTS = 8
 
 
 class Mailbox:
-    """Results from the loop to the UI.
+    """Results from the loop to the UI: the newest snapshot, and events.
 
-    put() stores the newest snapshot (replacing one nobody took yet) and appends
-    history rows; drain() hands out one snapshot and every row since the last
-    drain. The snapshot that ends a step(n) command is queued instead of replaced
-    (up to `max_stepped` of them, oldest first), so pressing Step several times
-    within one frame still shows each stepped iteration. Events (a stop criterion
-    met, a divergence) are queued too and taken with take_events().
+    put() stores the newest snapshot (replacing one nobody took yet); drain() hands it
+    out. The snapshot that ends a step(n) command is queued instead of replaced (up to
+    `max_stepped` of them, oldest first), so pressing Step several times within one frame
+    still shows each stepped iteration. Events (a stop criterion met, a divergence) are
+    queued too and taken with take_events(). History rows do not travel here: the run's
+    History is their one store, and readers take what is new through a HistoryCursor.
 
     The loop puts IterationRecords rather than Snapshots: a snapshot is built only for
-    the record drain() hands out, not for the thousands replaced unseen. Its history
-    rows come from a row source (the run's pending rows, see set_row_source), which
-    drain() flushes first, so a chunk always holds the drained snapshot's row.
+    the record drain() hands out, not for the thousands replaced unseen.
     """
 
-    def __init__(self, max_pending_bytes: int = MAX_PENDING_BYTES,
-                 max_stepped: int = MAX_STEPPED_SNAPSHOTS):
+    def __init__(self, max_stepped: int = MAX_STEPPED_SNAPSHOTS):
         self._lock = threading.Lock()
-        self._max_pending_bytes = max_pending_bytes
-        self._latest: Snapshot | None = None
-        self._stepped: deque[Snapshot] = deque(maxlen=max_stepped)
-        self._layout: RowLayout | None = None
-        self._rows: RowBuffer | None = None
+        self._latest: Snapshot | IterationRecord | None = None
+        self._stepped: deque[Snapshot | IterationRecord] = deque(maxlen=max_stepped)
         self._events: list[tuple[str, str]] = []
-        self._row_source: Callable[[], None] | None = None
 
-    def set_row_source(self, flush: Callable[[], None]) -> None:
-        """`flush` hands over pending rows through put(); drain() calls it first."""
-        self._row_source = flush
-
-    def put(self, snapshot: Snapshot | IterationRecord | None, history_rows: HistoryChunk | None,
-            *, stepped: bool = False) -> None:
-        """The newest snapshot (or the record to build it from when drained) and rows."""
+    def put(self, snapshot: Snapshot | IterationRecord, *, stepped: bool = False) -> None:
+        """The newest snapshot, or the record to build it from when drained."""
         with self._lock:
-            if snapshot is not None:
-                if stepped:
-                    self._latest = None  # older than the stepped one: never shown
-                    self._stepped.append(snapshot)
-                else:
-                    self._latest = snapshot
-            if history_rows is not None and len(history_rows):
-                self._rows_for(history_rows.layout).append(history_rows.rows)
-
-    def _rows_for(self, layout: RowLayout) -> RowBuffer:
-        if self._rows is None or layout != self._layout:
-            self._layout = layout
-            self._rows = RowBuffer(layout.ncols, self._max_pending_bytes)
-        return self._rows
-
-    def drop_rows_after(self, iteration: int) -> None:
-        """Forget the undelivered rows of iterations after `iteration` (the run went back)."""
-        with self._lock:
-            if self._rows is not None:
-                self._rows.drop_after(iteration)
+            if stepped:
+                self._latest = None  # older than the stepped one: never shown
+                self._stepped.append(snapshot)
+            else:
+                self._latest = snapshot
 
     def post(self, kind: str, message: str) -> None:
         """Queue an event for the UI: kind is 'stopped' or 'failed'."""
         with self._lock:
             self._events.append((kind, message))
 
-    def drain(self) -> tuple[Snapshot | None, HistoryChunk | None]:
-        """The next snapshot to show (None if nothing new) and every row since the last drain."""
+    def drain(self) -> Snapshot | None:
+        """The next snapshot to show, or None if nothing new."""
         with self._lock:
             if self._stepped:
                 item = self._stepped.popleft()
             else:
                 item, self._latest = self._latest, None
-        if self._row_source is not None:
-            self._row_source()  # outside our lock: it put()s the rows, up to item's and beyond
-        with self._lock:
-            chunk = None
-            if self._rows is not None and self._rows.n:
-                decimated = self._rows.decimations > 0
-                chunk = HistoryChunk(self._layout, self._rows.take(), decimated=decimated)
-        snapshot = item.snapshot() if isinstance(item, IterationRecord) else item
-        return snapshot, chunk
+        return item.snapshot() if isinstance(item, IterationRecord) else item
 
     def has_snapshot(self) -> bool:
         with self._lock:
@@ -331,6 +294,4 @@ class Mailbox:
         with self._lock:
             self._latest = None
             self._stepped.clear()
-            if self._rows is not None:
-                self._rows.clear()
             self._events.clear()

@@ -23,7 +23,6 @@ def run_training(run: TrainingRun, control: RunControl, mailbox: Mailbox,
     other core belongs to the GUI (measured: two BLAS threads are 2–20× slower
     on a busy host).
     """
-    run.deliver_rows_to(mailbox)
     try:
         with threadpool_limits(limits=1, user_api="blas"), np.errstate(**QUIET):
             while control.acquire_iteration():
@@ -46,7 +45,7 @@ def _one_iteration(run: TrainingRun, control: RunControl, mailbox: Mailbox) -> N
         record = run.advance()
     except Diverged as diverged:
         if diverged.record is not None:
-            mailbox.put(diverged.record, None, stepped=stepped)
+            mailbox.put(diverged.record, stepped=stepped)
         run.stop_reason = str(diverged)
         _pause(run, control, mailbox, "failed", str(diverged))
         return
@@ -54,7 +53,7 @@ def _one_iteration(run: TrainingRun, control: RunControl, mailbox: Mailbox) -> N
         run.stop_reason = f"{type(error).__name__}: {error}"
         _pause(run, control, mailbox, "failed", run.stop_reason)
         return
-    mailbox.put(record, None, stepped=stepped)
+    mailbox.put(record, stepped=stepped)
     reason = run.check_stop_criteria(record)
     if reason:
         _pause(run, control, mailbox, "stopped", reason)

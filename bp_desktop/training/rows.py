@@ -22,8 +22,8 @@ class PendingRows:
     Each row is computed as its iteration ends, straight from the iteration's arrays while
     backprop left them in cache, and nothing else of the iteration is kept: holding on to
     a few iterations' arrays slowed backprop itself (measured: 16 of them, 8%). Rows are
-    never observable late: History's readers and Mailbox.drain() call flush() first, and
-    the loop flushes whenever it parks. Thread-safe: the training thread adds, any thread
+    never observable late: History's readers call flush() first, and the loop flushes
+    whenever it parks. Thread-safe: the training thread adds, any thread
     may flush.
     """
 
@@ -35,7 +35,7 @@ class PendingRows:
         self._views = [row_views(row) for row in self._rows]  # made once: slicing costs too
         self._n = 0
         self._history = history
-        self.sink = None  # a Mailbox that also receives every row (set by the loop)
+        self.sink = None  # also receives every row (sink.append_rows), e.g. a worker's reports
 
     def add(self, record: IterationRecord) -> None:
         with self._lock:
@@ -76,4 +76,4 @@ class PendingRows:
         rows, self._n = self._rows[:self._n], 0  # both receivers copy them
         self._history.append(rows)
         if self.sink is not None:
-            self.sink.put(None, HistoryChunk(self._history.layout, rows))
+            self.sink.append_rows(HistoryChunk(self._history.layout, rows))

@@ -228,12 +228,11 @@ class TrainingRun:
         """Compute the history rows of the iterations still pending (any thread)."""
         self._pending_rows.flush()
 
-    def deliver_rows_to(self, mailbox) -> None:
-        """Every history row from now on also goes to `mailbox` (the loop's); its drain()
-        flushes the pending rows first, so it never misses one."""
+    def also_send_rows_to(self, sink) -> None:
+        """Every history row from now on also goes to `sink.append_rows(chunk)` (a worker's
+        reports to its parent); `sink.drop_rows_after(iteration)` when the run goes back."""
         self._pending_rows.flush()
-        self._pending_rows.sink = mailbox
-        mailbox.set_row_source(self._pending_rows.flush)
+        self._pending_rows.sink = sink
 
     def _iterate(self) -> IterationRecord:
         """One iteration; raises Diverged if its own pass was non-finite. If only the

@@ -41,8 +41,8 @@ from threadpoolctl import threadpool_limits
 from bp_desktop.core import Network
 from bp_desktop.core.params import theta_views
 
-from .control import MAX_PENDING_BYTES, Schedule
-from .history import RowBuffer
+from .control import Schedule
+from .history import HistoryChunk, RowBuffer
 from .loop import run_training
 from .run import Hyperparameters, StopCriteria, TrainingRun
 
@@ -113,6 +113,9 @@ class Report:
     optimizer_state: dict[str, Any] | None = None  # the answer to 'sync'
 
 
+MAX_PENDING_BYTES = 16 * 2**20  # rows waiting for a report; thinned past this (the parent fell behind)
+
+
 class Outbox:
     """run_training's mailbox in the worker: history rows and events wait here for the next
     report. The iteration records the loop puts are dropped: nothing here builds a Snapshot,
@@ -122,12 +125,12 @@ class Outbox:
         self._rows = RowBuffer(ncols, MAX_PENDING_BYTES)
         self.events: list[tuple[str, str]] = []
 
-    def set_row_source(self, flush) -> None:
-        """Unused: the worker flushes the run's pending rows itself before each report."""
+    def put(self, record, *, stepped: bool = False) -> None:
+        """The loop's newest record: dropped, the parent computes what it shows from Θ."""
 
-    def put(self, record, history_rows, *, stepped: bool = False) -> None:
-        if history_rows is not None and len(history_rows):
-            self._rows.append(history_rows.rows)
+    def append_rows(self, rows: HistoryChunk) -> None:
+        """The run's rows, as its pending rows are handed over (see TrainingRun.also_send_rows_to)."""
+        self._rows.append(rows.rows)
 
     def post(self, kind: str, message: str) -> None:
         self.events.append((kind, message))
@@ -176,6 +179,7 @@ class Worker:
                     self._handle(self._conn.recv())
                 else:  # returns when told to quit or given another run
                     self._looping = self._run
+                    self._run.also_send_rows_to(self._outbox)  # the reports carry them to the parent
                     run_training(self._run, self, self._outbox, should_abort=self._after_iteration)
 
     # --- run_training's run control ------------------------------------------------------

@@ -26,6 +26,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from bp_desktop.training import (STOPPED_BY_USER, Hyperparameters, Mailbox, RunControl, StopCriteria,
                                  TrainingRun, run_training)
+from bp_desktop.training.history import HistoryCursor
 
 RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"
 JOIN_TIMEOUT_MS = 5000  # one iteration of a big network (a CG line search) can take a while
@@ -80,6 +81,7 @@ class TrainerController(QObject):
         self._run = run
         self._control = RunControl()
         self._mailbox = Mailbox()
+        self._rows = self._cursor(run)
         self._thread: TrainerThread | None = None
         self._state = STOPPED
         self._shut_down = False
@@ -158,6 +160,7 @@ class TrainerController(QObject):
             return
         self._run.reset(new_seed)
         self._mailbox.clear()
+        self._rows = self._cursor(self._run)
         self._set_state(STOPPED)
         self.reset_done.emit()
 
@@ -170,6 +173,7 @@ class TrainerController(QObject):
             return False
         self._run = run
         self._mailbox = Mailbox()
+        self._rows = self._cursor(run)
         self._set_state(STOPPED)
         self.run_replaced.emit(run)
         return True
@@ -247,8 +251,9 @@ class TrainerController(QObject):
         if self._thread is not None and not self._thread.is_alive():
             self._on_thread_finished()  # drains
             return
-        snapshot, chunk = self._mailbox.drain()
-        if chunk is not None:
+        snapshot = self._mailbox.drain()
+        chunk, restarted = self._rows.read()  # what the history gained since the last frame
+        if len(chunk) and not restarted:
             self.history_appended.emit(chunk)
         if snapshot is not None:
             self.snapshot_ready.emit(snapshot)
@@ -256,6 +261,13 @@ class TrainerController(QObject):
             if self._state == RUNNING:
                 self._set_state(PAUSED)
             (self.failed if kind == "failed" else self.stopped).emit(message)
+
+    @staticmethod
+    def _cursor(run: TrainingRun) -> HistoryCursor:
+        """A cursor past the rows `run` already has: history_appended carries only new ones."""
+        cursor = HistoryCursor(run.history)
+        cursor.read()
+        return cursor
 
     def _set_state(self, state: str) -> None:
         if state != self._state:

@@ -7,6 +7,7 @@ import threading
 import numpy as np
 
 from bp_desktop.core import Network, one_hot
+from bp_desktop.training.history import HistoryCursor
 from bp_desktop.training import Hyperparameters, Mailbox, RunControl, StopCriteria, TrainingRun, run_training
 
 
@@ -39,6 +40,7 @@ class Loop:
 
     def __init__(self, run: TrainingRun, on_iteration=None):
         self.run, self.control, self.mailbox = run, RunControl(), Mailbox()
+        self.rows = HistoryCursor(run.history)  # what the history gained, as a window reads it
         self.on_iteration = on_iteration
         self.result: str | None = None
         self.thread = threading.Thread(target=self._target, daemon=True)
@@ -70,14 +72,10 @@ def running_loop(run: TrainingRun, on_iteration=None):
         loop.finish()
 
 
-def drain_all(mailbox: Mailbox):
-    """Every queued snapshot and the concatenated rows."""
-    snapshots, chunks = [], []
-    while True:
-        snapshot, chunk = mailbox.drain()
-        if snapshot is None and chunk is None:
-            return snapshots, chunks
-        if snapshot is not None:
-            snapshots.append(snapshot)
-        if chunk is not None:
-            chunks.append(chunk)
+def drain_all(loop: Loop):
+    """Every queued snapshot, and the history's rows not read before (one chunk)."""
+    snapshots = []
+    while (snapshot := loop.mailbox.drain()) is not None:
+        snapshots.append(snapshot)
+    chunk, _ = loop.rows.read()
+    return snapshots, [chunk] if len(chunk) else []

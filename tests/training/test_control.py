@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bp_desktop.training import HistoryChunk, Mailbox, RowLayout, RunControl
+from bp_desktop.training import Mailbox, RunControl
 
 from .helpers import make_run
 
@@ -136,34 +136,25 @@ def test_a_stopped_control_can_be_rearmed_for_a_new_loop():
     assert control.acquire_iteration()
 
 
-def chunk(layout, iterations):
-    rows = np.zeros((len(iterations), layout.ncols))
-    rows[:, 0] = iterations
-    return HistoryChunk(layout, rows)
-
-
-def test_mailbox_keeps_the_newest_snapshot_and_every_row():
+def test_mailbox_keeps_the_newest_snapshot_and_carries_no_rows():
     run = make_run()
-    s1, r1 = run.step_with_rows()
-    s2, r2 = run.step_with_rows()
+    s1, _ = run.step_with_rows()
+    s2, _ = run.step_with_rows()
     mailbox = Mailbox()
-    mailbox.put(s1, r1)
-    mailbox.put(s2, r2)
-    snapshot, rows = mailbox.drain()
-    assert snapshot is s2
-    np.testing.assert_array_equal(rows.iteration, [1, 2])
-    assert mailbox.drain() == (None, None)
+    mailbox.put(s1)
+    mailbox.put(s2)
+    assert mailbox.drain() is s2
+    assert mailbox.drain() is None
+    np.testing.assert_array_equal(run.history.series("iteration"), [1, 2])  # the rows' one store
 
 
 def test_mailbox_shows_each_step_even_when_several_arrive_within_one_frame():
     run = make_run()
     mailbox = Mailbox()
-    stepped = [run.step_with_rows() for _ in range(3)]
-    for snapshot, rows in stepped:
-        mailbox.put(snapshot, rows, stepped=True)
-    running = run.step_with_rows()
-    mailbox.put(*running)  # newer than the steps: shown after them
-    shown = [mailbox.drain()[0].iteration for _ in range(4)]
+    for _ in range(3):
+        mailbox.put(run.step(), stepped=True)
+    mailbox.put(run.step())  # newer than the steps: shown after them
+    shown = [mailbox.drain().iteration for _ in range(4)]
     assert shown == [1, 2, 3, 4]
     assert not mailbox.has_snapshot()
 
@@ -171,22 +162,10 @@ def test_mailbox_shows_each_step_even_when_several_arrive_within_one_frame():
 def test_a_step_supersedes_an_older_running_snapshot():
     run = make_run()
     mailbox = Mailbox()
-    mailbox.put(*run.step_with_rows())
-    mailbox.put(*run.step_with_rows(), stepped=True)
-    assert mailbox.drain()[0].iteration == 2
-    assert mailbox.drain() == (None, None)
-
-
-def test_a_consumer_that_falls_far_behind_gets_a_thinned_backlog_not_unbounded_memory():
-    layout = RowLayout((2, 3, 1))
-    mailbox = Mailbox(max_pending_bytes=64 * layout.ncols * 8)
-    for k in range(0, 10_000, 100):
-        mailbox.put(None, chunk(layout, np.arange(k + 1, k + 101)))
-    _, rows = mailbox.drain()
-    assert rows.decimated and len(rows) <= 64
-    assert rows.iteration[0] == 1 and rows.iteration[-1] == 10_000
-    mailbox.put(None, chunk(layout, [10_001]))
-    assert not mailbox.drain()[1].decimated
+    mailbox.put(run.step())
+    mailbox.put(run.step(), stepped=True)
+    assert mailbox.drain().iteration == 2
+    assert mailbox.drain() is None
 
 
 def test_events_are_queued_in_order_and_clear_forgets_everything():
@@ -196,10 +175,10 @@ def test_events_are_queued_in_order_and_clear_forgets_everything():
     assert mailbox.take_events() == [("stopped", "a"), ("failed", "b")]
     assert mailbox.take_events() == []
     run = make_run()
-    mailbox.put(*run.step_with_rows())
+    mailbox.put(run.step())
     mailbox.post("stopped", "c")
     mailbox.clear()
-    assert mailbox.drain() == (None, None) and mailbox.take_events() == []
+    assert mailbox.drain() is None and mailbox.take_events() == []
 
 
 def test_raising_the_rate_shortens_a_pacing_wait_already_under_way():

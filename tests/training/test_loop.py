@@ -15,11 +15,11 @@ def test_step_n_runs_exactly_n_iterations_and_delivers_the_last_one():
     with running_loop(run) as loop:
         loop.step(3)
         assert run.iteration == 3
-        snapshots, chunks = drain_all(loop.mailbox)
+        snapshots, chunks = drain_all(loop)
         assert [s.iteration for s in snapshots] == [3]
         assert np.concatenate([c.iteration for c in chunks]).tolist() == [1, 2, 3]
         loop.step(1)
-        assert run.iteration == 4 and loop.mailbox.drain()[0].iteration == 4
+        assert run.iteration == 4 and loop.mailbox.drain().iteration == 4
     assert loop.result == STOPPED_BY_USER
 
 
@@ -41,7 +41,7 @@ def test_pause_and_resume_lose_no_iteration():
         loop.control.resume()
         assert loop.control.wait_until_idle(timeout=10)
         assert run.iteration == 55
-        _, chunks = drain_all(loop.mailbox)
+        _, chunks = drain_all(loop)
         np.testing.assert_array_equal(np.concatenate([c.iteration for c in chunks]), np.arange(1, 56))
         assert loop.mailbox.take_events() == [("stopped", "reached the maximum of 55 iterations")]
 
@@ -104,7 +104,7 @@ def test_hyperparameters_changed_while_running_apply_at_an_iteration_boundary():
         assert loop.control.wait_until_idle(timeout=10)
     assert changed_after == [10] and run.hyper.alpha == 0.125
     # iteration 11's update used the new α: Θ now = Θ_12 - 0.125 D_12
-    last = loop.mailbox.drain()[0]
+    last = loop.mailbox.drain()
     assert last.iteration == 12
     for theta, D, now in zip(last.thetas, last.gradients, run.network.thetas):
         np.testing.assert_allclose(now, theta - 0.125 * D, rtol=0, atol=1e-15)
@@ -120,7 +120,7 @@ def test_divergence_pauses_reports_and_restores_weights():
         assert events[0][1].startswith("diverged at iteration ")
         assert "the cost became inf; back to Θ after" in events[0][1]
         assert run.stop_reason == events[0][1]
-        snapshots, _ = drain_all(loop.mailbox)
+        snapshots, _ = drain_all(loop)
         # back to the Θ the last shown snapshot was computed at, counter included
         np.testing.assert_array_equal(run.network.thetas[1], snapshots[-1].thetas[1])
         assert run.iteration == snapshots[-1].theta_iteration
@@ -128,7 +128,7 @@ def test_divergence_pauses_reports_and_restores_weights():
         assert np.isfinite(run.network.params).all()
         run.set_hyperparameters(alpha=0.1, lam=0.0)
         loop.step(2)  # the loop survived and trains on
-        assert loop.mailbox.drain()[0].iteration == run.iteration == snapshots[-1].iteration + 1
+        assert loop.mailbox.drain().iteration == run.iteration == snapshots[-1].iteration + 1
 
 
 def test_an_exception_in_an_iteration_is_reported_and_the_loop_survives():

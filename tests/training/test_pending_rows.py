@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bp_desktop.core import Network
 from bp_desktop.training import Diverged, IterationRecord, Mailbox, TrainingRun
+from bp_desktop.training.history import HistoryCursor
 from bp_desktop.training.rows import ROW_BATCH
 
 from .helpers import make_run, running_loop, xor_like
@@ -53,16 +54,17 @@ def test_every_history_read_sees_the_pending_rows():
     assert run.history.unit_stats(1, 0)["iteration"].tolist() == [1, 2, 3, 4]
 
 
-def test_a_drained_chunk_holds_the_drained_snapshots_row_and_every_row_before_it():
+def test_a_cursor_sees_the_drained_snapshots_row_and_every_row_before_it():
     run, mailbox = make_run(), Mailbox()
-    run.deliver_rows_to(mailbox)
+    cursor = HistoryCursor(run.history)
     for _ in range(5):
-        mailbox.put(run.advance(), None)
-    snapshot, chunk = mailbox.drain()
+        mailbox.put(run.advance())  # rows pending in the run, not yet in the history
+    snapshot = mailbox.drain()
+    chunk, _ = cursor.read()  # reading the history hands the pending rows over first
     assert snapshot.iteration == 5
     np.testing.assert_array_equal(chunk.iteration, [1, 2, 3, 4, 5])
     np.testing.assert_array_equal(chunk.rows, run.history.as_chunk().rows)
-    assert mailbox.drain() == (None, None)
+    assert mailbox.drain() is None and len(cursor.read()[0]) == 0
 
 
 def test_reset_forgets_pending_rows():
@@ -101,7 +103,7 @@ def test_the_loop_delivers_every_row_once_while_a_reader_flushes_from_another_th
     try:
         with running_loop(run) as loop:
             loop.step(3 * ROW_BATCH + 7)
-            _, chunk = loop.mailbox.drain()
+            chunk, _ = loop.rows.read()
     finally:
         stop.set()
         thread.join()

@@ -35,7 +35,7 @@ def test_the_loop_stops_with_theta_at_the_iteration_it_names(kind):
         loop.control.resume()
         assert loop.control.wait_until_idle(timeout=30)
         (kind_of_event, reason), = loop.mailbox.take_events()
-        shown, _ = loop.mailbox.drain()
+        shown = loop.mailbox.drain()
     assert kind_of_event == "stopped" and reason.startswith("reached the target cost")
     assert named_iterations(reason) == run.iteration == n == len(run.history)
     j = run.network.cost(run.X, run.Y, 0.0)
