@@ -59,7 +59,7 @@ SLIDE = (
     SlideLine("D_weights", r"$D^{(l)}_{ij} := \frac{1}{m} \Delta^{(l)}_{ij} + \frac{\lambda}{m} \Theta^{(l)}_{ij}$"
                            r"  if $j \ne 0$"),
     SlideLine("D_bias", r"$D^{(l)}_{ij} := \frac{1}{m} \Delta^{(l)}_{ij}$  if $j = 0$"),
-    SlideLine("update", r"then the optimiser uses $D^{(l)} = \frac{\partial}{\partial \Theta^{(l)}} J(\Theta)$:"
+    SlideLine("update", r"then the optimiser uses $D^{(l)} = \partial J(\Theta) / \partial \Theta^{(l)}$:"
                         r" gradient descent $\Theta^{(l)} := \Theta^{(l)} - \alpha D^{(l)}$"),
 )
 LINE_KEYS = tuple(line.key for line in SLIDE)
@@ -280,7 +280,7 @@ class Panel:
     changed    cells the step changed (outlined), or None
     exempt     the bias column carries no λ term here (drawn blank and labelled)
     kind       what hovering a cell explains: 'Delta', 'outer', 'data', 'reg', 'D', 'theta',
-               'theta_after'
+               'theta_after', 'change'
     """
 
     title: str
@@ -508,9 +508,10 @@ class AlgorithmWalk:
                      Panel(rf"D^{{({l})}}", snap.gradients[l - 1], "D")] for l in layers]
         if step.phase == "update":
             after = self.update().after
-            return [[Panel(rf"\Theta^{{({l})}} \mathrm{{ before}}", snap.thetas[l - 1], "theta")]
+            return [[Panel(rf"\Theta^{{({l})}}\ \text{{before}}", snap.thetas[l - 1], "theta")]
                     + ([] if after is None else
-                       [Panel(rf"\Theta^{{({l})}} \mathrm{{ after}}", after[l - 1], "theta_after")])
+                       [Panel(rf"\Theta^{{({l})}}\ \text{{after}}", after[l - 1], "theta_after"),
+                        Panel(r"\text{after} - \text{before}", after[l - 1] - snap.thetas[l - 1], "change")])
                     for l in layers]
         Deltas = self.Deltas_now()
         if step.phase != "accumulate":
@@ -550,5 +551,6 @@ class AlgorithmWalk:
 def _Delta_title(l: int, t: int | None) -> str:
     """Δ^(l) = 0 before the loop, else Δ^(l) after t examples."""
     if t is None or t == 0:
-        return rf"\Delta^{{({l})}} = 0" if t is None else rf"\Delta^{{({l})}} = 0 \ (t = 0)"
-    return rf"\Delta^{{({l})}}\ \mathrm{{after}}\ t = 1..{t}"
+        return rf"\Delta^{{({l})}} = 0" if t is None else rf"\Delta^{{({l})}} = 0\ \text{{(no example yet)}}"
+    examples = r"\text{example 1}" if t == 1 else rf"\text{{examples 1..{t}}}"
+    return rf"\Delta^{{({l})}}\ \text{{after}}\ " + examples

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from bp_desktop.core import OPTIMIZERS
-from bp_desktop.core.explain import GradientEntry, HiddenDelta, OutputDelta
+from bp_desktop.core.explain import (GradientEntry, HiddenDelta, OutputDelta, explain_delta,
+                                     explain_gradient)
 
 from .algorithm import AlgorithmWalk, Step, Update, optimiser_update, position_of, steps_per_example
 from .mathtext import Block, Heading, Math, Para, Table, m, num, sym
@@ -29,6 +30,7 @@ DELTA_NAME, THETA_NAME = r"\Delta", r"\Theta"
 THETA, DELTA, DELTA_SUM, LAMBDA, ALPHA = (m(r"\Theta"), m(r"\delta"), m(r"\Delta"), m(r"\lambda"),
                                           m(r"\alpha"))
 BETA = m(r"\beta")
+ONE_OVER_M, LAMBDA_OVER_M = r"\frac{1}{m} ", r"\frac{\lambda}{m} "
 
 
 @dataclass(frozen=True)
@@ -422,3 +424,67 @@ def iteration_doc(snapshot, example: int, hyper, optimizer_state: dict | None, f
                                f"{DELTA_SUM} holds the sum over all {walk.m}."))
         blocks += step_doc(walk, focus, names, example_class, FILE_ROWS, update)
     return blocks
+
+
+# --- a heatmap cell under the mouse ---------------------------------------------------------------------
+def cell_text(walk: AlgorithmWalk, kind: str, layer: int, i: int, j: int) -> str:
+    """What hovering cell (i, j) of layer `layer`'s panel of this `kind` (algorithm.Panel)
+    says, as text with $…$ math; i, j 0-based, j = 0 the bias column."""
+    c = walk.cell(layer, i, j)
+    index = ij(i + 1, j)
+    D, d, th = r"\Delta", r"\delta", r"\Theta"
+    Delta_ij = sym(D, layer, index)
+    if "a" in c and kind in ("Delta", "outer"):
+        a_j = sym("a", layer, j) + (r" = 1 \ (\text{bias})" if j == 0 else " = " + num(c["a"]))
+        delta_i = sym(d, layer + 1, i + 1) + " = " + num(c["delta"])
+        product = sym("a", layer, j) + " " + sym(d, layer + 1, i + 1) + " = " + num(c["product"])
+        text = f"{m(a_j)}, {m(delta_i)}, {m(product)}"
+        if "Delta" in c:
+            return text + f"; {m(Delta_ij)}: {n(c['Delta_before'])} → {n(c['Delta'])}"
+        return text + f" (added at the Δ line); {m(Delta_ij)} so far: {n(c['Delta_before'])}"
+    if kind == "Delta":
+        return f"{m(Delta_ij + ' = ' + num(c['Delta']))}"
+    if kind in ("data", "reg", "D"):
+        reg = (r"\ \text{none: the bias column}" if j == 0 else " = " + num(c["reg"]))
+        return (f"{m(ONE_OVER_M + Delta_ij + ' = ' + num(c['data']))}, "
+                f"{m(LAMBDA_OVER_M + sym(th, layer, index) + reg)}, "
+                f"{m(sym('D', layer, index) + ' = ' + num(c['D']))}")
+    after = f", after {n(c['after'])}" if "after" in c else ""
+    return f"{m(sym(th, layer, index))}: before {n(c['theta'])}{after}; {m(sym('D', layer, index) + ' = ' + num(c['D']))}"
+
+
+# --- what the inspector explains, and the File menu's worked example ----------------------------------------
+def selection_doc(snapshot, selection: tuple, example: int, numerical: float | None = None, names=None,
+                  raw=None, example_class: str | None = None) -> list[Block]:
+    """The inspector's explanation as a document. selection: ('unit', layer, unit) or
+    ('edge', l, i, j), 0-based as the inspector keeps it; raw: example t's inputs as the
+    file has them (or None)."""
+    if selection[0] == "edge":
+        _, l, i, j = selection
+        return gradient_doc(explain_gradient(snapshot.thetas, snapshot.a_columns, snapshot.delta_columns,
+                                             snapshot.Deltas, snapshot.gradients, snapshot.lam, l, i, j),
+                            numerical)
+    _, layer, unit = selection
+    layer = min(layer, len(snapshot.a_columns) - 1)
+    unit = min(unit, snapshot.a_columns[layer].shape[0] - 1)
+    name = None if names is None or names[layer] is None else names[layer][unit]
+    if layer == 0:
+        return input_doc(unit, float(snapshot.a_columns[0][unit, example]), example, name,
+                         None if raw is None else float(raw[unit]))
+    e = explain_delta(snapshot.thetas, snapshot.a_columns, snapshot.z_columns, snapshot.delta_columns,
+                      snapshot.Y, layer, unit, example, snapshot.hidden_activation)
+    return delta_doc(e, example, name, example_class)
+
+
+def worked_example(model, names=None) -> list[Block]:
+    """One iteration worked for the workbench's example t at its current Θ (the pass at rest):
+    call at rest (after pause_and_wait). names: per layer, what each unit stands for."""
+    run = model.run
+    snapshot = run.preview()
+    example = min(max(model.example, 0), run.m - 1)
+    data = model.workspace.train
+    example_class = data.class_names[int(data.y[example])] if example < data.m else None
+    title = (f"Backpropagation worked for example t = {example + 1} of {model.workspace.dataset.name} "
+             f"(network {'-'.join(map(str, snapshot.layer_sizes))}, Θ after {snapshot.theta_iteration} iterations)")
+    return iteration_doc(snapshot, example, run.hyper, run.optimizer_state(),
+                         Focus.of(model.selection, snapshot.layer_sizes), names, example_class, title)
