@@ -237,6 +237,7 @@ class StepHeatmaps(pg.GraphicsLayoutWidget):
             for col, cell in enumerate(cells):
                 panel = row[col] if col < len(row) else None
                 cell.show(panel, None if panel is None else nice_scale(_bound(walk, l, panel, row)))
+        self.ci.layout.activate()  # place the columns shown or hidden now, not at the next events
 
     def panel_at(self, scene_pos):
         """(layer, panel, i, j) under a scene position, 0-based i and j; or None."""
