@@ -9,6 +9,8 @@ widget only draws it and passes the keys on.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
@@ -106,6 +108,8 @@ class AlgorithmView(QWidget):
         self.walk.events.moved.connect(lambda *_: self.redraw())
         SnapshotFollower(self, model, REDRAW_INTERVAL, lambda *_: self.redraw())
         model.events.selection.connect(lambda *_: self.redraw())
+        self._slide = slide_html(())
+        self.slide.setHtml(self._slide)
         self.redraw()
 
     @staticmethod
@@ -159,10 +163,12 @@ class AlgorithmView(QWidget):
             action.setEnabled(enabled)
         self.slider.setEnabled(enabled)
         if not enabled or not self.isVisible():
-            self.slide.setHtml(slide_html(None, None))
             return
         step = walk.step
-        self.slide.setHtml(slide_html(step, walk.m))
+        slide = slide_html(step.lines)
+        if slide != self._slide:  # the same line for another example: the slide stays as it is
+            self._slide = slide
+            self.slide.setHtml(slide)
         self.explanation.setHtml(to_html(self.explanation_blocks()))
         self.slider.blockSignals(True)
         self.slider.setRange(1, walk.m)
@@ -183,14 +189,12 @@ class AlgorithmView(QWidget):
         return text_to_html(cell_text(self.walk, kind, layer, i, j))
 
 
-def slide_html(step, m: int | None) -> str:
-    """The slide's lines as a table, typeset; the step's lines highlighted."""
-    lines = () if step is None else step.lines
+@functools.lru_cache(maxsize=32)
+def slide_html(lines: tuple[str, ...]) -> str:
+    """The slide's lines as a table, typeset; `lines` (the step's) highlighted."""
     rows = []
     for line in SLIDE:
         text = text_to_html(line.text)
-        if line.key == "loop" and step is not None and step.t is not None:
-            text += f" &nbsp; <span style='color:#555'>(now <i>t</i> = {step.t} of <i>m</i> = {m})</span>"
         if line.key == "update":
             text = f"<span style='color:#555'>{text}</span>"
         current = line.key in lines and not (line.key == "loop" and len(lines) > 1)
@@ -260,9 +264,9 @@ def _bound(walk, layer: int, panel, row) -> float:
     after, to compare them; the outer product of one example has its own."""
     if panel.kind == "Delta":
         return float(np.max(np.abs(walk.snapshot.Deltas[layer - 1])))
-    alone = ("outer", "change")
+    alone = ("outer", "change", "pending")
     shared = [panel.matrix] if panel.kind in alone else [p.matrix for p in row if p.kind not in alone]
-    return max(float(np.max(np.abs(matrix))) for matrix in shared)
+    return max(float(np.nanmax(np.abs(matrix), initial=0.0)) for matrix in shared)
 
 
 class _Heatmap:
@@ -270,6 +274,7 @@ class _Heatmap:
 
     def __init__(self, plot, shape):
         self.plot = plot
+        self.title = None
         plot.invertY(True)
         plot.hideButtons()
         plot.setMenuEnabled(False)
@@ -301,8 +306,12 @@ class _Heatmap:
         self.plot.setVisible(panel is not None)
         if panel is None:
             return
-        self.plot.setTitle(f"{latex_to_html(panel.title)} <span style='color:#777'>(colours ±{fmt(scale)})</span>",
-                           color=AXIS_TEXT_COLOR, size="9pt")
+        title = latex_to_html(panel.title)
+        if panel.kind != "pending":
+            title += f" <span style='color:#777'>(colours ±{fmt(scale)})</span>"
+        if title != self.title:  # setting a title costs a text layout
+            self.title = title
+            self.plot.setTitle(title, color=AXIS_TEXT_COLOR, size="9pt")
         limit = min(scale, FLOAT32_MAX)
         matrix = np.clip(panel.matrix, -limit, limit).astype(np.float32)
         if panel.exempt:

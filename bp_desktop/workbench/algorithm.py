@@ -280,7 +280,7 @@ class Panel:
     changed    cells the step changed (outlined), or None
     exempt     the bias column carries no λ term here (drawn blank and labelled)
     kind       what hovering a cell explains: 'Delta', 'outer', 'data', 'reg', 'D', 'theta',
-               'theta_after', 'change'
+               'theta_after', 'change', 'pending' (the example's term, before the Δ line)
     """
 
     title: str
@@ -515,13 +515,15 @@ class AlgorithmWalk:
                     for l in layers]
         Deltas = self.Deltas_now()
         if step.phase != "accumulate":
-            return [[Panel(_Delta_title(l, None if step.t is None else step.t - 1), Deltas[l - 1], "Delta")]
-                    for l in layers]
+            # the term's place stays, blank until the Δ line adds it: the layout does not jump
+            return [[Panel(_Delta_title(l, None if step.t is None else step.t - 1), Deltas[l - 1], "Delta"),
+                     Panel(_term_title(l, step.t) + r"\ \text{at the } \Delta \text{ line}",
+                           np.full(Deltas[l - 1].shape, np.nan), "pending")] for l in layers]
         outer = self.prefix.contribution(step.t)
         return [[Panel(_Delta_title(l, step.t), Deltas[l - 1], "Delta",
                        changed=outer[l - 1] != 0),
-                 Panel(rf"\delta^{{({l + 1})}} (a^{{({l})}})^{{T}},\ t = {step.t}", outer[l - 1], "outer",
-                       changed=outer[l - 1] != 0)] for l in layers]
+                 Panel(_term_title(l, step.t), outer[l - 1], "outer", changed=outer[l - 1] != 0)]
+                for l in layers]
 
     def cell(self, layer: int, i: int, j: int) -> dict[str, float]:
         """The numbers behind cell (i, j) of Θ^(layer)-shaped panels (0-based i, j; j = 0 the
@@ -554,3 +556,32 @@ def _Delta_title(l: int, t: int | None) -> str:
         return rf"\Delta^{{({l})}} = 0" if t is None else rf"\Delta^{{({l})}} = 0\ \text{{(no example yet)}}"
     examples = r"\text{example 1}" if t == 1 else rf"\text{{examples 1..{t}}}"
     return rf"\Delta^{{({l})}}\ \text{{after}}\ " + examples
+
+
+def _term_title(l: int, t: int | None) -> str:
+    """δ^(l+1) (a^(l))ᵀ of example t."""
+    return rf"\delta^{{({l + 1})}} (a^{{({l})}})^{{T}}" + ("" if t is None else rf",\ t = {t}")
+
+
+def parse_step(text: str, m: int, L: int) -> Step:
+    """A step written as PHASE[:t[:l]] (the command line's --algorithm): 'zero',
+    'forward:3:2' (example 3, layer 2), 'hidden_delta:1:2', 'accumulate:40', 'D', 'update'.
+    Raises ValueError naming what does not fit this network and training set."""
+    phase, *numbers = text.strip().split(":")
+    if phase not in PHASE_LINES:
+        raise ValueError(f"--algorithm {text}: unknown line {phase!r}; choose one of {', '.join(PHASE_LINES)}")
+    try:
+        values = [int(n) for n in numbers]
+    except ValueError:
+        raise ValueError(f"--algorithm {text}: t and l must be whole numbers") from None
+    if phase not in LOOP_PHASES:
+        return Step(phase, L=L)
+    t = values[0] if values else 1
+    layers = {"input": (1, 1), "forward": (2, L), "output_delta": (L, L), "hidden_delta": (2, L - 1),
+              "accumulate": (None, None)}[phase]
+    layer = values[1] if len(values) > 1 else layers[0]
+    if not 1 <= t <= m:
+        raise ValueError(f"--algorithm {text}: t must lie in 1..{m}")
+    if layers[0] is not None and not (layers[0] <= (layer or 0) <= layers[1]):
+        raise ValueError(f"--algorithm {text}: {phase} has layers {layers[0]}..{layers[1]} in this network")
+    return Step(phase, t, layer, L)

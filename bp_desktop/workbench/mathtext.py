@@ -13,10 +13,11 @@ The LaTeX subset is what the lecture's formulas need: Greek letters, `^{}`, `_{}
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 
 # --- building blocks of a document -------------------------------------------------------------
 
@@ -91,6 +92,7 @@ UPRIGHT = ("mathrm", "text", "operatorname", "mathbf")
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}^_]|\s+|[A-Za-z]|\d+(?:\.\d+)?|.", re.S)
 
 
+@functools.lru_cache(maxsize=4096)  # the same symbols come back at every step
 def latex_to_html(latex: str) -> str:
     """The subset of LaTeX this module writes, as Qt rich text. Unknown commands show
     their name rather than vanish."""
@@ -251,5 +253,5 @@ def to_latex(blocks: list[Block]) -> str:
 
 def to_plain(blocks: list[Block]) -> str:
     """What the screen shows, as plain text (status lines, tests)."""
-    return re.sub(r"<[^>]+>", "", to_html(blocks).replace("</p>", "\n").replace("</tr>", "\n")
-                  .replace("</td>", " ").replace("</th>", " "))
+    return unescape(re.sub(r"<[^>]+>", "", to_html(blocks).replace("</p>", "\n").replace("</tr>", "\n")
+                           .replace("</td>", " ").replace("</th>", " ")))

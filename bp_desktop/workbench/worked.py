@@ -24,6 +24,7 @@ from .mathtext import Block, Heading, Math, Para, Table, m, num, sym
 
 SCREEN_ROWS = 12          # rows of a vector table on screen (the canvas shows every unit)
 FILE_ROWS = 400           # rows of a vector table in a saved worked example
+MATRIX_COLUMNS = 11        # matrices with more columns are not written out as tables
 SHOWN_TERMS = 4           # terms of a long sum written out before "…"
 G_NAMES = {"sigmoid": r"\mathrm{sigmoid}", "tanh": r"\tanh", "relu": r"\mathrm{ReLU}"}
 DELTA_NAME, THETA_NAME = r"\Delta", r"\Theta"
@@ -92,6 +93,20 @@ def _vector_table(header: tuple[str, ...], columns: Sequence[np.ndarray], max_ro
     return blocks
 
 
+def _matrix_tables(names: Sequence[str], matrices: Sequence[np.ndarray], max_rows: int) -> list[Block]:
+    """Each layer's matrix as a table (rows i, columns j with 0 the bias) when it is small
+    enough to read, under its LaTeX name."""
+    blocks: list[Block] = []
+    for name, matrix in zip(names, matrices):
+        rows, cols = matrix.shape
+        if rows > max_rows or cols > MATRIX_COLUMNS:
+            continue
+        blocks.append(Para(m(name) + ":"))
+        blocks.append(Table(("i", *(f"j = {j}" for j in range(cols))),
+                            tuple((str(i + 1), *(n(v) for v in matrix[i])) for i in range(rows))))
+    return blocks
+
+
 def _sum_terms(symbols: list[str], factors: list[tuple[float, float]], total: float) -> Math:
     """symbol_1 + symbol_2 + … = a·b + c·d + … = total, long sums cut after SHOWN_TERMS."""
     more = r" + \ldots" if len(symbols) > SHOWN_TERMS else ""
@@ -129,9 +144,11 @@ def step_doc(walk: AlgorithmWalk, focus: Focus, names=None, example_class: str |
     if step.phase == "hidden_delta":
         return _hidden_delta(walk, step, focus, names, max_rows)
     if step.phase == "accumulate":
-        return _accumulate(walk, step, focus)
+        terms = [sym(r"\delta", l + 1) + " (" + sym("a", l) + ")^{T}" for l in range(1, walk.L)]
+        return _accumulate(walk, step, focus) + _matrix_tables(terms, walk.prefix.contribution(step.t), max_rows)
     if step.phase == "D":
-        return _D(walk, focus)
+        names = [sym("D", l) for l in range(1, walk.L)]
+        return _D(walk, focus) + _matrix_tables(names, walk.snapshot.gradients, max_rows)
     return _update(walk, focus, update or walk.update())
 
 
@@ -300,7 +317,8 @@ def _update(walk, focus, update: Update) -> list[Block]:
         if update.after is not None:
             v = float(update.velocity_before[l][i, j])
             new_v = update.momentum * v - update.alpha * D
-            blocks.append(Math(f"v_{{{cell_ij}}} := {num(update.momentum)} " + r"\cdot" + f" {_factor(v)} - "
+            v_ij = sym("v", l + 1, cell_ij)
+            blocks.append(Math(f"{v_ij} := {num(update.momentum)} " + r"\cdot" + f" {_factor(v)} - "
                                f"{num(update.alpha)} " + r"\cdot" + f" {_factor(D)} = {num(new_v)}, " + r"\quad "
                                f"{theta_ij} := {num(theta)} + {_factor(new_v)} = {num(update.after[l][i, j])}"))
     elif update.optimizer == "sgd":
@@ -320,7 +338,8 @@ def _update(walk, focus, update: Update) -> list[Block]:
     if update.after is None:
         blocks.append(Para(f"{THETA} after the update is not shown: {update.unknown}."))
     elif update.optimizer in ("sgd", "cg"):
-        evaluations = f" ({update.evaluations} evaluations of J and D)" if update.evaluations else ""
+        evaluations = (f" ({update.evaluations} evaluations of J and D)"
+                       if update.optimizer == "cg" and update.evaluations else "")
         blocks.append(Math(f"{theta_ij}: {num(theta)} " + r"\to " + num(update.after[l][i, j])))
         blocks.append(Para(f"{THETA} after is the optimiser's own step, run on a copy of the network"
                            f"{evaluations}."))
@@ -434,7 +453,7 @@ def cell_text(walk: AlgorithmWalk, kind: str, layer: int, i: int, j: int) -> str
     index = ij(i + 1, j)
     D, d, th = r"\Delta", r"\delta", r"\Theta"
     Delta_ij = sym(D, layer, index)
-    if "a" in c and kind in ("Delta", "outer"):
+    if "a" in c and kind in ("Delta", "outer", "pending"):
         a_j = sym("a", layer, j) + (r" = 1 \ (\text{bias})" if j == 0 else " = " + num(c["a"]))
         delta_i = sym(d, layer + 1, i + 1) + " = " + num(c["delta"])
         product = sym("a", layer, j) + " " + sym(d, layer + 1, i + 1) + " = " + num(c["product"])

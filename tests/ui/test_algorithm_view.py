@@ -8,14 +8,18 @@ import re
 import numpy as np
 import pytest
 from markdown_it import MarkdownIt
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from bp_desktop.app import parse_args
 
 from bp_desktop.data import load_builtin
 from bp_desktop.training.workspace import DataPreparation, NetworkSpec
 from bp_desktop.ui.algorithm_view import AlgorithmView, outline
+from bp_desktop.ui.launch import build_window
 from bp_desktop.workbench import InlineEngine, Workbench
-from bp_desktop.workbench.algorithm import step_count
+from bp_desktop.workbench.algorithm import Step, parse_step, step_count
 from bp_desktop.workbench.mathtext import num, to_latex, to_markdown
 
 from .windows import action, open_window
@@ -216,3 +220,24 @@ def test_save_worked_example_into_a_missing_folder_says_so_and_writes_nothing(qt
     window.error = lambda title, text: errors.append(text)
     assert not window.commands.save_worked_example_to(str(tmp_path / "missing" / "worked.md"))
     assert errors and "missing" in errors[0]
+
+
+def test_the_command_line_opens_the_view_at_a_line(qtbot, tmp_path, capsys):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = build_window(QApplication.instance(),
+                          parse_args(["--dataset", "iris", "--hidden", "5", "--algorithm", "hidden_delta:7:2"]),
+                          settings)
+    qtbot.addWidget(window)
+    assert window.docks["algorithm"].isVisibleTo(window)
+    assert window.algorithm_view.walk.step == Step("hidden_delta", 7, 2, 3)
+    window.shutdown()
+    assert build_window(QApplication.instance(),
+                        parse_args(["--dataset", "iris", "--algorithm", "forward:1:9"]), settings) is None
+    assert "forward has layers 2..3" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, message", [("sideways", "unknown line"), ("accumulate:0", "1..6"),
+                                           ("forward:x", "whole numbers")])
+def test_a_line_that_does_not_fit_is_explained(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_step(text, 6, 3)
