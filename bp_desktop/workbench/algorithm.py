@@ -33,6 +33,8 @@ from psygnal import Signal, SignalGroup
 
 from bp_desktop.core import Network, make_optimizer
 from bp_desktop.core.activations import gradient_from_activation
+from bp_desktop.core.params import reshape_params
+from bp_desktop.training import Hyperparameters
 
 CHUNK = 64                          # examples between two stored prefix sums (at least)
 CHECKPOINT_BYTES = 64 * 2**20       # at most this much memory for the stored prefix sums
@@ -267,7 +269,6 @@ def optimiser_update(snapshot, hyper, optimizer_state: dict | None) -> Update:
 
 
 def _theta_shaped(vector: np.ndarray, sizes) -> list[np.ndarray]:
-    from bp_desktop.core.params import reshape_params
     return reshape_params(np.asarray(vector, dtype=float), sizes)
 
 
@@ -292,7 +293,6 @@ class Panel:
 
 class WalkEvents(SignalGroup):
     moved = Signal(object)          # Step: the walk is at another line or example
-    recomputed = Signal()           # same step, new numbers (a new snapshot)
 
 
 class AlgorithmWalk:
@@ -328,7 +328,6 @@ class AlgorithmWalk:
         if old is not None and old.L != self.L:
             old = None
         self.position = 0 if old is None else min(self._position_of(old), self.count - 1)
-        self.events.recomputed.emit()
         self._publish()
 
     def _on_installed(self, *_) -> None:
@@ -483,7 +482,6 @@ class AlgorithmWalk:
             model, state = self._model, None
             hyper = model.run.hyper if model is not None and model.run is not None else None
             if hyper is None:
-                from bp_desktop.training import Hyperparameters
                 hyper = Hyperparameters()
             if model is not None and self._is_current(model):
                 state = model.run.optimizer_state()

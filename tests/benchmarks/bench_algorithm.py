@@ -8,7 +8,9 @@ m = 5000 (random 20 × 20 "images", 10 classes). A key press is `QTest.keyClick`
 (the walk moves, the view redraws its slide, text and heatmaps; the model tells the canvas,
 the inspector and the example box about the step and the example) plus painting the
 Algorithm view and the canvas (`grab()`). Each key is timed over many presses at random
-places in the loop, in random order; the table gives the median and the worst press.
+places in the loop, in random order; the table gives the median and the worst press. "The
+Algorithm view alone" times the same presses on the view with no other view attached (the
+canvas, the inspector and the example box follow the example in the window).
 "Walk only" times the Qt-free part alone: the walk's move and the numbers one step shows
 (its heatmaps and its worked text).
 
@@ -37,7 +39,9 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 from bp_desktop.data import load_builtin  # noqa: E402
 from bp_desktop.data.dataset import make_dataset  # noqa: E402
 from bp_desktop.training.workspace import DataPreparation, NetworkSpec  # noqa: E402
+from bp_desktop.ui.algorithm_view import AlgorithmView  # noqa: E402
 from bp_desktop.ui.main_window import MainWindow  # noqa: E402
+from bp_desktop.workbench import InlineEngine, Workbench  # noqa: E402
 from bp_desktop.workbench.algorithm import AlgorithmWalk  # noqa: E402
 from bp_desktop.workbench.worked import Focus, step_doc  # noqa: E402
 
@@ -124,6 +128,31 @@ def bench_walk_only(window, rng) -> float:
     return statistics.median(times)
 
 
+def bench_view_alone(app, dataset, hidden, rng) -> list[float]:
+    """Seconds per key press (any key) of an Algorithm view with no other view attached: its
+    own share of a press in the window."""
+    model = Workbench(InlineEngine)
+    model.use_dataset(dataset, DataPreparation(validation=0.2 if dataset.m < 2000 else 0.0),
+                      NetworkSpec(hidden=hidden))
+    view = AlgorithmView(model=model)
+    view.resize(1600, 500)
+    view.show()
+    app.processEvents()
+    times = []
+    for _ in range(PRESSES):
+        for key in rng.sample(list(KEYS.values()), len(KEYS)):
+            random_place(view.walk, rng)
+            app.processEvents()
+            start = time.perf_counter()
+            QTest.keyClick(view, key)
+            view.grab()
+            app.processEvents()
+            times.append(time.perf_counter() - start)
+    view.close()
+    shiboken6.delete(view)
+    return times
+
+
 def report(label: str, times: list[float]) -> str:
     ms = [1000 * t for t in times]
     return f"| {label} | {statistics.median(ms):.1f} | {max(ms):.1f} |"
@@ -153,6 +182,7 @@ def main(argv=None) -> None:
             print(report("**any key**", everything))
             print(f"| slider: first jump to t = m − 1 (builds the sums) | {1000 * first:.1f} | |")
             print(f"| slider: a later jump | {1000 * later:.1f} | |")
+            print(report("the Algorithm view alone, any key", bench_view_alone(app, dataset, hidden, rng)))
             print(f"walk only (Qt-free move + numbers of a step): median {1000 * walk_only:.2f} ms")
             window.shutdown()
             shiboken6.delete(window)
