@@ -238,7 +238,7 @@ class LayerInspector(QWidget):
         top_layout.addWidget(self.saturation)
         top_layout.addWidget(self.explanation, 1)
         top_layout.addWidget(self.numerical_button)
-        self.copy_buttons = CopyButtons(self.explanation_blocks, "inspector", self)
+        self.copy_buttons = CopyButtons(self.explanation_blocks, "inspector", self, compact=True)
         top_layout.addWidget(self.copy_buttons)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
