@@ -50,7 +50,7 @@ bench-csv: $(STAMP)
 bench-trainer: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_trainer.py
 
-## bench-window: training throughput in the real main window against the bare core loop
+## bench-window: training throughput in the real main window, thread and process engines, against the bare core loop
 bench-window: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_window.py
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 
@@ -43,6 +44,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # In the standalone build the training worker process (ui/process_trainer.py) starts as
+    # this program with multiprocessing's arguments: run the worker and exit, before parsing
+    # them as ours. Elsewhere this does nothing.
+    multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in HEADLESS_COMMANDS:
         from bp_desktop.cli import main as cli_main

@@ -93,9 +93,34 @@ def check_icon() -> None:
         raise ValueError("the application icon does not draw")
 
 
+def check_training_process() -> None:
+    """A training worker process starts (in the standalone build it is this program again,
+    through multiprocessing.freeze_support) and trains exactly as this process does."""
+    from bp_desktop.core import Network
+    from bp_desktop.training import TrainingRun
+    from bp_desktop.training.worker import RunState, WorkerClient
+
+    def xor_run() -> TrainingRun:
+        X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+        return TrainingRun(Network([2, 2, 1], seed=0), X, np.array([[0.0], [1.0], [1.0], [0.0]]))
+
+    here, client = xor_run(), WorkerClient()
+    try:
+        client.send("install", 1, RunState.of(xor_run()))
+        client.send("step", 3)
+        report = client.settle(timeout=60)[-1]
+    finally:
+        client.close(2.0)
+    for _ in range(3):
+        here.step()
+    if report.iteration != 3 or not np.array_equal(report.params, here.network.params):
+        raise ValueError("the training process's weights after 3 iterations differ from this process's")
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "modules": check_modules, "metadata": check_metadata, "datasets": check_datasets,
     "weight formats": check_weight_formats, "icon": check_icon,
+    "training process": check_training_process,
 }
 
 

@@ -19,7 +19,7 @@ __all__ = [
     "sigmoid_gradient", "theta_shapes", "unroll",
 ]
 from .explain import (GradientEntry, HiddenDelta, OutputDelta, explain_delta, explain_gradient,
-                      saturated_fraction)
+                      gradient_parts, saturated_fraction)
 
 __all__ += ["GradientEntry", "HiddenDelta", "OutputDelta", "explain_delta", "explain_gradient",
-            "saturated_fraction"]
+            "gradient_parts", "saturated_fraction"]

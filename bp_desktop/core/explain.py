@@ -7,6 +7,11 @@ summed, Δ^(l) included), so the inspector can print the lecture's formulas with
     δ_j^(l) = (Σ_k Θ_kj^(l) δ_k^(l+1)) · g′(z_j^(l))
     D_ij^(l) = (1/m) Σ_t δ_i^(l+1) a_j^(l) + (λ/m) Θ_ij^(l)     (no λ term for j = 0)
 
+The weighted sum Σ_k Θ_kj δ_k is what the lecture's intuition slide writes as δ
+(δ_2^(2) = Θ_12^(2) δ_1^(3) + Θ_22^(2) δ_2^(3)): it is ∂cost/∂a_j, the error at the unit's
+output. δ_j = ∂cost/∂z_j is at its input, one g′(z_j) further back (the chain rule); in a
+computational graph, the upstream gradient times the unit's local gradient.
+
 Indices follow the lecture: units are numbered from 1, and j = 0 is the bias
 unit, so Θ_kj is `theta[k - 1, j]`. `layer` arguments are 0-based positions in
 `layer_sizes` (layer l of the lecture is index l − 1).
@@ -42,10 +47,10 @@ class HiddenDelta:
     l: int
     j: int
     terms: tuple[DeltaTerm, ...]
-    weighted_sum: float   # Σ_k Θ_kj δ_k
+    weighted_sum: float   # Σ_k Θ_kj δ_k: the intuition slide's "δ", ∂cost/∂a_j (the upstream gradient)
     z: float
     a: float
-    g_prime: float        # g′(z_j)
+    g_prime: float        # g′(z_j): the local gradient ∂a_j/∂z_j
     g_prime_formula: str  # e.g. "a(1 − a)"
     delta: float          # the core's δ_j^(l)
 
@@ -98,6 +103,17 @@ def explain_gradient(thetas, a_columns, delta_columns, Deltas, gradients, lam: f
     first = tuple((float(d), float(a), float(d * a)) for d, a in zip(delta_i[:shown_terms], a_j[:shown_terms]))
     return GradientEntry(layer + 1, i + 1, j, m, float(lam), theta, float(Deltas[layer][i, j]),
                          regularisation, float(gradients[layer][i, j]), first)
+
+
+def gradient_parts(Delta: np.ndarray, theta: np.ndarray, lam: float, m: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """D^(l) as its two parts: the data part (1/m) Δ^(l) and the λ part (λ/m) Θ^(l), whose
+    bias column (j = 0) is zero because the bias weights are not regularised. Their sum is
+    backprop's D^(l)."""
+    data_part = Delta / m
+    regularisation_part = (lam / m) * theta
+    regularisation_part[:, 0] = 0.0
+    return data_part, regularisation_part
 
 
 def saturated_fraction(z_row: np.ndarray, a_row: np.ndarray, hidden_activation: str,

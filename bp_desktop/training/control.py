@@ -24,53 +24,124 @@ if TYPE_CHECKING:
     from .run import Snapshot
 
 
-class RunControl:
-    """Run / pause / step n / stop, shared by a controlling thread and the loop."""
+def checked_step_count(n) -> int:
+    """n as an int, or ValueError unless it is a whole number ≥ 1."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"step needs a whole number of iterations ≥ 1; got {n!r}")
+    return int(n)
+
+
+def checked_rate(iterations_per_second) -> float:
+    """The maximum rate as a float, or ValueError unless it is finite and ≥ 0 (0: no limit)."""
+    rate = float(iterations_per_second)
+    if not math.isfinite(rate) or rate < 0:
+        raise ValueError(f"the maximum rate must be a finite number ≥ 0; got {iterations_per_second!r}")
+    return rate
+
+
+class Schedule:
+    """What the loop is asked to do: run on, or n more steps, at most `rate` iterations a
+    second. Plain bookkeeping, not thread-safe: RunControl keeps one under its lock, and the
+    worker process's loop (training/worker.py), which has a single thread, keeps its own."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock  # seconds; tests inject their own
-        self._condition = threading.Condition()
-        self._running = False
-        self._steps = 0
-        self._stopped = False
-        self._parked = False      # the loop waits for work
-        self._loop_done = False   # the loop has returned
-        self._max_rate = 0.0
+        self.running = False
+        self.steps = 0
+        self.last_ends_step = False  # the iteration granted last ends a step(n) command
+        self.rate = 0.0
         # clock times: before which no paced iteration starts, and of the last iteration
         # granted since the loop last parked. None: the first one starts at once.
         self._next_due: float | None = None
         self._last_grant: float | None = None
-        self._last_ends_step = False
+
+    @property
+    def has_work(self) -> bool:
+        return self.running or self.steps > 0
+
+    def resume(self) -> None:
+        self.running = True
+
+    def pause(self) -> None:
+        self.running = False
+        self.steps = 0
+
+    def step(self, n: int) -> None:
+        self.running = False
+        self.steps += checked_step_count(n)
+
+    def set_rate(self, iterations_per_second: float) -> None:
+        self.rate = checked_rate(iterations_per_second)
+        # the next deadline follows the new rate at once (1000 s -> 0.1 s must not wait
+        # 1000 s); with no iteration since the loop parked, the first starts the clock
+        paced = self.rate and self._last_grant is not None
+        self._next_due = self._last_grant + 1.0 / self.rate if paced else None
+
+    @property
+    def next_due(self) -> float | None:
+        """The clock time before which the next iteration does not start (None: at once)."""
+        return self._next_due if self.rate else None
+
+    def delay(self) -> float:
+        """Seconds until the next iteration may start under the rate (≤ 0: now)."""
+        due = self.next_due
+        return 0.0 if due is None else due - self._clock()
+
+    def grant(self) -> None:
+        """Book one iteration as started."""
+        stepped = not self.running
+        if stepped:
+            self.steps -= 1
+        self.last_ends_step = stepped and self.steps == 0
+        now = self._clock()
+        if self.rate:
+            # keep the average rate, catching up at most one interval after a slow iteration;
+            # the first paced iteration counts from now (a stale deadline let two run at once)
+            interval = 1.0 / self.rate
+            start = now if self._next_due is None else max(self._next_due, now - interval)
+            self._next_due = start + interval
+        self._last_grant = now
+
+    def rest(self) -> None:
+        """The loop parked: the first iteration after a pause starts at once, and starts
+        the clock."""
+        self._next_due = self._last_grant = None
+
+
+class RunControl:
+    """Run / pause / step n / stop, shared by a controlling thread and the loop."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._condition = threading.Condition()
+        self._schedule = Schedule(clock)
+        self._stopped = False
+        self._parked = False      # the loop waits for work
+        self._loop_done = False   # the loop has returned
 
     # --- commands (any thread) ---------------------------------------------------------
     def resume(self) -> None:
         """Run iterations continuously until pause, stop or a stop criterion."""
         with self._condition:
-            self._running = True
+            self._schedule.resume()
             self._give_work()
 
     def pause(self) -> None:
         """Park after the current iteration; pending steps are cancelled."""
         with self._condition:
-            self._running = False
-            self._steps = 0
+            self._schedule.pause()
             self._condition.notify_all()
 
     def step(self, n: int = 1) -> None:
         """Run exactly n more iterations, then park."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"step needs a whole number of iterations ≥ 1; got {n!r}")
         with self._condition:
-            self._running = False
-            self._steps += int(n)
+            self._schedule.step(n)
             self._give_work()
 
     def stop(self) -> None:
         """End the loop: acquire_iteration() returns False from now on."""
         with self._condition:
             self._stopped = True
-            self._running = False
-            self._steps = 0
+            self._schedule.pause()
             self._condition.notify_all()
 
     def rearm(self) -> None:
@@ -79,21 +150,13 @@ class RunControl:
             self._stopped = False
             self._loop_done = False
             self._parked = False
-            self._running = False
-            self._steps = 0
-            self._next_due = self._last_grant = None
+            self._schedule.pause()
+            self._schedule.rest()
 
     def set_max_rate(self, iterations_per_second: float) -> None:
         """Pace the loop for teaching; 0 means as fast as possible."""
-        rate = float(iterations_per_second)
-        if not math.isfinite(rate) or rate < 0:
-            raise ValueError(f"the maximum rate must be a finite number ≥ 0; got {iterations_per_second!r}")
         with self._condition:
-            self._max_rate = rate
-            # the next deadline follows the new rate at once (1000 s -> 0.1 s must not wait
-            # 1000 s); with no iteration since the loop parked, the first starts the clock
-            paced = rate and self._last_grant is not None
-            self._next_due = self._last_grant + 1.0 / rate if paced else None
+            self._schedule.set_rate(iterations_per_second)
             self._condition.notify_all()  # a pacing wait recomputes its delay
 
     def _give_work(self) -> None:
@@ -104,7 +167,7 @@ class RunControl:
     @property
     def is_running(self) -> bool:
         with self._condition:
-            return self._running and not self._stopped
+            return self._schedule.running and not self._stopped
 
     @property
     def is_stopped(self) -> bool:
@@ -114,24 +177,24 @@ class RunControl:
     @property
     def pending_steps(self) -> int:
         with self._condition:
-            return self._steps
+            return self._schedule.steps
 
     @property
     def max_rate(self) -> float:
         with self._condition:
-            return self._max_rate
+            return self._schedule.rate
 
     @property
     def next_due(self) -> float | None:
         """The clock time before which the next iteration does not start (None: at once)."""
         with self._condition:
-            return self._next_due if self._max_rate else None
+            return self._schedule.next_due
 
     @property
     def last_grant_ends_step(self) -> bool:
         """Whether the iteration granted last is the final one of a step(n) command
         (read by the loop thread: that snapshot must be shown, not coalesced away)."""
-        return self._last_ends_step
+        return self._schedule.last_ends_step
 
     def wait_until_idle(self, timeout: float | None = None) -> bool:
         """Block until the loop is parked with nothing to do, or has ended. False on timeout."""
@@ -147,37 +210,22 @@ class RunControl:
         take effect at once.
         """
         with self._condition:
+            schedule = self._schedule
             while True:
                 if self._stopped:
                     return False
-                if self._running or self._steps:
-                    due = self._next_due if self._max_rate else None
-                    delay = 0.0 if due is None else due - self._clock()
+                if schedule.has_work:
+                    delay = schedule.delay()
                     if delay > 0:
                         self._condition.wait(delay)
                         continue  # re-check: paused, stopped or re-paced meanwhile?
-                    return self._grant()
+                    schedule.grant()
+                    return True
                 if not self._parked:
                     self._parked = True
                     self._condition.notify_all()
-                # the first iteration after a pause starts at once, and starts the clock
-                self._next_due = self._last_grant = None
+                schedule.rest()
                 self._condition.wait()
-
-    def _grant(self) -> bool:
-        stepped = not self._running
-        if stepped:
-            self._steps -= 1
-        self._last_ends_step = stepped and self._steps == 0
-        now = self._clock()
-        if self._max_rate:
-            # keep the average rate, catching up at most one interval after a slow iteration;
-            # the first paced iteration counts from now (a stale deadline let two run at once)
-            interval = 1.0 / self._max_rate
-            start = now if self._next_due is None else max(self._next_due, now - interval)
-            self._next_due = start + interval
-        self._last_grant = now
-        return True
 
     def loop_finished(self) -> None:
         """Called by the loop as it returns; wakes wait_until_idle."""

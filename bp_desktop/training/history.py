@@ -272,6 +272,9 @@ class History(_RowView):
         self._buffer = RowBuffer(self.layout.ncols, max_bytes)
         self._lock = threading.Lock()
         self.before_read: Callable[[], None] | None = None
+        # bumped whenever rows already read change (cleared, rewound or thinned): a cursor
+        # that saw an older generation must read everything again
+        self.generation = 0
 
     def _settle(self) -> None:
         # outside self._lock: before_read appends, which takes it
@@ -305,16 +308,32 @@ class History(_RowView):
         if rows.shape[-1] != self.layout.ncols:
             raise ValueError(f"history rows need {self.layout.ncols} columns; got {rows.shape[1]}")
         with self._lock:
+            decimations = self._buffer.decimations
             self._buffer.append(rows)
+            if self._buffer.decimations != decimations:
+                self.generation += 1
 
     def clear(self) -> None:
         with self._lock:
             self._buffer.clear()
+            self.generation += 1
 
     def drop_after(self, iteration: int) -> None:
         """Forget the rows of iterations after `iteration` (a run that went back to it)."""
         with self._lock:
             self._buffer.drop_after(iteration)
+            self.generation += 1
+
+    def read_since(self, generation: int, iteration: int) -> tuple[HistoryChunk, int, bool]:
+        """The rows a reader has not seen: those after `iteration` if the rows it read are
+        unchanged since `generation`, else every row (then `restarted` is True). Returns
+        (chunk, the current generation, restarted). See HistoryCursor."""
+        self._settle()
+        with self._lock:
+            rows = self._buffer.rows
+            restarted = generation != self.generation
+            start = 0 if restarted else int(np.searchsorted(rows[:, 0], iteration, side="right"))
+            return HistoryChunk(self.layout, rows[start:].copy()), self.generation, restarted
 
     def unit_history(self, layer: int, unit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(iteration, mean |δ|, mean a) of one unit, read together under the lock."""
@@ -372,3 +391,24 @@ class History(_RowView):
             stats = {"iteration": rows[:, 0].astype(np.int64)}
             stats.update((stat, rows[:, column].copy()) for stat, column in zip(UNIT_STATS, columns))
         return stats
+
+
+class HistoryCursor:
+    """A reader's place in a History: `read()` hands out only the rows added since the last
+    read, or every row again (restarted) when the history was cleared, rewound or thinned.
+    The history is the one store of rows; the cost plot and the engines' reports read it
+    through cursors instead of keeping rows of their own."""
+
+    def __init__(self, history: History):
+        self.history = history
+        self._generation = -1  # nothing read yet: the first read restarts
+        self._iteration = -1
+
+    def read(self) -> tuple[HistoryChunk, bool]:
+        """(the unseen rows, restarted)."""
+        chunk, self._generation, restarted = self.history.read_since(self._generation, self._iteration)
+        if len(chunk):
+            self._iteration = int(chunk.rows[-1, 0])
+        elif restarted:
+            self._iteration = -1
+        return chunk, restarted

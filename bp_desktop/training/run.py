@@ -1,268 +1,25 @@
 """One training run: a network, its data, an optimiser and what each iteration produced."""
 from __future__ import annotations
 
-import dataclasses
 import math
-import threading
-from collections import deque
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from bp_desktop.core import OPTIMIZERS, BackpropResult, Network, make_optimizer
-from bp_desktop.core.network import PerExampleViews, cross_entropy
+from bp_desktop.core import BackpropResult, Network, make_optimizer
+from bp_desktop.core.network import cross_entropy
 from bp_desktop.core.optimizers import Optimizer, StepReport
 from bp_desktop.core.params import theta_views
 
 from .history import DEFAULT_HISTORY_BYTES, SERIES, UNIT_STATS, History, HistoryChunk
+from .records import Diverged, IterationRecord, Snapshot
+from .rows import PendingRows
+from .settings import Hyperparameters, PendingChanges, StopCriteria, is_whole
+from .stopping import StopRules
 
 # How iterations run: divergence is detected and reported, so numpy's warnings would be noise
 QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore", "under": "ignore"}
-
-
-@dataclass
-class Hyperparameters:
-    """optimizer: 'gd' | 'momentum' | 'sgd' | 'cg'; alpha α; lam λ; momentum μ;
-    batch_size and seed (mini-batch shuffling) for 'sgd'."""
-
-    optimizer: str = "gd"
-    alpha: float = 1.0
-    lam: float = 0.0
-    momentum: float = 0.9
-    batch_size: int = 32
-    seed: int = 0
-
-    def check(self) -> None:
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimiser {self.optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
-        if not (math.isfinite(self.alpha) and self.alpha > 0):
-            raise ValueError(f"the learning rate α must be a finite number > 0; got {self.alpha!r}")
-        if not (math.isfinite(self.lam) and self.lam >= 0):
-            raise ValueError(f"λ must be a finite number ≥ 0; got {self.lam!r}")
-        if not (math.isfinite(self.momentum) and 0 <= self.momentum < 1):
-            raise ValueError(f"the momentum μ must lie in [0, 1); got {self.momentum!r}")
-        if not _is_whole(self.batch_size) or self.batch_size < 1:
-            raise ValueError(f"the batch size must be a whole number ≥ 1; got {self.batch_size!r}")
-        if not _is_whole(self.seed) or self.seed < 0:
-            raise ValueError(f"the shuffling seed must be a whole number ≥ 0; got {self.seed!r}")
-
-
-@dataclass
-class StopCriteria:
-    """When to pause by itself. max_iterations 0 means no limit; target_cost is J
-    with λ (the run stops at the first Θ whose J reaches it, without updating that Θ);
-    plateau: relative improvement of J over the last `plateau_window` iterations below
-    `plateau_tolerance`; early stopping: the validation cost rose
-    `early_stopping_patience` iterations in a row."""
-
-    max_iterations: int = 0
-    target_cost: float | None = None
-    plateau_tolerance: float | None = None
-    plateau_window: int = 50
-    early_stopping_patience: int | None = None
-
-    def check(self) -> None:
-        if not _is_whole(self.max_iterations) or self.max_iterations < 0:
-            raise ValueError(f"max_iterations must be a whole number ≥ 0 (0 = no limit); "
-                             f"got {self.max_iterations!r}")
-        if self.plateau_tolerance is not None and not self.plateau_tolerance >= 0:
-            raise ValueError(f"the plateau tolerance must be ≥ 0; got {self.plateau_tolerance!r}")
-        if not _is_whole(self.plateau_window) or self.plateau_window < 1:
-            raise ValueError(f"the plateau window must be a whole number ≥ 1; got {self.plateau_window!r}")
-        patience = self.early_stopping_patience
-        if patience is not None and (not _is_whole(patience) or patience < 1):
-            raise ValueError(f"the early-stopping patience must be a whole number ≥ 1; got {patience!r}")
-
-
-def _check_names(kind: type, changes: dict[str, Any]) -> None:
-    unknown = sorted(set(changes) - {f.name for f in fields(kind)})
-    if unknown:
-        raise ValueError(f"unknown {kind.__name__} field(s) {unknown}; "
-                         f"choose from {[f.name for f in fields(kind)]}")
-
-
-def _is_whole(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-@dataclass(frozen=True)
-class Snapshot(PerExampleViews):
-    """Everything iteration `iteration` computed, at the weights `thetas` it started from
-    (Θ before its update), so δ and Θ shown together belong together.
-
-    The *_columns tuples are units × examples, indexed by 0-based layer:
-    a_columns[0] is Xᵀ (shared with the run, never copied), z_columns[0] and
-    delta_columns[0] are None. The arrays belong to the snapshot: the loop never
-    writes to them again.
-    """
-
-    iteration: int
-    thetas: tuple[np.ndarray, ...]
-    a_columns: tuple[np.ndarray, ...]
-    z_columns: tuple[np.ndarray | None, ...]
-    delta_columns: tuple[np.ndarray | None, ...]
-    Deltas: tuple[np.ndarray, ...]  # the lecture's Δ^(l) = Σ_t δ^(l+1) (a^(l))ᵀ, shaped like thetas
-    gradients: tuple[np.ndarray, ...]
-    cost: float
-    data_cost: float
-    lam: float
-    m: int
-    Y: np.ndarray
-    train_accuracy: float
-    validation_cost: float | None
-    validation_accuracy: float | None
-    gradient_norm: float
-    hidden_activation: str
-    # True for TrainingRun.preview(): the pass at the current Θ (after `iteration` updates),
-    # rather than the pass iteration `iteration` made at the Θ before its update
-    preview: bool = False
-
-    @property
-    def layer_sizes(self) -> tuple[int, ...]:
-        return tuple(a.shape[0] for a in self.a_columns)
-
-    @property
-    def regularisation(self) -> float:
-        return self.cost - self.data_cost
-
-    @property
-    def theta_iteration(self) -> int:
-        """How many iterations Θ had had when these numbers were computed: iteration − 1 for
-        an iteration's own pass (made before its update), iteration for a preview. The
-        window labels everything by it, as the course's print-outs do ("Iteration 50 |
-        Cost ..." is J after 50 iterations)."""
-        return self.iteration if self.preview else self.iteration - 1
-
-
-class Diverged(ArithmeticError):
-    """An iteration produced a non-finite cost, gradient or weight; the run went back to the
-    last weights whose J and gradient were finite, and its iteration count with them (so
-    the iteration that failed, and the one before it if its Θ was the bad one, run again).
-
-    `snapshot` / `rows` are the iteration's results when its own pass was still finite
-    (only the update blew up), so it can still be shown; otherwise None. The row is not in
-    the history: the iteration is undone. From TrainingRun.advance(), `record` carries that
-    iteration instead and snapshot / rows are None.
-    """
-
-    def __init__(self, message: str, snapshot: Snapshot | None = None,
-                 rows: HistoryChunk | None = None, record: IterationRecord | None = None):
-        super().__init__(message)
-        self.snapshot = snapshot
-        self.rows = rows
-        self.record = record
-
-
-class IterationRecord:
-    """What one iteration computed, before a Snapshot or a history row is made of it.
-
-    The training loop keeps these instead of Snapshots: most iterations of a fast run are
-    replaced in the mailbox before anyone looks, so their Snapshot is never built, and
-    their history rows are handed over in batches (see _PendingRows). The arrays are
-    the iteration's own (fresh from its backprop pass, and its own copy of Θ), so the
-    Snapshot built later, in any thread, is the one step() would have returned.
-    """
-
-    __slots__ = ("iteration", "params_before", "result", "cost", "gradient_norm",
-                 "validation_cost", "validation_accuracy", "lam", "selected", "failure", "held", "_run")
-
-    def __init__(self, run: TrainingRun, iteration: int, params_before: np.ndarray,
-                 result: BackpropResult, gradient_norm: float,
-                 validation: tuple[float | None, float | None], lam: float, held: bool = False):
-        self._run = run
-        # held: J at Θ had reached the target, so Θ was not updated and no iteration counted;
-        # the record is the pass at the current Θ (a preview) after `iteration` iterations
-        self.held = held
-        self.iteration = iteration
-        self.params_before = params_before
-        self.result = result
-        self.cost = float(result.cost)
-        self.gradient_norm = float(gradient_norm)
-        self.validation_cost, self.validation_accuracy = validation
-        self.lam = float(lam)
-        self.selected = run.selected_example  # whose a and δ the row records
-        self.failure: str | None = None       # set when the update made the weights non-finite
-
-    @property
-    def theta_iteration(self) -> int:
-        """As Snapshot.theta_iteration: the pass was made at Θ after iteration − 1 iterations
-        (after `iteration` for a held record)."""
-        return self.iteration if self.held else self.iteration - 1
-
-    def snapshot(self) -> Snapshot:
-        snapshot = self._run._snapshot(self.iteration, self.params_before, self.result,
-                                       self.gradient_norm,
-                                       (self.validation_cost, self.validation_accuracy), self.lam)
-        return replace(snapshot, preview=True) if self.held else snapshot
-
-
-# History rows computed but not yet handed over (a few KB): far fewer appends and locks
-ROW_BATCH = 64
-
-
-class _PendingRows:
-    """History rows computed but not handed over yet: History and the mailbox get them
-    ROW_BATCH at a time, instead of one append (two locks) per iteration.
-
-    Each row is computed as its iteration ends, straight from the iteration's arrays while
-    backprop left them in cache, and nothing else of the iteration is kept: holding on to
-    a few iterations' arrays slowed backprop itself (measured: 16 of them, 8%). Rows are
-    never observable late: History's readers and Mailbox.drain() call flush() first, and
-    the loop flushes whenever it parks. Thread-safe: the training thread adds, any thread
-    may flush.
-    """
-
-    def __init__(self, row_views, fill_row, history: History, capacity: int = ROW_BATCH):
-        self._lock = threading.Lock()
-        self._row_views = row_views  # row_views(row): the views fill_row writes through
-        self._fill_row = fill_row    # fill_row(record, views): the record's row into them
-        self._rows = np.empty((capacity, history.layout.ncols))
-        self._views = [row_views(row) for row in self._rows]  # made once: slicing costs too
-        self._n = 0
-        self._history = history
-        self.sink = None  # a Mailbox that also receives every row (set by the loop)
-
-    def add(self, record: IterationRecord) -> None:
-        with self._lock:
-            self._fill_row(record, self._views[self._n])
-            self._n += 1
-            if self._n == len(self._rows):
-                self._flush_locked()
-
-    def flush(self) -> None:
-        if not self._n:  # the common case for readers, without taking the lock
-            return
-        with self._lock:
-            self._flush_locked()
-
-    def row_now(self, record: IterationRecord) -> np.ndarray:
-        """The row of `record` (not queued), after flushing the queue so that order is kept."""
-        row = np.empty((1, self._rows.shape[1]))
-        with self._lock:
-            self._flush_locked()
-            self._fill_row(record, self._row_views(row[0]))
-        return row
-
-    def clear(self) -> None:
-        with self._lock:
-            self._n = 0
-
-    def rewind(self, iteration: int) -> None:
-        """Drop every row after `iteration`, here, in the history and in the sink."""
-        with self._lock:
-            self._flush_locked()
-            self._history.drop_after(iteration)
-            if self.sink is not None:
-                self.sink.drop_rows_after(iteration)
-
-    def _flush_locked(self) -> None:
-        if not self._n:
-            return
-        rows, self._n = self._rows[:self._n], 0  # both receivers copy them
-        self._history.append(rows)
-        if self.sink is not None:
-            self.sink.put(None, HistoryChunk(self._history.layout, rows))
 
 
 class TrainingRun:
@@ -286,19 +43,14 @@ class TrainingRun:
             _checked_data(network, X_val, Y_val, "validation")
         self._labels = _labels(self.Y)
         self._val_labels = None if self.Y_val is None else _labels(self.Y_val)
-        self._lock = threading.Lock()
-        self._hyper = replace(hyper) if hyper is not None else Hyperparameters()
-        self._hyper.check()
-        self._stop = replace(stop) if stop is not None else StopCriteria()
-        self._stop.check()
-        self._pending: dict[str, Any] = {}
-        self._pending_stop: dict[str, Any] = {}
+        self._settings = PendingChanges(hyper if hyper is not None else Hyperparameters())
+        self._stop_rules = StopRules(stop)
         self.selected_example = selected_example
         self.history = History(network.layer_sizes, history_bytes)
         self._layout = self.history.layout
         self._abs_delta = np.empty((self._layout.units, len(self.X)))  # |δ| of every unit
         self._mean_weights = np.full(len(self.X), 1.0 / len(self.X))
-        self._pending_rows = _PendingRows(self._row_views, self._fill_row, self.history)
+        self._pending_rows = PendingRows(self._row_views, self._fill_row, self.history)
         self.history.before_read = self._pending_rows.flush
         self._initial_params = network.params.copy()
         self._restart()
@@ -307,34 +59,31 @@ class TrainingRun:
     @property
     def hyper(self) -> Hyperparameters:
         """The hyper-parameters the next iteration will use (a copy)."""
-        with self._lock:
-            return replace(self._hyper, **self._pending)
+        return self._settings.current
 
     def set_hyperparameters(self, hyper: Hyperparameters | None = None, **changes: Any) -> None:
         """Change α, λ, μ, batch size, seed or optimiser from any thread (a whole
         Hyperparameters, keyword changes, or both); applied at the next iteration
         boundary, without resetting the network."""
-        if hyper is not None:
-            changes = {**dataclasses.asdict(hyper), **changes}
-        _check_names(Hyperparameters, changes)
-        with self._lock:
-            replace(self._hyper, **{**self._pending, **changes}).check()  # raises before storing
-            self._pending.update(changes)
+        self._settings.change(hyper, **changes)
 
     @property
     def stop_criteria(self) -> StopCriteria:
-        with self._lock:
-            return replace(self._stop, **self._pending_stop)
+        return self._stop_rules.current
 
     def set_stop_criteria(self, criteria: StopCriteria | None = None, **changes: Any) -> None:
         """Change the stop criteria from any thread (a whole StopCriteria, keyword
         changes, or both); checked from the next iteration on."""
-        if criteria is not None:
-            changes = {**dataclasses.asdict(criteria), **changes}
-        _check_names(StopCriteria, changes)
-        with self._lock:
-            replace(self._stop, **{**self._pending_stop, **changes}).check()
-            self._pending_stop.update(changes)
+        self._stop_rules.change(criteria, **changes)
+
+    @property
+    def stop_reason(self) -> str | None:
+        """Why training last paused by itself (a criterion, a divergence), or None."""
+        return self._stop_rules.reason
+
+    @stop_reason.setter
+    def stop_reason(self, reason: str | None) -> None:
+        self._stop_rules.reason = reason
 
     @property
     def selected_example(self) -> int:
@@ -343,13 +92,18 @@ class TrainingRun:
     @selected_example.setter
     def selected_example(self, index: int) -> None:
         m = len(self.X)
-        if not _is_whole(index) or not 0 <= index < m:
+        if not is_whole(index) or not 0 <= index < m:
             raise ValueError(f"the selected example must be an index in 0..{m - 1}; got {index!r}")
         self._selected = int(index)
 
     @property
     def m(self) -> int:
         return len(self.X)
+
+    @property
+    def _hyper(self) -> Hyperparameters:
+        """The hyper-parameters in force (this iteration's)."""
+        return self._settings.value
 
     # --- life cycle (the stepping thread, or while no thread runs) --------------------
     def reset(self, new_seed: int | None = None) -> None:
@@ -363,20 +117,13 @@ class TrainingRun:
         self._restart()
 
     def _restart(self) -> None:
-        with self._lock:
-            self._hyper = replace(self._hyper, **self._pending)
-            self._stop = replace(self._stop, **self._pending_stop)
-            self._pending, self._pending_stop = {}, {}
+        self._settings.apply()
+        self._stop_rules.restart()
         self.iteration = 0
-        self.stop_reason: str | None = None
         self._pending_rows.clear()
         self.history.clear()
         self._optimizer = self._build_optimizer()
         self._last_params: np.ndarray | None = None  # Θ of the last iteration shown
-        self._converged = False
-        self._recent_costs: deque[float] = deque(maxlen=self._stop.plateau_window + 1)
-        self._rises = 0
-        self._last_val_cost: float | None = None
 
     def _build_optimizer(self) -> Optimizer:
         h = self._hyper
@@ -385,14 +132,10 @@ class TrainingRun:
                               batch_size=h.batch_size, seed=h.seed, track_cost_after=False)
 
     def _apply_pending(self) -> None:
-        self._apply_stop_changes()
-        if not self._pending:  # the common case, without taking the lock
+        self._stop_rules.apply_changes()
+        old = self._settings.apply()
+        if old is None:
             return
-        with self._lock:
-            changes, self._pending = self._pending, {}
-        if not changes:
-            return
-        old, self._hyper = self._hyper, replace(self._hyper, **changes)
         if self._hyper.optimizer != old.optimizer:
             self._optimizer = self._build_optimizer()
         else:
@@ -434,7 +177,7 @@ class TrainingRun:
         """Continue a saved run: the network already holds Θ after `iteration` iterations.
         Restores the counter, Reset's Θ, the history and the optimiser's state, and rebuilds
         what the stop criteria remember (recent costs, validation rises) from the history."""
-        if not _is_whole(iteration) or iteration < 0:
+        if not is_whole(iteration) or iteration < 0:
             raise ValueError(f"the iteration must be a whole number ≥ 0; got {iteration!r}")
         initial = np.array(initial_params, dtype=float)
         if initial.shape != self.network.params.shape:
@@ -445,16 +188,7 @@ class TrainingRun:
         self.history.append(np.asarray(history_rows, dtype=float).reshape(-1, self._layout.ncols))
         self.iteration = int(iteration)
         self._optimizer.load_state(optimizer_state)
-        self._recent_costs.extend(self.history.series("cost")[-self._recent_costs.maxlen:])
-        self._restore_validation_trend(self.history.series("validation_cost"))
-
-    def _restore_validation_trend(self, costs: np.ndarray) -> None:
-        """_rises / _last_val_cost as _early_stop would have left them after these costs."""
-        costs = costs[np.isfinite(costs)]
-        if len(costs):
-            self._last_val_cost = float(costs[-1])
-            falls = np.flatnonzero(np.diff(costs) <= 0)  # rows where the streak of rises broke
-            self._rises = len(costs) - 1 - (falls[-1] + 1 if len(falls) else 0)
+        self._stop_rules.resume(self.history.series("cost"), self.history.series("validation_cost"))
 
     # --- one iteration -----------------------------------------------------------------
     def step(self) -> Snapshot:
@@ -514,7 +248,7 @@ class TrainingRun:
             return IterationRecord(self, self.iteration, params_before, report.result,
                                    report.gradient_norm, validation, lam, held=True)
         k = self.iteration + 1
-        self._converged = report.converged
+        self._stop_rules.converged = report.converged
         problem = _pass_problem(report)
         if problem:
             raise Diverged(self._back_to_last_finite(k, problem))
@@ -533,8 +267,7 @@ class TrainingRun:
 
     def _short_of_target(self, result: BackpropResult) -> bool:
         """Whether J at the current Θ (result's) has yet to reach the target cost."""
-        target = self._stop.target_cost
-        return target is None or not result.cost <= target
+        return self._stop_rules.short_of_target(result.cost)
 
     def _back_to_last_finite(self, k: int, problem: str) -> str:
         """Iteration k's pass, at Θ after k − 1 iterations, was not finite: go back to Θ after
@@ -617,66 +350,11 @@ class TrainingRun:
     # --- stop criteria -----------------------------------------------------------------
     def limit_reached(self) -> str | None:
         """The reason not to start another iteration (max iterations), or None."""
-        self._apply_stop_changes()
-        limit = self._stop.max_iterations
-        if limit and self.iteration >= limit:
-            return self._stopping(f"reached the maximum of {limit} iterations")
-        return None
+        return self._stop_rules.limit_reached(self.iteration)
 
     def check_stop_criteria(self, snapshot: Snapshot) -> str | None:
         """Whether the iteration just run (whose snapshot this is) should pause training, and why."""
-        self._apply_stop_changes()
-        c = self._stop
-        if self._converged:
-            return self._stopping("conjugate gradient converged: the line search cannot "
-                                  "lower J any further")
-        if c.max_iterations and self.iteration >= c.max_iterations:
-            return self._stopping(f"reached the maximum of {c.max_iterations} iterations")
-        # only a J at the current Θ (a held iteration's, a preview's) stops: a pass before the
-        # last update would name Θ one iteration older than the run's
-        if (c.target_cost is not None and snapshot.cost <= c.target_cost
-                and snapshot.theta_iteration == self.iteration):
-            return self._stopping(f"reached the target cost: J = {snapshot.cost:.6g} ≤ "
-                                  f"{c.target_cost:g} after {snapshot.theta_iteration} iterations")
-        reason = self._plateau(snapshot.cost, c) or self._early_stop(snapshot, c)
-        return self._stopping(reason) if reason else None
-
-    def _apply_stop_changes(self) -> None:
-        if not self._pending_stop:  # the common case, without taking the lock
-            return
-        with self._lock:
-            stop_changes, self._pending_stop = self._pending_stop, {}
-        if stop_changes:
-            self._stop = replace(self._stop, **stop_changes)
-            if self._recent_costs.maxlen != self._stop.plateau_window + 1:
-                self._recent_costs = deque(self._recent_costs, maxlen=self._stop.plateau_window + 1)
-
-    def _plateau(self, cost: float, c: StopCriteria) -> str | None:
-        self._recent_costs.append(cost)
-        if c.plateau_tolerance is None or len(self._recent_costs) <= c.plateau_window:
-            return None
-        old = self._recent_costs[0]
-        improvement = (old - cost) / max(abs(old), np.finfo(float).tiny)
-        if improvement < c.plateau_tolerance:
-            return (f"the cost plateaued: J improved by {improvement:.3g} (relative) over the last "
-                    f"{c.plateau_window} iterations, less than {c.plateau_tolerance:g}")
-        return None
-
-    def _early_stop(self, snapshot: Snapshot, c: StopCriteria) -> str | None:
-        val = snapshot.validation_cost
-        if val is None:
-            return None
-        rising = self._last_val_cost is not None and val > self._last_val_cost
-        self._rises = self._rises + 1 if rising else 0
-        self._last_val_cost = val
-        if c.early_stopping_patience is not None and self._rises >= c.early_stopping_patience:
-            return (f"early stopping: the validation cost rose {self._rises} iterations in a row "
-                    f"(J_val = {val:.6g} after {snapshot.theta_iteration} iterations)")
-        return None
-
-    def _stopping(self, reason: str) -> str:
-        self.stop_reason = reason
-        return reason
+        return self._stop_rules.check(snapshot, self.iteration)
 
 
 def _pass_problem(report: StepReport) -> str | None:

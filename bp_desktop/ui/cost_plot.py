@@ -1,5 +1,7 @@
 """The cost curve: J(Θ) per iteration on the training and validation sets, the
-regularisation term on its own, and accuracy below on a linked x axis.
+regularisation term on its own, and accuracy below on a linked x axis. "J = data + λ term"
+stacks J's two parts instead: the data term (cross-entropy) and, on top of it, the λ term
+λ/(2m) ΣΘ² (bias excluded), whose band ends at J.
 
 Built for long runs: the series live in growing buffers (doubling capacity, so an
 append costs amortised O(chunk)), the curves are created once and fed with
@@ -14,7 +16,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from bp_desktop.training import HistoryChunk
@@ -28,6 +30,9 @@ from .throttle import LatestOnly
 TRAIN_COLOR = "#0072B2"
 VALIDATION_COLOR = "#D55E00"
 REGULARISATION_COLOR = "#222222"
+# The stacked parts of J: the data term's area in a tint of the training blue, the λ band grey
+DATA_FILL = (0x00, 0x72, 0xB2, 45)
+LAMBDA_FILL = (0x22, 0x22, 0x22, 90)
 
 # Points held at full detail: 10^6 iterations fit (about 60 MB with the pyramid); beyond
 # that the older half is thinned, so a fast run (10^5 iterations/s) cannot exhaust memory.
@@ -41,7 +46,7 @@ VALIDATION_NAMES = {False: "J validation", True: "J validation (no λ term)"}
 X_MIN = -0.5  # the iteration axes' left end at the least
 EMPTY_X_RANGE = (0.0, 10.0)  # a new run's x range, before its points widen it
 
-_COLUMNS = ("iteration", "cost", "regularisation", "validation_cost",
+_COLUMNS = ("iteration", "cost", "data_cost", "regularisation", "validation_cost",
             "train_accuracy", "validation_accuracy")
 
 
@@ -106,6 +111,20 @@ class GrowingSeries:
         self._data = grown
 
 
+class _LambdaBand(pg.FillBetweenItem):
+    """A fill between two curves that rebuilds its path only while it is shown: J train
+    changes every frame, and hidden (not stacked) the band must cost nothing."""
+
+    def updatePath(self):
+        if self.isVisible():
+            super().updatePath()
+
+    def setVisible(self, visible: bool) -> None:
+        super().setVisible(visible)
+        if visible:
+            self.updatePath()
+
+
 class CostAxis(pg.AxisItem):
     """The J(Θ) axis. On a log scale pyqtgraph labels every 2..9 × 10^k, and the
     labels overlap; keeping 1, 2 and 5 × 10^k reads cleanly (the ticks all stay)."""
@@ -130,9 +149,12 @@ class IterationAxis(pg.AxisItem):
         return levels
 
 
-def _readout(iteration, cost, validation_cost, accuracy) -> str:
+def _readout(iteration, cost, validation_cost, accuracy, parts=None) -> str:
+    """parts: (data term, λ term) of J, when the plot stacks them."""
     # 4 significant digits: a diverging run's J of 1e299 must not print 300 of them
     text = f"iteration {int(iteration)}   J = {cost:.4g}"
+    if parts is not None:
+        text += f" ({parts[0]:.4g} data + {parts[1]:.4g} λ)"
     if np.isfinite(validation_cost):
         text += f"   J validation = {validation_cost:.4g}"
     if np.isfinite(accuracy):
@@ -169,6 +191,7 @@ class CostPlot(QWidget):
         self._all_finite = dict.fromkeys(_COLUMNS, True)
         self._has_validation = False
         self._has_regularisation = False
+        self._stacked = False  # J drawn as its data term and its λ term, stacked
         self._current: tuple | None = None  # (iteration, J, J validation, accuracy %) of the dots
         self._build_plots()
         self._build_controls()
@@ -205,7 +228,7 @@ class CostPlot(QWidget):
             self.append_rows(history.as_chunk())
 
     def _on_snapshot(self, snapshot) -> None:
-        if snapshot.preview:
+        if self._model.at_rest(snapshot):
             self._updates.flush()  # at rest the curve is complete
             self.show_current(snapshot.theta_iteration, snapshot.cost, snapshot.validation_cost,
                               snapshot.train_accuracy, snapshot.validation_accuracy)
@@ -257,6 +280,7 @@ class CostPlot(QWidget):
         self.train_curve = self._curve(self.cost_axes, TRAIN_COLOR, "J train")
         self.validation_curve = self._curve(self.cost_axes, VALIDATION_COLOR, "J validation")
         self.regularisation_curve = self._curve(self.cost_axes, REGULARISATION_COLOR, "λ/(2m) ΣΘ²")
+        self._build_stacked_parts()
         self.train_accuracy_curve = self._curve(self.accuracy_axes, TRAIN_COLOR, "train")
         self.validation_accuracy_curve = self._curve(self.accuracy_axes, VALIDATION_COLOR,
                                                      "validation")
@@ -281,6 +305,21 @@ class CostPlot(QWidget):
         # A wider plot has more pixel columns: re-feed the bins at the new width.
         self.cost_axes.vb.sigResized.connect(self._on_resized)
 
+    def _build_stacked_parts(self) -> None:
+        """J's data term as a filled curve, and the λ band between it and J train (shown by
+        the "J = data + λ term" box). The band's legend sample is an item of its own."""
+        self.data_curve = self._curve(self.cost_axes, TRAIN_COLOR, "data term")
+        self.data_curve.setPen(pg.mkPen(TRAIN_COLOR, width=1, style=Qt.PenStyle.DashLine))
+        self.data_curve.setBrush(pg.mkBrush(DATA_FILL))
+        self.data_curve.setFillLevel(0.0)
+        self.lambda_band = _LambdaBand(self.data_curve, self.train_curve, brush=pg.mkBrush(LAMBDA_FILL))
+        self.lambda_band.setZValue(-10)  # under the curves
+        self.cost_axes.addItem(self.lambda_band)
+        self._lambda_band_sample = pg.PlotDataItem(pen=pg.mkPen(REGULARISATION_COLOR), fillLevel=0.0,
+                                                   fillBrush=pg.mkBrush(LAMBDA_FILL))
+        for item in (self.data_curve, self.lambda_band):
+            item.setVisible(False)
+
     @staticmethod
     def _curve(axes: pg.PlotItem, color: str, name: str) -> pg.PlotDataItem:
         curve = axes.plot(pen=pg.mkPen(color, width=1), name=name)
@@ -298,12 +337,19 @@ class CostPlot(QWidget):
         self.log_y_box.setObjectName("costLogY")
         self.log_y_box.setToolTip("Show J(Θ) on a logarithmic axis")
         self.log_y_box.toggled.connect(self.set_log_y)
+        self.stacked_box = QCheckBox("J = data + λ term")
+        self.stacked_box.setObjectName("costStacked")
+        self.stacked_box.setToolTip("Show J train as its two parts stacked: the data term (the "
+                                    "cross-entropy) and on top of it the λ term λ/(2m) ΣΘ², "
+                                    "bias weights excluded; together they reach J")
+        self.stacked_box.toggled.connect(self.set_stacked)
         self.readout = QLabel(" ")
         self.readout.setObjectName("costReadout")
         self.readout.setToolTip("The point under the mouse")
         controls = QHBoxLayout()
         controls.setContentsMargins(4, 2, 4, 2)
         controls.addWidget(self.log_y_box)
+        controls.addWidget(self.stacked_box)
         controls.addSpacing(12)
         controls.addWidget(self.readout, stretch=1)
         layout = QVBoxLayout(self)
@@ -330,6 +376,7 @@ class CostPlot(QWidget):
         columns = {
             "iteration": arrays["iterations"],
             "cost": arrays["cost"],
+            "data_cost": arrays["data_cost"],
             "regularisation": arrays["cost"] - arrays["data_cost"],
             "validation_cost": arrays["validation_cost"],
             "train_accuracy": 100.0 * arrays["train_accuracy"],
@@ -395,10 +442,27 @@ class CostPlot(QWidget):
         return len(self._series)
 
     def set_log_y(self, on: bool) -> None:
-        """J(Θ) on a log10 axis (the checkbox follows)."""
+        """J(Θ) on a log10 axis (the checkbox follows). A log axis has no 0 to fill down to:
+        there the data term is a line, and only the λ band is filled."""
         self.cost_axes.setLogMode(x=False, y=bool(on))
+        self.data_curve.setFillLevel(None if on else 0.0)
         if self.log_y_box.isChecked() != bool(on):
             self.log_y_box.setChecked(bool(on))
+
+    def set_stacked(self, on: bool) -> None:
+        """J train as its data term with the λ term stacked on it (the checkbox follows)."""
+        self._stacked = bool(on)
+        if self.stacked_box.isChecked() != self._stacked:
+            self.stacked_box.setChecked(self._stacked)
+        self._show_optional_curves(self._has_validation, self._has_regularisation)
+        self._redraw()
+
+    def stacked_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(iterations, data term, λ term) as the stacked curves draw them: the data curve,
+        and the band from it up to J train."""
+        x, data = self.data_curve.getData()
+        _, cost = self.train_curve.getData()
+        return x, data, cost - data
 
     def readout_at(self, x: float) -> str:
         """The readout text for the point nearest to iteration x, the dots of the current Θ
@@ -410,8 +474,9 @@ class CostPlot(QWidget):
         if i is None:
             return ""
         s = self._series
+        parts = (s.column("data_cost")[i], s.column("regularisation")[i]) if self._stacked else None
         return _readout(*(s.column(name)[i] for name in ("iteration", "cost", "validation_cost",
-                                                           "train_accuracy")))
+                                                           "train_accuracy")), parts)
 
     # --- internals ---------------------------------------------------------------------
     def _check_increasing(self, iterations: np.ndarray) -> None:
@@ -433,7 +498,8 @@ class CostPlot(QWidget):
     def _redraw(self) -> None:
         columns = self._displayed_columns()
         x = columns[_COLUMNS.index("iteration")]
-        for curve, name in ((self.train_curve, "cost"),
+        parts = ((self.data_curve, "data_cost"),) if self._stacked else ()  # drawn only when shown
+        for curve, name in ((self.train_curve, "cost"), *parts,
                             (self.regularisation_curve, "regularisation"),
                             (self.validation_curve, "validation_cost"),
                             (self.train_accuracy_curve, "train_accuracy"),
@@ -484,7 +550,9 @@ class CostPlot(QWidget):
         self._has_validation, self._has_regularisation = validation, regularisation
         self.validation_curve.setVisible(validation)
         self.validation_accuracy_curve.setVisible(validation)
-        self.regularisation_curve.setVisible(regularisation)
+        self.regularisation_curve.setVisible(regularisation and not self._stacked)
+        self.data_curve.setVisible(self._stacked)
+        self.lambda_band.setVisible(self._stacked)
         # Rebuilt rather than patched, so the entries keep their order.
         self.cost_legend.clear()
         # With λ > 0 the two J differ in kind: the training curve is the J(Θ) gradient
@@ -493,7 +561,10 @@ class CostPlot(QWidget):
         self.cost_legend.addItem(self.train_curve, TRAIN_NAMES[regularisation])
         if validation:
             self.cost_legend.addItem(self.validation_curve, VALIDATION_NAMES[regularisation])
-        if regularisation:
+        if self._stacked:
+            self.cost_legend.addItem(self.data_curve, "data term")
+            self.cost_legend.addItem(self._lambda_band_sample, "+ λ/(2m) ΣΘ²")
+        elif regularisation:
             self.cost_legend.addItem(self.regularisation_curve, "λ/(2m) ΣΘ²")
         self.accuracy_legend.clear()
         self.accuracy_legend.addItem(self.train_accuracy_curve, "train")

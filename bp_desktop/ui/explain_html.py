@@ -38,7 +38,7 @@ def delta_html(e: OutputDelta | HiddenDelta, example: int, origin: str = "",
         return head + (
             f"<p>Output layer (L = {e.l}): the error is the activation minus the target.{target}</p>"
             f"<p style='font-size:larger'>{sym('δ', 'L', e.j)} = {sym('a', 'L', e.j)} − {sym('y', None, e.j)}"
-            f" = {n(e.a)} − {n(e.y)} = <b>{n(e.delta)}</b></p>")
+            f" = {n(e.a)} − {n(e.y)} = <b>{n(e.delta)}</b></p>" + _output_gate())
     rows = "".join(
         f"<tr><td align='right'>{t.k}</td><td align='right'>{n(t.theta_kj)}</td>"
         f"<td align='right'>{n(t.delta_k)}</td><td align='right'>{n(t.product)}</td></tr>"
@@ -54,10 +54,50 @@ def delta_html(e: OutputDelta | HiddenDelta, example: int, origin: str = "",
         f"<th>{sym('Θ', l, f'k{j}')} · {sym('δ', l + 1, 'k')}</th></tr>{rows}"
         f"<tr><td colspan='3' align='right'>Σ<sub>k</sub></td><td align='right'><b>{n(e.weighted_sum)}</b></td></tr>"
         f"</table>"
-        f"<p>{sym('z', l, j)} = {n(e.z)}, {sym('a', l, j)} = g({sym('z', l, j)}) = {n(e.a)}<br>"
-        f"g′({sym('z', l, j)}) = {e.g_prime_formula} = <b>{n(e.g_prime)}</b></p>"
+        f"<p><b>1. The weighted sum</b>, what the lecture's intuition slide writes as δ "
+        f"(δ<sub>2</sub><sup>(2)</sup> = Θ<sub>12</sub><sup>(2)</sup> δ<sub>1</sub><sup>(3)</sup> + "
+        f"Θ<sub>22</sub><sup>(2)</sup> δ<sub>2</sub><sup>(3)</sup>):<br>"
+        f"{_written_sum(e)} = <b>{n(e.weighted_sum)}</b></p>"
+        f"<p><b>2. Times g′(z)</b>: {sym('z', l, j)} = {n(e.z)}, {sym('a', l, j)} = "
+        f"g({sym('z', l, j)}) = {n(e.a)},<br>g′({sym('z', l, j)}) = {e.g_prime_formula} = "
+        f"<b>{n(e.g_prime)}</b></p>"
         f"<p style='font-size:larger'>{sym('δ', l, j)} = {n(e.weighted_sum)} · {n(e.g_prime)}"
-        f" = <b>{n(e.delta)}</b></p>")
+        f" = <b>{n(e.delta)}</b></p>" + _slide_and_gate(e))
+
+
+def _written_sum(e: HiddenDelta) -> str:
+    """Σ_k Θ_kj δ_k written out term by term as the slide does (Θ_1j δ_1 + … for many k)."""
+    l, j = e.l, e.j
+    term = lambda k: f"{sym('Θ', l, f'{k}{j}')} {sym('δ', l + 1, k)}"  # noqa: E731
+    ks = [t.k for t in e.terms]
+    if len(ks) > 4:
+        return f"{term(ks[0])} + … + {term(ks[-1])}"
+    return " + ".join(term(k) for k in ks)
+
+
+def _slide_and_gate(e: HiddenDelta) -> str:
+    """Where the intuition slide and backprop differ, and the computational-graph reading."""
+    l, j = e.l, e.j
+    return (
+        f"<p><i>Slide and algorithm:</i> the intuition slide stops at step 1 and calls the "
+        f"weighted sum δ; backprop multiplies by g′, so {sym('δ', l, j)} is {n(e.g_prime)} × "
+        f"the slide's value. The weighted sum is the error at the unit's output, "
+        f"∂cost/∂{sym('a', l, j)}; δ is the error at its input, ∂cost/∂{sym('z', l, j)}, and "
+        f"going back through g multiplies by g's slope (the chain rule). The slide leaves g′ "
+        f"out to show how the errors flow; the algorithm keeps it.</p>"
+        f"<p><i>As a gate</i> (the computational graph of CS231n): the unit computes "
+        f"{sym('a', l, j)} = g({sym('z', l, j)}). Backward it receives the upstream gradient "
+        f"Σ<sub>k</sub> {sym('Θ', l, f'k{j}')} {sym('δ', l + 1, 'k')} = {n(e.weighted_sum)} "
+        f"along the edges to layer {l + 1} (the arrows on the canvas in Backward mode), "
+        f"multiplies it by its local gradient g′({sym('z', l, j)}) = {n(e.g_prime)} and "
+        f"passes {sym('δ', l, j)} = {n(e.delta)} on, into the weights that feed it.</p>")
+
+
+def _output_gate() -> str:
+    """Why an output unit's δ has no g′ factor."""
+    return ("<p><i>No g′ factor here</i>, on the slides or in the algorithm: the cost's "
+            "gradient at the output is ∂cost/∂a = (a − y) / (a(1 − a)), and the local gradient "
+            "g′(z) = a(1 − a) cancels its denominator, so δ = ∂cost/∂z = a − y.</p>")
 
 
 def input_html(layer_size: int, unit: int, x: float, example: int, origin: str = "",

@@ -6,12 +6,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTableView, QTabWidget, QTextBrowser,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHeaderView, QLabel, QSizePolicy, QSplitter, QTableView,
+                               QTabWidget, QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
 from bp_desktop.core import Network, numerical_derivative
 from bp_desktop.core.activations import gradient_from_activation
-from bp_desktop.core.explain import explain_delta, explain_gradient, saturated_fraction
+from bp_desktop.core.explain import explain_delta, explain_gradient, gradient_parts, saturated_fraction
 from bp_desktop.training.history import theta_iterations
 from bp_desktop.workbench.worked import selection_doc
 
@@ -103,15 +103,18 @@ class LayerTableModel(QAbstractTableModel):
 
 
 class MatrixHeatmaps(pg.GraphicsLayoutWidget):
-    """Θ^(l), D^(l) and Δ^(l) side by side, with fixed symmetric colour levels."""
+    """Θ^(l), D^(l) and Δ^(l) side by side, with fixed symmetric colour levels; or D^(l) split
+    into its data part and its λ part (show_gradient_parts)."""
 
     NAMES = ("Θ", "D", "Δ")
+    PART_NAMES = ("(1/m)Δ", "(λ/m)Θ", "D")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setBackground("w")
-        self._images, self._titles, self._levels = {}, {}, {}
-        for col, name in enumerate(self.NAMES):
+        self._slots, self._plots, self._levels = [], [], {}
+        self._shown = dict(zip(self.NAMES, range(3)))  # name -> slot of what is shown
+        for col in range(3):
             plot = self.addPlot(row=0, col=col)
             plot.invertY(True)
             plot.setAspectLocked(False)
@@ -122,29 +125,55 @@ class MatrixHeatmaps(pg.GraphicsLayoutWidget):
             plot.addItem(image)
             bias_line = pg.InfiniteLine(pos=0.5, angle=90, pen=pg.mkPen("#000000", width=2))
             plot.addItem(bias_line)
-            self._images[name], self._titles[name] = image, plot
+            self._slots.append(image)
+            self._plots.append(plot)
 
     def reset_levels(self) -> None:
         self._levels = {}
 
+    def level(self, name: str, l: int, matrix: np.ndarray) -> float:
+        """The fixed colour scale of one matrix, chosen from its first values."""
+        key = (name, l)
+        if key not in self._levels:
+            self._levels[key] = nice_scale(float(np.max(np.abs(matrix))) if matrix.size else 1.0)
+        return self._levels[key]
+
+    def _show(self, slot: int, title: str, matrix: np.ndarray, scale: float,
+              titled_scale: bool = True) -> None:
+        """One matrix in a slot, coloured on ±scale; the title gives the scale unless the
+        matrices share one (the parts of D: only D's title gives it)."""
+        # the colours saturate at ±scale anyway; clipping first also keeps a diverging
+        # run's 1e300 inside float32
+        limit = min(scale, FLOAT32_MAX)
+        image = self._slots[slot]
+        image.setImage(np.clip(matrix, -limit, limit).astype(np.float32),
+                       levels=(-scale, scale), autoLevels=False)
+        # pixel centres on the lecture's indices: column j (0 = bias), row i from 1
+        image.setRect(-0.5, 0.5, matrix.shape[1], matrix.shape[0])
+        self._plots[slot].setTitle(f"{title}  ±{fmt(scale)}" if titled_scale else title, size="9pt")
+
     def show_matrices(self, l: int, theta: np.ndarray, D: np.ndarray, Delta: np.ndarray) -> None:
-        for name, matrix in zip(self.NAMES, (theta, D, Delta)):
-            key = (name, l)
-            if key not in self._levels:
-                self._levels[key] = nice_scale(float(np.max(np.abs(matrix))) if matrix.size else 1.0)
-            scale = self._levels[key]
-            image = self._images[name]
-            # the colours saturate at ±scale anyway; clipping first also keeps a diverging
-            # run's 1e300 inside float32
-            limit = min(scale, FLOAT32_MAX)
-            image.setImage(np.clip(matrix, -limit, limit).astype(np.float32),
-                           levels=(-scale, scale), autoLevels=False)
-            # pixel centres on the lecture's indices: column j (0 = bias), row i from 1
-            image.setRect(-0.5, 0.5, matrix.shape[1], matrix.shape[0])
-            self._titles[name].setTitle(f"{layer_symbol(name, l)}   ±{fmt(scale)}")
+        self._shown = dict(zip(self.NAMES, range(3)))
+        for slot, (name, matrix) in enumerate(zip(self.NAMES, (theta, D, Delta))):
+            self._show(slot, layer_symbol(name, l), matrix, self.level(name, l, matrix))
+
+    def show_gradient_parts(self, l: int, data_part: np.ndarray, lambda_part: np.ndarray,
+                            D: np.ndarray) -> None:
+        """D^(l) = (1/m)Δ^(l) + (λ/m)Θ^(l) as three heatmaps on D's one scale, so the part
+        that dominates shows; the λ part's bias column (j = 0) is white: none."""
+        self._shown = dict(zip(self.PART_NAMES, range(3)))
+        scale = self.level("D", l, D)
+        # the box above says D = (1/m)Δ + (λ/m)Θ: short titles keep three plots in a narrow dock
+        titles = (f"(1/m){layer_symbol('Δ', l)}", f"(λ/m){layer_symbol('Θ', l)}", layer_symbol('D', l))
+        for slot, (title, matrix) in enumerate(zip(titles, (data_part, lambda_part, D))):
+            self._show(slot, title, matrix, scale, titled_scale=slot == 2)
+
+    def shown_names(self) -> tuple[str, ...]:
+        return tuple(self._shown)
 
     def image(self, name: str) -> np.ndarray:
-        return self._images[name].image
+        """The matrix shown as `name` (one of NAMES, or of PART_NAMES when D is split)."""
+        return self._slots[self._shown[name]].image
 
 
 DELTA_CURVE_COLOR, A_CURVE_COLOR = "#542788", "#b35806"
@@ -213,6 +242,19 @@ class LayerInspector(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.heatmaps = MatrixHeatmaps()
+        self.split_D = QCheckBox("Split D = (1/m)Δ + (λ/m)Θ")
+        # the dock's width is the user's: a narrow one clips the box's text rather than widening
+        self.split_D.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.split_D.setObjectName("splitD")
+        self.split_D.setToolTip("D⁽ˡ⁾ as its data part (1/m)Δ⁽ˡ⁾ and its λ part (λ/m)Θ⁽ˡ⁾, all on "
+                                "D's colour scale, so the part that dominates shows; the bias "
+                                "weights (column j = 0) are not regularised: no λ part")
+        self.split_D.toggled.connect(lambda *_: self._refresh())
+        matrices = QWidget()
+        matrices_layout = QVBoxLayout(matrices)
+        matrices_layout.setContentsMargins(0, 2, 0, 0)
+        matrices_layout.addWidget(self.split_D)
+        matrices_layout.addWidget(self.heatmaps, 1)
         self.history_plot = pg.PlotWidget(background="w")
         self.history_plot.setObjectName("unitHistory")
         self.history_plot.setLabel("bottom", "iteration", color=AXIS_TEXT_COLOR)
@@ -226,7 +268,7 @@ class LayerInspector(QWidget):
 
         tabs = QTabWidget()
         tabs.addTab(self.table, "Layer table")
-        tabs.addTab(self.heatmaps, "Θ, D, Δ")
+        tabs.addTab(matrices, "Θ, D, Δ")
         tabs.addTab(self.history_plot, "Unit history")
         tabs.currentChanged.connect(lambda *_: self._refresh())
         self.tabs = tabs
@@ -379,8 +421,15 @@ class LayerInspector(QWidget):
         names = self.unit_names(snap)[layer]
         raw = self._raw_inputs(snap, example) if layer == 0 else None
         self.table_model.show(snap, layer, example, names, raw)
-        self.heatmaps.show_matrices(theta_index + 1, snap.thetas[theta_index],
-                                    snap.gradients[theta_index], snap.Deltas[theta_index])
+        self._show_matrices(snap, theta_index)
+
+    def _show_matrices(self, snap, t: int) -> None:
+        """Θ, D and Δ of layer t + 1, or D split into its two parts (the core's)."""
+        if self.split_D.isChecked():
+            data_part, lambda_part = gradient_parts(snap.Deltas[t], snap.thetas[t], snap.lam, snap.m)
+            self.heatmaps.show_gradient_parts(t + 1, data_part, lambda_part, snap.gradients[t])
+        else:
+            self.heatmaps.show_matrices(t + 1, snap.thetas[t], snap.gradients[t], snap.Deltas[t])
 
     def _raw_inputs(self, snap, example: int) -> np.ndarray | None:
         """Example t's inputs as the file has them, if the examples are known and fit."""

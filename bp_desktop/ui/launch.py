@@ -42,6 +42,7 @@ def build_window(app, args, settings: QSettings | None = None) -> MainWindow | N
         window.mode.setCurrentIndex(window.mode.findData(args.mode))
     if args.algorithm and not args.screenshot:  # a screenshot opens it after training
         if not _open_algorithm(window, args.algorithm):
+            window.shutdown()
             return None
     return window
 

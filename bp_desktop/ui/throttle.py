@@ -60,7 +60,7 @@ class SnapshotFollower(QObject):
 
     def __init__(self, view: QWidget, model, interval: float, draw: Callable[[Any], None]):
         super().__init__(view)
-        self._view = view
+        self._view, self._model = view, model
         self._latest = None
         self._updates = LatestOnly(self, interval, draw)
         model.events.installed.connect(self._forget)
@@ -70,7 +70,7 @@ class SnapshotFollower(QObject):
     def offer(self, snapshot) -> None:
         self._latest = snapshot
         if self._view.isVisibleTo(self._view.window()):
-            self._updates.offer(snapshot, urgent=snapshot.preview)
+            self._updates.offer(snapshot, urgent=self._model.at_rest(snapshot))
 
     def _forget(self, *_) -> None:
         self._latest = None

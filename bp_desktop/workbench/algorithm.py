@@ -33,6 +33,7 @@ from psygnal import Signal, SignalGroup
 
 from bp_desktop.core import Network, make_optimizer
 from bp_desktop.core.activations import gradient_from_activation
+from bp_desktop.core.explain import gradient_parts
 from bp_desktop.core.params import reshape_params
 from bp_desktop.training import Hyperparameters
 
@@ -450,18 +451,10 @@ class AlgorithmWalk:
             return self.Deltas_after(0 if step.phase in ("data", "zero") else self.m)
         return self.Deltas_after(step.t if step.phase == "accumulate" else step.t - 1)
 
-    def data_part(self) -> tuple[np.ndarray, ...]:
-        """(1/m) Δ^(l)."""
-        return tuple(Delta / self.m for Delta in self.snapshot.Deltas)
-
-    def regularisation_part(self) -> tuple[np.ndarray, ...]:
-        """(λ/m) Θ^(l) with the bias column 0: it is not regularised."""
-        parts = []
-        for theta in self.snapshot.thetas:
-            part = self.snapshot.lam / self.m * theta
-            part[:, 0] = 0.0
-            parts.append(part)
-        return tuple(parts)
+    def D_parts(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """Per layer, D^(l)'s data part (1/m) Δ^(l) and λ part (λ/m) Θ^(l), bias column 0."""
+        snap = self.snapshot
+        return tuple(gradient_parts(Delta, theta, snap.lam, self.m) for Delta, theta in zip(snap.Deltas, snap.thetas))
 
     def weighted_sums(self, layer: int) -> np.ndarray:
         """Σ_k Θ^(l)_kj δ^(l+1)_k for every unit j of the lecture's layer l (bias row left out),
@@ -492,17 +485,16 @@ class AlgorithmWalk:
         """Whether the run's optimiser state belongs to this snapshot's Θ: at rest, the pass at
         the current Θ."""
         snap = self.snapshot
-        return (model.run is not None and not model.is_running() and snap.preview
-                and snap.theta_iteration == model.iteration)
+        return model.run is not None and model.at_rest(snap) and snap.theta_iteration == model.iteration
 
     def panels(self) -> list[list[Panel]]:
         """Per Θ^(l) (l = 1..L−1), the heatmaps this step shows."""
         step, snap = self.step, self.snapshot
         layers = range(1, self.L)
         if step.phase == "D":
-            data, reg = self.data_part(), self.regularisation_part()
-            return [[Panel(rf"\frac{{1}}{{m}} \Delta^{{({l})}}", data[l - 1], "data"),
-                     Panel(rf"\frac{{\lambda}}{{m}} \Theta^{{({l})}}", reg[l - 1], "reg", exempt=True),
+            parts = self.D_parts()
+            return [[Panel(rf"\frac{{1}}{{m}} \Delta^{{({l})}}", parts[l - 1][0], "data"),
+                     Panel(rf"\frac{{\lambda}}{{m}} \Theta^{{({l})}}", parts[l - 1][1], "reg", exempt=True),
                      Panel(rf"D^{{({l})}}", snap.gradients[l - 1], "D")] for l in layers]
         if step.phase == "update":
             after = self.update().after
@@ -541,8 +533,8 @@ class AlgorithmWalk:
         else:
             values.update(Delta=float(self.Deltas_now()[layer - 1][i, j]))
         if step.phase == "D":
-            values.update(data=float(self.data_part()[layer - 1][i, j]),
-                          reg=float(self.regularisation_part()[layer - 1][i, j]))
+            data, reg = self.D_parts()[layer - 1]
+            values.update(data=float(data[i, j]), reg=float(reg[i, j]))
         if step.phase == "update" and self.update().after is not None:
             values.update(after=float(self.update().after[layer - 1][i, j]))
         return values

@@ -46,6 +46,9 @@ class InlineEngine:
         self.run = run
         return True
 
+    def set_selected_example(self, index: int) -> None:
+        self.run.selected_example = index
+
     def set_max_rate(self, iterations_per_second: float) -> None:
         self.max_rate = iterations_per_second  # pacing is for people watching: nothing to pace
 

@@ -28,7 +28,8 @@ from psygnal import Signal, SignalGroup
 from bp_desktop.core import Network, gradient_check
 from bp_desktop.io import load_weights, save_weights
 from bp_desktop.training import History, HistoryChunk, Hyperparameters, StopCriteria, TrainingRun
-from bp_desktop.training.run import Snapshot
+from bp_desktop.training.history import HistoryCursor
+from bp_desktop.training.records import Snapshot
 from bp_desktop.training.workspace import (GRADIENT_CHECK_EXAMPLES, GRADIENT_CHECK_PASS, DataPreparation,
                                            NetworkSpec, Workspace, gradient_check_sample,
                                            weights_metadata)
@@ -87,6 +88,7 @@ class Workbench:
         self.algorithm_step = None  # the line of the backprop loop on screen (algorithm.Step)
         self.status = ""
         self._rate_mark = (time.monotonic(), 0)
+        self._rows: HistoryCursor | None = None  # the rows of the history announced so far
 
     # --- what is loaded -------------------------------------------------------------------------
     @property
@@ -101,6 +103,12 @@ class Workbench:
     def iteration(self) -> int:
         """Iterations the run's Θ has had."""
         return 0 if self.run is None else self.run.iteration
+
+    def at_rest(self, snapshot: Snapshot) -> bool:
+        """Whether `snapshot` is the pass at the current Θ with training at rest: views draw it
+        at once and whole (while training they may skip frames). The process engine's
+        snapshots are all passes at the current Θ, so a preview alone does not say so."""
+        return snapshot.preview and not self.is_running()
 
     def is_running(self) -> bool:
         """Whether iterations run continuously now (False at rest, and before any run)."""
@@ -142,7 +150,7 @@ class Workbench:
         self.selection = None
         self.set_status(_describe(workspace))
         self.events.installed.emit(workspace)
-        self.events.history_rewritten.emit()
+        self._history_rewritten()
         self._show(run.preview())
         self.select_unit(min(1, len(workspace.layer_sizes) - 1), 0)
 
@@ -189,8 +197,8 @@ class Workbench:
     def set_example(self, example: int) -> None:
         """Show example t (0-based) or, with MEAN_EXAMPLE, the mean over the examples. The
         engine records this example's a and δ per iteration from the next one on."""
-        if self.run is not None:
-            self.run.selected_example = max(example, 0)
+        if self.engine is not None:
+            self.engine.set_selected_example(max(example, 0))
         if example != self.example:
             self.example = example
             self.events.example.emit(example)
@@ -248,7 +256,7 @@ class Workbench:
         self.engine.reset()
         self.set_status("")  # the old stop reason describes the old run
         self.snapshot = None
-        self.events.history_rewritten.emit()
+        self._history_rewritten()
         self._show(self.run.preview())
 
     def _at_iteration_limit(self) -> bool:
@@ -272,8 +280,8 @@ class Workbench:
     # --- engine reports ------------------------------------------------------------------------
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         self._show(snapshot)
-        if not self.engine.is_running():
-            self._show_settled()
+        if not self.engine.is_running() and not snapshot.preview:
+            self._show_settled()  # the thread engine's last pass was made before its update
 
     def _show_settled(self) -> None:
         """Once training rests (after Step, Pause or a stop), show the pass at the current Θ:
@@ -287,12 +295,25 @@ class Workbench:
         self.snapshot = snapshot
         self.events.snapshot.emit(snapshot)
 
-    def _on_rows(self, chunk: HistoryChunk) -> None:
+    def _history_rewritten(self) -> None:
+        """The history's rows changed (a new run, Reset, a divergence going back, older rows
+        thinned): views re-read it whole, and the cursor starts after its newest row."""
+        self._rows = HistoryCursor(self.history)
+        self._rows.read()
+        self.events.history_rewritten.emit()
+
+    def _on_rows(self, _reported: HistoryChunk | None = None) -> None:
+        """The engine says the history grew: announce the rows not announced yet, read from
+        the history itself (the one store of rows; what the engine reported is not used)."""
+        chunk, restarted = self._rows.read()
+        if restarted:
+            self._history_rewritten()
+            return
         if not len(chunk):
             return
         self.events.rows.emit(chunk)
         then, done = self._rate_mark
-        now, latest = time.monotonic(), int(chunk.series("iteration")[-1])
+        now, latest = time.monotonic(), int(chunk.rows[-1, 0])
         if now - then >= RATE_WINDOW and self.engine.is_running():
             self.events.rate.emit((latest - done) / (now - then))
             self._rate_mark = (now, latest)
@@ -306,7 +327,7 @@ class Workbench:
         self.set_status(message)
         # a divergence takes the run back an iteration or two: its history is rewritten
         if self.engine.wait_until_idle(int(SETTLE_WAIT * 1000)):
-            self.events.history_rewritten.emit()
+            self._on_rows()
         self._show_settled()
         self.events.failed.emit("Training paused", message)
 

@@ -31,6 +31,8 @@ DELTA_NAME, THETA_NAME = r"\Delta", r"\Theta"
 THETA, DELTA, DELTA_SUM, LAMBDA, ALPHA = (m(r"\Theta"), m(r"\delta"), m(r"\Delta"), m(r"\lambda"),
                                           m(r"\alpha"))
 BETA = m(r"\beta")
+A_ERROR, Z_ERROR = m(r"\partial \mathrm{cost} / \partial a"), m(r"\partial \mathrm{cost} / \partial z")
+G_PRIME, SIGMOID_SLOPE, COST_SLOPE = m("g'(z)"), "g'(z) = a(1 - a)", r"\partial \mathrm{cost} / \partial a = (a - y) / (a(1 - a))"
 ONE_OVER_M, LAMBDA_OVER_M = r"\frac{1}{m} ", r"\frac{\lambda}{m} "
 
 
@@ -349,7 +351,8 @@ def _update(walk, focus, update: Update) -> list[Block]:
 # --- the inspector's explanations ----------------------------------------------------------------------
 def delta_doc(e: OutputDelta | HiddenDelta, example: int, name: str | None = None,
               example_class: str | None = None) -> list[Block]:
-    """A unit's δ term by term (core.explain's numbers), as the inspector shows it."""
+    """A unit's δ term by term (core.explain's numbers), as the inspector shows it: for a hidden
+    unit the slide's weighted sum first, then × g′(z), and the gate reading."""
     named = f" ({name})" if name else ""
     head = Heading(f"Unit {e.j} of layer {e.l}{named}, training example {m(f't = {example + 1}')}")
     d, th = r"\delta", r"\Theta"
@@ -357,20 +360,30 @@ def delta_doc(e: OutputDelta | HiddenDelta, example: int, name: str | None = Non
         what = f" Example t is {example_class}." if example_class else ""
         return [head, Para(f"Output layer ({m(f'L = {e.l}')}): the error is the activation minus the target.{what}"),
                 Math(f"{sym(d, e.l, e.j)} = {sym('a', e.l, e.j)} - {sym('y', None, e.j)} = "
-                     f"{num(e.a)} - {_factor(e.y)} = {num(e.delta)}")]
+                     f"{num(e.a)} - {_factor(e.y)} = {num(e.delta)}"),
+                Para(f"No {G_PRIME} factor here: {m(SIGMOID_SLOPE)} cancels the denominator of "
+                     f"{m(COST_SLOPE)}, so {m(d + ' = a - y')}.")]
     l, j = e.l, e.j
     weight, error = sym(th, l, ij("k", j)), sym(d, l + 1, "k")
     rows = tuple((str(t.k), n(t.theta_kj), n(t.delta_k), n(t.product)) for t in e.terms)
     rows += (("sum", "", "", n(e.weighted_sum)),)
     z, g = sym("z", l, j), f"g'({sym('z', l, j)})"
+    upstream = r"\sum_k " + f"{weight} {error}"
     return [head,
             Para(f"Hidden layer: the errors of layer {l + 1} flow back through the weights that "
                  "leave this unit, scaled by the slope of g."),
-            Math(f"{sym(d, l, j)} = " + r"\left(\sum_k " + f"{weight} {error}" + r"\right) \cdot " + g),
+            Math(f"{sym(d, l, j)} = " + r"\left(" + upstream + r"\right) \cdot " + g),
             Table(("k", m(weight), m(error), m(f"{weight} {error}")), rows),
+            Para("1. The weighted sum, what the lecture's intuition slide writes as δ:"),
+            Math(f"{upstream} = {num(e.weighted_sum)}"),
+            Para(f"2. Times the slope {G_PRIME}:"),
             Math(f"{z} = {num(e.z)}, " + r"\quad " + f"{sym('a', l, j)} = g({z}) = {num(e.a)}, " + r"\quad "
                  f"{g} = {_g_formula(e.g_prime_formula)} = {num(e.g_prime)}"),
-            Math(f"{sym(d, l, j)} = {_factor(e.weighted_sum)} " + r"\cdot" + f" {_factor(e.g_prime)} = {num(e.delta)}")]
+            Math(f"{sym(d, l, j)} = {_factor(e.weighted_sum)} " + r"\cdot" + f" {_factor(e.g_prime)} = {num(e.delta)}"),
+            Para(f"The slide stops at step 1; backprop multiplies by {G_PRIME} (the chain rule: the "
+                 f"weighted sum is the error at the unit's output, {A_ERROR}; {DELTA} the error at its "
+                 f"input, {Z_ERROR}). As a gate: the upstream gradient {n(e.weighted_sum)} times the "
+                 f"local gradient {n(e.g_prime)} gives {n(e.delta)}.")]
 
 
 def _g_formula(plain: str) -> str:

@@ -32,7 +32,7 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 
 from bp_desktop.core import Network, make_optimizer, one_hot  # noqa: E402
 from bp_desktop.training import Hyperparameters, Mailbox, RunControl, TrainingRun, run_training  # noqa: E402
-from bp_desktop.training.run import IterationRecord  # noqa: E402
+from bp_desktop.training.records import IterationRecord  # noqa: E402
 from bp_desktop.ui.trainer import TrainerController  # noqa: E402
 
 WORKLOADS = {"400-25-10 (m = 5000)": ((400, 25, 10), 5000), "2-8-8-1 (m = 500)": ((2, 8, 8, 1), 500)}

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bp_desktop.core import (HiddenDelta, Network, OutputDelta, explain_delta, explain_gradient,
-                             one_hot)
+                             gradient_parts, one_hot)
 
 
 def setup(activation="sigmoid", lam=0.7, seed=0):
@@ -58,3 +58,35 @@ def test_gradient_entry_reproduces_D(j):
     a_j = np.ones(len(X)) if j == 0 else r.activations[1][:, j - 1]
     assert e.Delta == pytest.approx(r.deltas[2][:, 3] @ a_j, rel=1e-12)
     assert [p for _, _, p in e.first_terms] == list(r.deltas[2][:5, 3] * a_j[:5])
+
+
+def test_the_intuition_slides_weighted_sum_times_g_prime_is_the_cores_delta():
+    """The lecture's network of the intuition slide (2-2-2-1): δ_2^(2) = Θ_12^(2) δ_1^(3) +
+    Θ_22^(2) δ_2^(3) is the weighted sum before g′; times g′(z_2^(2)) it is backprop's δ."""
+    rng = np.random.default_rng(5)
+    net = Network([2, 2, 2, 1], seed=3, epsilon_init=2.0)
+    X, Y = rng.normal(size=(4, 2)), rng.integers(0, 2, (4, 1)).astype(float)
+    r = net.backprop(X, Y)
+    theta2 = net.thetas[1]  # the lecture's Θ^(2): layer 2 -> layer 3
+    for t in range(4):
+        e = explain_delta(net.thetas, r.a_columns, r.z_columns, r.delta_columns, Y, 1, 1, t)
+        slide = theta2[0, 2] * r.delta_columns[2][0, t] + theta2[1, 2] * r.delta_columns[2][1, t]
+        assert [term.k for term in e.terms] == [1, 2]
+        assert e.weighted_sum == pytest.approx(slide, rel=1e-12, abs=1e-15)
+        a = r.a_columns[1][1, t]
+        assert e.g_prime == pytest.approx(a * (1 - a), rel=1e-12)
+        assert e.weighted_sum * e.g_prime == pytest.approx(r.delta_columns[1][1, t], rel=1e-12, abs=1e-15)
+        assert e.delta == r.delta_columns[1][1, t]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.0, 10.0), st.integers(0, 50))
+def test_gradient_parts_sum_to_D_and_the_bias_column_has_no_lambda_part(lam, seed):
+    net, X, Y, r = setup(lam=lam, seed=seed)
+    for l, theta in enumerate(net.thetas):
+        data_part, lambda_part = gradient_parts(r.Deltas[l], theta, lam, len(X))
+        np.testing.assert_allclose(data_part + lambda_part, r.gradients[l], rtol=1e-12, atol=1e-15)
+        np.testing.assert_array_equal(lambda_part[:, 0], 0.0)
+        np.testing.assert_allclose(data_part, r.Deltas[l] / len(X), rtol=1e-12)
+        np.testing.assert_allclose(lambda_part[:, 1:], lam / len(X) * theta[:, 1:], rtol=1e-12)
+        assert not np.shares_memory(lambda_part, theta)  # Θ itself is never written

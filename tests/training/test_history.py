@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bp_desktop.training import SERIES, UNIT_STATS, History, HistoryChunk, RowLayout
-from bp_desktop.training.history import RowBuffer
+from bp_desktop.training.history import HistoryCursor, RowBuffer
 
 
 def rows_for(layout, iterations):
@@ -124,3 +124,40 @@ def test_drop_after_forgets_the_newest_rows_even_after_decimation():
     assert kept[-1] == 990 and np.all(kept <= 990) and np.all(np.diff(kept) > 0)
     buffer.drop_after(0)
     assert buffer.n == 0
+
+
+def _rows(layout, iterations):
+    rows = np.zeros((len(iterations), layout.ncols))
+    rows[:, 0] = iterations
+    return rows
+
+
+def test_a_cursor_reads_each_row_once_and_again_after_a_rewind():
+    history = History([2, 3, 1])
+    cursor = HistoryCursor(history)
+    chunk, restarted = cursor.read()
+    assert restarted and len(chunk) == 0
+    history.append(_rows(history.layout, [1, 2, 3]))
+    chunk, restarted = cursor.read()
+    assert not restarted and list(chunk.series("iteration")) == [1, 2, 3]
+    history.append(_rows(history.layout, [4]))
+    chunk, restarted = cursor.read()
+    assert not restarted and list(chunk.series("iteration")) == [4]
+    assert len(cursor.read()[0]) == 0
+    history.drop_after(2)  # a divergence went back
+    chunk, restarted = cursor.read()
+    assert restarted and list(chunk.series("iteration")) == [1, 2]
+    history.clear()
+    chunk, restarted = cursor.read()
+    assert restarted and len(chunk) == 0
+
+
+def test_a_cursor_restarts_when_the_history_thins_its_older_rows():
+    history = History([2, 3, 1], max_bytes=64 * 8 * History([2, 3, 1]).layout.ncols)
+    cursor = HistoryCursor(history)
+    history.append(_rows(history.layout, range(1, 60)))
+    assert list(cursor.read()[0].series("iteration")) == list(range(1, 60))
+    history.append(_rows(history.layout, range(60, 200)))  # past the capacity: thinned
+    chunk, restarted = cursor.read()
+    assert restarted and history.decimations > 0
+    assert list(chunk.series("iteration")) == list(history.series("iteration"))

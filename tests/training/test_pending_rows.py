@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bp_desktop.core import Network
 from bp_desktop.training import Diverged, IterationRecord, Mailbox, TrainingRun
-from bp_desktop.training.run import ROW_BATCH
+from bp_desktop.training.rows import ROW_BATCH
 
 from .helpers import make_run, running_loop, xor_like
 

@@ -1,12 +1,15 @@
 """Run the real app (bp_desktop.app.main) and close its window while work is under way that
 outlasts every wait of the shutdown: a dataset load that never ends (`load`, as a FIFO nobody
 writes to), or a training iteration that goes on until the app's main() has returned
-(`train`). Used by test_closing.py in a subprocess: the process must exit 0.
+(`train`, with BP_DESKTOP_ENGINE=thread: the iteration runs in this process); or while the
+worker process trains (`train-process`). Used by test_closing.py in a subprocess: the process
+must exit 0.
 
-    python -m tests.ui.close_during_work load|train
+    python -m tests.ui.close_during_work load|train|train-process
 """
 from __future__ import annotations
 
+import multiprocessing
 import sys
 import threading
 
@@ -43,14 +46,24 @@ def begin_work(window: MainWindow, work: str) -> None:
     if work == "load":
         commands.load_dataset = endless_load
         window.commands.load_file("endless.csv")
-    else:
+    elif work == "train":
         TrainingRun.advance = iteration_outlasting_the_window
+        window.actions_by_key["train"].trigger()
+    else:
         window.actions_by_key["train"].trigger()
 
 
-def close_once_started(window: MainWindow) -> None:
+def close_once_started(window: MainWindow, work: str) -> None:
+    def check():
+        if work == "train-process" and window.model.engine.run.iteration >= 3:
+            started.set()  # the worker reported iterations: it is training
+            window.ask_unsaved = lambda question: "discard"  # no modal question at close
+        if started.is_set():
+            poll.stop()
+            window.close()
+
     poll = QTimer(window)
-    poll.timeout.connect(lambda: started.is_set() and (poll.stop(), window.close()))
+    poll.timeout.connect(check)
     poll.start(10)
 
 
@@ -60,13 +73,15 @@ def main(work: str) -> int:
     def show_then_work(window: MainWindow) -> None:
         show(window)
         begin_work(window, work)
-        close_once_started(window)
+        close_once_started(window, work)
 
     MainWindow.show = show_then_work
     try:
         return app.main(["--dataset", "xor", "--hidden", "300", "--hidden", "300"])
     finally:
         released.set()
+        if not multiprocessing.active_children():
+            print("no worker process left", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-"""pytest-qt set-up for the UI tests, and napari's guard against dangling threads."""
+"""pytest-qt set-up for the UI tests, and napari's guard against dangling threads (and our
+training worker processes)."""
+import multiprocessing
 import threading
 
 import pytest
@@ -42,3 +44,16 @@ def closing_discards_unsaved_training(monkeypatch):
     which would wait for ever in a test: tests answer Discard unless they answer themselves
     (window.ask_unsaved = ...)."""
     monkeypatch.setattr(MainWindow, "ask_unsaved", lambda self, question: "discard")
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_worker_processes():
+    """Fail any test that leaves a training worker process running (its window or trainer was
+    not shut down). Torn down after qtbot, which closes the test's windows."""
+    yield
+    left = multiprocessing.active_children()
+    for process in left:  # clean up so the next tests start without them
+        process.terminate()
+        process.join(5)
+    if left:
+        pytest.fail(f"the test left {len(left)} worker process(es) running: {[p.name for p in left]}")

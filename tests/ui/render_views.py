@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/ui/render_views.py OUT_DIR
 
 Writes OUT_DIR/views-cost.png (a spiral trained with momentum, with a validation
-split), views-cost-no-validation.png, views-decision-2-classes.png,
+split), views-cost-no-validation.png, views-cost-stacked.png (J as its data term and its
+λ term, stacked), views-decision-2-classes.png,
 views-decision-3-classes.png and, when ../shared/data/ex4weights.mat is present,
 views-weights-ex4.png (the course's trained Θ^(1), its 20×20 images column-major).
 Not a test (pytest does not collect it): a view is done only when it reads well.
@@ -60,7 +61,7 @@ def train(X, y, classes, iterations, lam=0.0, validation=None, record=None):
     return network
 
 
-def render_cost(out: Path, with_validation: bool) -> None:
+def render_cost(out: Path, with_validation: bool, stacked: bool = False) -> None:
     X, y = spiral(2, 150, seed=1)
     order = np.random.default_rng(2).permutation(len(X))
     train_rows, validation_rows = order[:220], order[220:]
@@ -72,13 +73,15 @@ def render_cost(out: Path, with_validation: bool) -> None:
     table = np.array(rows)
     for chunk in np.array_split(table, 30):  # as the GUI pump delivers them
         plot.append(*chunk.T)
+    plot.set_stacked(stacked)
     plot.show()
     plot.readout.setText(plot.readout_at(1200))
     plot.hover_lines[0].setPos(1200)
     plot.hover_lines[1].setPos(1200)
     for line in plot.hover_lines:
         line.setVisible(True)
-    name = "views-cost.png" if with_validation else "views-cost-no-validation.png"
+    name = ("views-cost-stacked.png" if stacked else "views-cost.png" if with_validation
+            else "views-cost-no-validation.png")
     plot.grab().save(str(out / name))
 
 
@@ -122,6 +125,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     render_cost(out, with_validation=True)
     render_cost(out, with_validation=False)
+    render_cost(out, with_validation=True, stacked=True)
     render_decision(out, 2)
     render_decision(out, 3)
     render_weights(out)

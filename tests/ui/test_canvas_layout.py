@@ -4,8 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bp_desktop.ui.canvas.layout import (buckets, compute_layout, nearest_segment, nice_scale,
-                                         strongest_edges)
+from bp_desktop.ui.canvas.layout import (arrows_into, buckets, compute_layout, nearest_segment,
+                                         nice_scale, spread_apart, strongest_edges,
+                                         strongest_terms)
 
 
 @settings(max_examples=50, deadline=None)
@@ -82,3 +83,62 @@ def test_column_major_image_input_fills_the_grid_column_by_column():
 def test_image_order_is_checked():
     with pytest.raises(ValueError, match="image_order"):
         compute_layout([4, 2], image_shape=(2, 2), image_order="R")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 60), min_size=3, max_size=5), st.data())
+def test_arrows_run_from_the_next_layers_units_back_into_the_selected_one(sizes, data):
+    layout = compute_layout(sizes)
+    layer = data.draw(st.integers(1, len(sizes) - 2))
+    unit = data.draw(st.integers(0, sizes[layer] - 1))
+    sources = np.arange(sizes[layer + 1])
+    arrows = arrows_into(layout, layer, unit, sources)
+    target, radius = layout.layers[layer].centres[unit], layout.layers[layer].radius
+    source_centres, source_radius = layout.layers[layer + 1].centres, layout.layers[layer + 1].radius
+    n = len(sources)
+    assert arrows.shafts.shape == (n, 2, 2) and arrows.heads.shape == (n, 3, 2)
+    assert arrows.labels.shape == (n, 2)
+    # each shaft starts on its source unit's rim and each tip stops just outside the target's
+    np.testing.assert_allclose(np.linalg.norm(arrows.shafts[:, 0] - source_centres, axis=1), source_radius)
+    np.testing.assert_allclose(np.linalg.norm(arrows.heads[:, 0] - target, axis=1), radius + 4.0)
+    # pointing at the target: the tip is nearer to it than the shaft's start and the head's base
+    to_target = lambda points: np.linalg.norm(points - target, axis=-1)  # noqa: E731
+    assert np.all(to_target(arrows.heads[:, 0]) < to_target(arrows.shafts[:, 1]))
+    assert np.all(to_target(arrows.shafts[:, 1]) < to_target(arrows.shafts[:, 0]))
+    # labels on the way, nearer the source than the target
+    assert np.all(to_target(arrows.labels) > to_target(arrows.heads[:, 0]))
+    assert np.all(np.linalg.norm(arrows.labels - source_centres, axis=1) < to_target(arrows.labels))
+
+
+def test_arrows_only_from_the_chosen_sources():
+    layout = compute_layout([2, 3, 4, 1])
+    arrows = arrows_into(layout, 1, 2, np.array([3, 0]))
+    centres = layout.layers[2].centres
+    r = layout.layers[2].radius
+    for row, k in enumerate([3, 0]):
+        assert np.linalg.norm(arrows.shafts[row, 0] - centres[k]) == pytest.approx(r)
+
+
+def test_strongest_terms_keeps_the_largest_magnitudes_in_index_order():
+    values = np.array([0.1, -3.0, 0.2, 2.0, -0.05])
+    assert list(strongest_terms(values, 2)) == [1, 3]
+    assert list(strongest_terms(values, 3)) == [1, 2, 3]
+    assert list(strongest_terms(values, None)) == [0, 1, 2, 3, 4]
+    assert list(strongest_terms(values, 10)) == [0, 1, 2, 3, 4]
+    assert list(strongest_terms(np.zeros(0), 3)) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-500, 500), max_size=12), st.floats(1.0, 30.0))
+def test_spread_apart_keeps_order_and_mean_and_makes_room(values, gap):
+    values = np.array(values)
+    spread = spread_apart(values, gap)
+    order = np.argsort(values, kind="stable")
+    assert np.all(np.diff(spread[order]) >= gap - 1e-9)
+    if values.size:
+        assert np.mean(spread) == pytest.approx(np.mean(values), abs=1e-6)
+
+
+def test_spread_apart_leaves_labels_that_have_room_where_they_are():
+    values = np.array([30.0, 0.0, 60.0])
+    np.testing.assert_array_equal(spread_apart(values, 20.0), values)

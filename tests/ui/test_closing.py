@@ -16,13 +16,15 @@ from .windows import open_window
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("work", ["load", "train"])
+@pytest.mark.parametrize("work", ["load", "train", "train-process"])
 def test_closing_during_work_that_outlasts_the_shutdown_exits_0(tmp_path, work):
     """Item 1: a dataset load (a FIFO nobody writes to, a slow file); item 2: an iteration
-    longer than the shutdown wait. Both aborted the process ("QThread: Destroyed while
-    thread is still running")."""
+    longer than the shutdown wait (thread engine). Both aborted the process ("QThread:
+    Destroyed while thread is still running"). And the worker process of the process engine
+    ends with the window."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
-           "XDG_CONFIG_HOME": str(tmp_path / "config"), "PYTHONPATH": str(ROOT)}
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "PYTHONPATH": str(ROOT),
+           "BP_DESKTOP_ENGINE": "thread" if work == "train" else "process"}
     result = subprocess.run([sys.executable, "-m", "tests.ui.close_during_work", work], cwd=ROOT,
                             env=env, capture_output=True, text=True, timeout=120)
     assert "Destroyed while thread" not in result.stderr
@@ -30,6 +32,7 @@ def test_closing_during_work_that_outlasts_the_shutdown_exits_0(tmp_path, work):
     assert result.returncode == 0, result.stderr
     if work == "train":  # the process waited for the iteration instead of dying under it
         assert "the last iteration ended" in result.stdout
+    assert "no worker process left" in result.stdout
 
 
 def write_csv(path: Path) -> Path:

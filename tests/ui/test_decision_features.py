@@ -4,7 +4,7 @@ import pytest
 
 from bp_desktop.core import Network
 
-from .windows import open_window
+from .windows import open_window, step
 
 
 @pytest.fixture
@@ -12,13 +12,6 @@ def window(qtbot, tmp_path):
     w = open_window(qtbot, tmp_path, "spiral")  # 2-D first: the view has data to go stale
     yield w
     w.shutdown()
-
-
-def step(qtbot, window, n=1):
-    target = window.model.snapshot.iteration + n
-    with qtbot.waitSignal(window.model.engine.snapshot_ready, timeout=5000,
-                          check_params_cb=lambda s: s.iteration == target):
-        window.model.step(n)
 
 
 def show_decision_dock(qtbot, window):

@@ -1,4 +1,5 @@
 """The main window, driven through its real widgets and actions (pytest-qt, offscreen)."""
+import multiprocessing
 import subprocess
 import sys
 
@@ -9,7 +10,9 @@ from PySide6.QtWidgets import QFileDialog
 
 from bp_desktop.core import Network
 from bp_desktop.ui.canvas.notation import fmt
-from bp_desktop.ui.main_window import MainWindow
+from bp_desktop.ui.main_window import MainWindow, training_engine
+from bp_desktop.ui.process_trainer import ProcessTrainer
+from bp_desktop.ui.trainer import TrainerController
 
 from .windows import action, open_window, skip_csv_import_dialog
 
@@ -134,6 +137,27 @@ def test_closing_while_training_joins_the_thread(qtbot, window):
     qtbot.waitUntil(lambda: window.model.snapshot.iteration > 5, timeout=10000)
     window.close()
     assert not window.model.engine.is_running()
+
+
+def test_closing_while_training_ends_the_training_process(qtbot, window, monkeypatch):
+    if not isinstance(window.controller, ProcessTrainer):
+        pytest.skip("BP_DESKTOP_ENGINE chose the thread engine")
+    action(window, "actionTrain").trigger()
+    qtbot.waitUntil(lambda: window.snapshot.iteration > 5, timeout=10000)
+    assert multiprocessing.active_children()
+    window.close()
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("name, engine", [("process", ProcessTrainer), ("thread", TrainerController)])
+def test_bp_desktop_engine_chooses_where_iterations_run(monkeypatch, name, engine):
+    monkeypatch.setenv("BP_DESKTOP_ENGINE", name)
+    assert training_engine() is engine
+    monkeypatch.delenv("BP_DESKTOP_ENGINE")
+    assert training_engine() is ProcessTrainer  # the default
+    monkeypatch.setenv("BP_DESKTOP_ENGINE", "fibre")
+    with pytest.raises(ValueError, match="BP_DESKTOP_ENGINE must be one of"):
+        training_engine()
 
 
 def test_canvas_survives_thousands_of_restyles(qtbot, window):

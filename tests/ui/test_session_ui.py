@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 from bp_desktop.workbench.sessions import load_session
 from bp_desktop.ui.files import MAX_RECENT, RecentFiles
 
-from .windows import action, open_window, skip_csv_import_dialog
+from .windows import action, open_window, skip_csv_import_dialog, step
 
 
 @pytest.fixture
@@ -24,14 +24,6 @@ def window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(w, "ask", lambda question: True)
     yield w
     w.shutdown()
-
-
-def step(qtbot, window, n=1):
-    target = window.model.snapshot.iteration + n
-    with qtbot.waitSignal(window.model.engine.snapshot_ready, timeout=5000,
-                          check_params_cb=lambda s: s.iteration == target):
-        window.model.step(n)
-    return window.model.snapshot
 
 
 def save_dialog_returns(monkeypatch, path, chosen=""):

@@ -1,4 +1,11 @@
-"""TrainerController with pytest-qt: waits on signals and conditions, never on time."""
+"""The window's two training engines with pytest-qt: TrainerController (a thread) and
+ProcessTrainer (a worker process) pass the same tests. Waits on signals and conditions,
+never on time.
+
+Where they differ is which pass a snapshot shows: the thread's are the passes iterations
+made (at Θ before their update), the process's the pass at the current Θ. So tests about
+weights compare snapshots by `theta_iteration` (how many iterations Θ had had) and use
+`run.preview()` once the engine rests: the same statements hold for both."""
 import numpy as np
 import pytest
 import shiboken6
@@ -7,16 +14,24 @@ from PySide6.QtWidgets import QWidget
 
 from bp_desktop.core import Network
 from bp_desktop.training import STOPPED_BY_USER, StopCriteria
+from bp_desktop.ui.process_trainer import ProcessTrainer
 from bp_desktop.ui.trainer import TrainerController
 from tests.training.helpers import make_run
 
+ENGINES = {"thread": TrainerController, "process": ProcessTrainer}
+
+
+@pytest.fixture(params=list(ENGINES))
+def engine(request):
+    return ENGINES[request.param]
+
 
 @pytest.fixture
-def make_controller(qtbot):
+def make_controller(qtbot, engine):
     made = []
 
     def make(run=None, **kwargs):
-        controller = TrainerController(run if run is not None else make_run((2, 5, 1)), **kwargs)
+        controller = engine(run if run is not None else make_run((2, 5, 1)), **kwargs)
         made.append(controller)
         return controller
 
@@ -24,6 +39,7 @@ def make_controller(qtbot):
     for controller in made:
         if shiboken6.isValid(controller):
             assert controller.shutdown(2000)
+            assert not getattr(controller, "worker_alive", bool)()
 
 
 class Recorder:
@@ -102,7 +118,7 @@ def test_pause_then_start_goes_on_from_the_same_iteration(qtbot, make_controller
     qtbot.waitUntil(lambda: len(recorder.snapshots) >= 2, timeout=5000)
     controller.pause()
     assert controller.state == "paused"
-    assert controller._control.wait_until_idle(timeout=5)
+    assert controller.wait_until_idle(5000)
     paused_at = controller.run.iteration
     qtbot.waitUntil(lambda: recorder.iterations()[-1:] == [paused_at], timeout=5000)
     controller.set_stop_criteria(max_iterations=paused_at + 10)
@@ -173,17 +189,20 @@ def test_reset_while_running_stops_first_and_a_new_seed_changes_the_weights(qtbo
 
 def test_a_hyperparameter_change_takes_effect_at_the_next_iteration(qtbot, make_controller):
     controller = make_controller(make_run((2, 3, 1), alpha=1.0))
-    with qtbot.waitSignal(controller.snapshot_ready, timeout=5000) as first:
+    passes = {0: controller.run.preview()}  # by theta_iteration: the pass at Θ after k iterations
+    recorder = Recorder(controller)
+    with qtbot.waitSignal(controller.snapshot_ready, timeout=5000):
         controller.step()
     controller.set_hyperparameters(alpha=0.25)
-    with qtbot.waitSignal(controller.snapshot_ready, timeout=5000) as second:
-        controller.step()
-    with qtbot.waitSignal(controller.snapshot_ready, timeout=5000) as third:
-        controller.step()
-    s1, s2, s3 = first.args[0], second.args[0], third.args[0]
-    for t1, D1, t2, D2, t3 in zip(s1.thetas, s1.gradients, s2.thetas, s2.gradients, s3.thetas):
-        np.testing.assert_allclose(t2, t1 - 1.0 * D1, rtol=0, atol=1e-15)
-        np.testing.assert_allclose(t3, t2 - 0.25 * D2, rtol=0, atol=1e-15)
+    for _ in range(2):
+        with qtbot.waitSignal(controller.snapshot_ready, timeout=5000):
+            controller.step()
+    passes.update((s.theta_iteration, s) for s in recorder.snapshots)
+    assert {0, 1, 2} <= set(passes)
+    for k in sorted(passes)[1:]:  # iteration k took Θ after k − 1 iterations to Θ after k
+        alpha = 1.0 if k == 1 else 0.25
+        for t_before, D, t_after in zip(passes[k - 1].thetas, passes[k - 1].gradients, passes[k].thetas):
+            np.testing.assert_allclose(t_after, t_before - alpha * D, rtol=0, atol=1e-15)
 
 
 def test_divergence_is_reported_and_the_weights_restored(qtbot, make_controller):
@@ -199,6 +218,7 @@ def test_divergence_is_reported_and_the_weights_restored(qtbot, make_controller)
     qtbot.waitUntil(lambda: recorder.snapshots and recorder.snapshots[-1].theta_iteration == run.iteration,
                     timeout=5000)
     np.testing.assert_array_equal(run.network.thetas[0], recorder.snapshots[-1].thetas[0])
+    assert run.history.series("iteration")[-1] == run.iteration  # the undone rows are gone
 
 
 @pytest.mark.parametrize("state", ["never started", "running", "paused", "stepping", "diverged",
@@ -276,7 +296,7 @@ def test_bad_hyperparameters_raise_in_the_callers_thread(make_controller):
     with pytest.raises(ValueError, match="α"):
         controller.set_hyperparameters(alpha=-1)
     with pytest.raises(ValueError, match="fps"):
-        TrainerController(make_run(), fps=0)
+        type(controller)(make_run(), fps=0)
 
 
 def test_stop_criteria_can_be_replaced_whole_while_paused(qtbot, make_controller):
@@ -301,12 +321,13 @@ def test_the_selected_example_of_the_history_can_change_between_steps(qtbot, mak
     controller = make_controller()
     with qtbot.waitSignal(controller.history_appended, timeout=5000):
         controller.step()
+    assert controller.wait_until_idle(5000)
+    at_theta_1 = controller.run.preview()  # iteration 2's pass is made at Θ after 1 iteration
     controller.set_selected_example(9)
-    with qtbot.waitSignal(controller.snapshot_ready, timeout=5000) as blocker:
+    with qtbot.waitSignal(controller.snapshot_ready, timeout=5000):
         controller.step()
-    snapshot = blocker.args[0]
     qtbot.waitUntil(lambda: len(controller.run.history) == 2, timeout=5000)
-    assert controller.run.history.unit_series(1, 0, "selected_a")[-1] == snapshot.activations[1][9, 0]
+    assert controller.run.history.unit_series(1, 0, "selected_a")[-1] == at_theta_1.activations[1][9, 0]
     with pytest.raises(ValueError, match="selected example"):
         controller.set_selected_example(10**6)
 
@@ -320,8 +341,12 @@ def test_pause_and_wait_returns_with_the_loop_parked_between_iterations(qtbot, m
     assert controller.pause_and_wait()
     parked_at = controller.run.iteration
     params = controller.run.network.params.copy()  # safe to read now
+    assert len(controller.run.history) == parked_at  # and the history is complete
+    D = Network(controller.run.network.layer_sizes, thetas=controller.run.network.thetas).backprop(
+        controller.run.X, controller.run.Y).gradient_vector
     with qtbot.waitSignal(controller.snapshot_ready, timeout=5000,
-                          check_params_cb=lambda s: s.iteration == parked_at + 1) as blocker:
+                          check_params_cb=lambda s: s.iteration == parked_at + 1):
         controller.step()
-    np.testing.assert_array_equal(np.concatenate([t.ravel(order="F") for t in blocker.args[0].thetas]),
-                                  params)
+    assert controller.wait_until_idle(5000) and controller.run.iteration == parked_at + 1
+    # the next iteration went on from exactly the Θ read: Θ − α D with α = 1
+    np.testing.assert_allclose(controller.run.network.params, params - D, rtol=0, atol=1e-15)

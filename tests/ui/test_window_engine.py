@@ -7,6 +7,7 @@ import pytest
 
 from bp_desktop.io import load_weights
 from bp_desktop.ui import trainer
+from bp_desktop.ui.process_trainer import ProcessTrainer
 
 from .windows import open_window
 
@@ -19,7 +20,17 @@ def window(qtbot, tmp_path):
 
 
 @pytest.fixture
-def hold_next_iteration(window):
+def thread_window(qtbot, tmp_path, monkeypatch):
+    """A window whose engine is the thread: hold_next_iteration holds its iterations, which
+    run in this process (the worker process's run cannot be patched from here)."""
+    monkeypatch.setenv("BP_DESKTOP_ENGINE", "thread")
+    w = open_window(qtbot, tmp_path, "xor", m=120, noise=0.1, seed=0)
+    yield w
+    w.shutdown()
+
+
+@pytest.fixture
+def hold_next_iteration():
     """hold(run) makes the run's next iteration wait for the event it returns (a long
     iteration); released at the end of the test at the latest."""
     releases = []
@@ -43,8 +54,10 @@ def hold_next_iteration(window):
 
 
 def test_a_new_dataset_during_a_long_iteration_replaces_neither_run_nor_data(
-        qtbot, window, hold_next_iteration, monkeypatch):
-    """Item 5: the run stayed but the new data was installed; the next Train raised IndexError."""
+        qtbot, thread_window, hold_next_iteration, monkeypatch):
+    """Item 5: the run stayed but the new data was installed; the next Train raised IndexError.
+    (The thread engine cannot let go of a run in mid-iteration; the process engine can, below.)"""
+    window = thread_window
     monkeypatch.setattr(trainer, "JOIN_TIMEOUT_MS", 50)  # shorter than the iteration
     run, workspace = window.model.engine.run, window.model.workspace
     started, release = hold_next_iteration(run)
@@ -61,6 +74,26 @@ def test_a_new_dataset_during_a_long_iteration_replaces_neither_run_nor_data(
     window.ask = lambda question: True  # discard the trained network
     assert window.commands.load_builtin("iris")  # once the iteration is over, the switch works
     assert window.model.workspace.dataset.name != workspace.dataset.name
+
+
+def test_a_new_dataset_while_training_replaces_run_and_data_at_once(qtbot, window):
+    """The process engine never waits for the worker to let go of a run, however long its
+    iteration: the worker takes the new run after it, and nothing of the old one reaches
+    the window."""
+    if not isinstance(window.controller, ProcessTrainer):
+        pytest.skip("BP_DESKTOP_ENGINE chose the thread engine")
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.controller.run.iteration > 5, timeout=10000)
+    old = window.controller.run
+    window.ask = lambda question: True  # discard the trained network
+    assert window.load_builtin("iris")
+    assert window.controller.run is not old and window.workspace.dataset.name == "Iris"
+    frozen = old.iteration
+    with qtbot.waitSignal(window.controller.snapshot_ready, timeout=10000,
+                          check_params_cb=lambda s: s.iteration == 1):
+        window.step(1)
+    assert window.snapshot.layer_sizes == tuple(window.workspace.layer_sizes)
+    assert old.iteration == frozen and window.controller.run.iteration == 1
 
 
 def test_a_new_lambda_at_rest_reaches_j_d_and_the_gradient_check(qtbot, window):

@@ -28,3 +28,12 @@ def skip_csv_import_dialog(monkeypatch) -> None:
     """File ▸ Open dataset opens a CSV without its import dialog (label column: the guess),
     for tests about something else; tests/ui/test_csv_import.py drives the dialog."""
     monkeypatch.setattr("bp_desktop.ui.commands.ask_label_column", lambda *args: (True, None))
+
+
+def step(qtbot, window, n=1):
+    """Step n iterations, wait until the window shows the last one, and return what it shows."""
+    target = window.model.snapshot.iteration + n
+    with qtbot.waitSignal(window.model.engine.snapshot_ready, timeout=5000,
+                          check_params_cb=lambda s: s.iteration == target):
+        window.model.step(n)
+    return window.model.snapshot

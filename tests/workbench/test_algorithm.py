@@ -106,8 +106,7 @@ def test_D_from_the_view_is_backprops_gradient_and_the_bias_column_has_no_lambda
     walk, _ = walk_at(network, X, Y, lam=0.7)
     result = network.backprop(X, Y, 0.7)
     walk.end_of_loop()
-    for data, reg, D, theta in zip(walk.data_part(), walk.regularisation_part(), result.gradients,
-                                   network.thetas):
+    for (data, reg), D, theta in zip(walk.D_parts(), result.gradients, network.thetas):
         np.testing.assert_allclose(data + reg, D, rtol=1e-12, atol=1e-15)
         assert np.all(reg[:, 0] == 0)
         np.testing.assert_allclose(reg[:, 1:], 0.7 / len(X) * theta[:, 1:], rtol=1e-15)

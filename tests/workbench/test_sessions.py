@@ -309,8 +309,9 @@ def test_what_the_stop_criteria_remember_is_rebuilt_from_the_history(tmp_path, f
     run.set_hyperparameters(alpha=3.0)
     steps(run, first)
     _, resumed = load_session(saved(tmp_path, run, ws)).restore()
-    assert list(resumed._recent_costs) == list(uninterrupted._recent_costs)
-    assert (resumed._rises, resumed._last_val_cost) == (uninterrupted._rises, uninterrupted._last_val_cost)
+    assert list(resumed._stop_rules._recent_costs) == list(uninterrupted._stop_rules._recent_costs)
+    rules, expected = resumed._stop_rules, uninterrupted._stop_rules
+    assert (rules._rises, rules._last_val_cost) == (expected._rises, expected._last_val_cost)
 
 
 def test_resume_checks_its_arguments():

@@ -131,6 +131,61 @@ def strongest_edges(theta: np.ndarray, per_unit: int | None) -> tuple[np.ndarray
     return rows, cols.ravel()
 
 
+@dataclass(frozen=True)
+class Arrows:
+    """Arrows into one unit, one row per arrow: the shaft from the source unit's rim to just
+    outside the target's (clear of the selection ring), the head as a triangle whose first
+    corner is the tip, and the point each arrow's label is centred on (nearer the source,
+    where the arrows are still apart)."""
+
+    shafts: np.ndarray   # (n, 2, 2): start, end
+    heads: np.ndarray    # (n, 3, 2): tip, then the two corners of the base
+    labels: np.ndarray   # (n, 2)
+
+
+def arrows_into(layout: NetworkLayout, layer: int, unit: int, sources: np.ndarray, *,
+                gap: float = 4.0, head_length: float = 11.0, head_width: float = 5.0,
+                label_at: float = 0.3) -> Arrows:
+    """Arrows from units `sources` (0-based) of layer + 1 back to `unit` of `layer`: the
+    way δ_k^(l+1) travels, along Θ_kj, into δ_j^(l). `label_at` is the fraction of the
+    way from the source where its label sits."""
+    target = layout.layers[layer].centres[unit]
+    source_geometry = layout.layers[layer + 1]
+    centres = source_geometry.centres[np.asarray(sources, dtype=np.int64)]
+    direction = target - centres
+    direction /= np.maximum(np.linalg.norm(direction, axis=1, keepdims=True), 1e-12)
+    start = centres + source_geometry.radius * direction
+    tip = target - (layout.layers[layer].radius + gap) * direction
+    normal = np.column_stack([-direction[:, 1], direction[:, 0]])
+    base = tip - head_length * direction
+    heads = np.stack([tip, base + head_width * normal, base - head_width * normal], axis=1)
+    labels = start + label_at * (tip - start)
+    return Arrows(np.stack([start, base], axis=1), heads, labels)
+
+
+def spread_apart(values: np.ndarray, gap: float) -> np.ndarray:
+    """Positions along one axis (labels' y) moved as little as it takes to put neighbours at
+    least `gap` apart: each keeps its rank, and the group keeps its mean."""
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(values, kind="stable")
+    placed = values[order].copy()
+    for i in range(1, placed.size):
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    placed += np.mean(values[order] - placed) if placed.size else 0.0
+    spread = np.empty_like(values)
+    spread[order] = placed
+    return spread
+
+
+def strongest_terms(values: np.ndarray, cap: int | None) -> np.ndarray:
+    """Indices of the `cap` largest |values|, in increasing index order (all when cap is None
+    or not smaller than the number of values)."""
+    values = np.asarray(values)
+    if cap is None or cap >= values.size:
+        return np.arange(values.size)
+    return np.sort(np.argsort(-np.abs(values), kind="stable")[:max(int(cap), 0)])
+
+
 def buckets(values: np.ndarray, scale: float, levels: int = MAGNITUDE_LEVELS) -> np.ndarray:
     """Colour bucket per value: 0..levels−1 for negative values by growing |v|,
     levels..2·levels−1 for positive ones. |v| ≥ scale lands in the strongest bucket."""

@@ -16,9 +16,9 @@ def layer_symbol(symbol: str, l: int) -> str:
     return f"{symbol}{sup(f'({l})')}"
 
 
-def fmt(value: float) -> str:
-    """A number as the inspector prints it: 6 significant digits, a real minus sign."""
-    text = f"{value + 0.0:.6g}"  # + 0.0 turns −0.0 into 0.0
+def fmt(value: float, digits: int = 6) -> str:
+    """A number as the inspector prints it: 6 significant digits (or `digits`), a real minus sign."""
+    text = f"{value + 0.0:.{digits}g}"  # + 0.0 turns −0.0 into 0.0
     return text.replace("-", "−")
 
 

@@ -3,19 +3,28 @@
 Edges are drawn as a few bucketed QGraphicsPathItems (one per colour level and
 sign), which DESIGN.md measured as the fast way to restyle thousands of edges
 every frame; units are real items. Hit-testing uses the pure layout module.
+
+In Backward mode the selected unit gets the arrows that carry δ back into it, one per unit
+k of the next layer with its term Θ_kj δ_k, and a note reading it as a gate (gate.py). Only
+the selection is drawn richly: a few items made once, restyled per frame.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsScene,
-                               QGraphicsSimpleTextItem, QGraphicsView, QToolTip)
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen,
+                           QPolygonF)
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem,
+                               QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem,
+                               QGraphicsView, QToolTip)
+
+from bp_desktop.core.explain import HiddenDelta, explain_delta
 
 from ..palette import diverging_color
-from .layout import (MAGNITUDE_LEVELS, buckets, compute_layout, nearest_segment, nice_scale,
-                     strongest_edges)
+from .gate import GateNote, gate_lines
+from .layout import (MAGNITUDE_LEVELS, arrows_into, buckets, compute_layout, nearest_segment,
+                     nice_scale, spread_apart, strongest_edges, strongest_terms)
 from .legend import Legend
 from .notation import fmt, layer_symbol, sub, unit_names
 
@@ -29,6 +38,8 @@ NAME_POINT_SIZE = 9.0
 DEFAULT_MARGIN = 100.0  # scene units left of the inputs and right of the outputs
 MAX_NAME_MARGIN = 190.0  # longer names are shortened ("sepal_len…")
 MAX_RADIUS = 18.0  # of a unit in a column (layout._column)
+MAX_DELTA_ARROWS = 6  # arrows into the selected unit: the strongest |Θ_kj δ_k| of a wide layer
+ARROW_POINT_SIZE = 10.0
 
 
 class NetworkCanvas(QGraphicsView):
@@ -56,7 +67,14 @@ class NetworkCanvas(QGraphicsView):
             pen.setCosmetic(True)
         self._unit_brushes = [QBrush(diverging_color(v, 1.0)) for v in np.linspace(-1, 1, UNIT_LEVELS)]
         self._neutral_brush = QBrush(NEUTRAL)
+        # δ's arrows, by the sign of Θ_kj δ_k: orange negative, purple positive
+        self._arrow_colours = [diverging_color(s, 1.0) for s in (-1.0, 1.0)]
+        self._arrow_font = QFont()
+        self._arrow_font.setPointSizeF(ARROW_POINT_SIZE)
         self.legend = Legend(self.viewport())
+        self.gate = GateNote(self.viewport())
+        self._arrow_terms: tuple = ()
+        self._arrow_geometry = None
         self._mode = "forward"
         self._example = 0
         self._lighting = None  # the Algorithm view's step: per layer 'a', 'δ' or None (dimmed)
@@ -127,6 +145,7 @@ class NetworkCanvas(QGraphicsView):
             self._layer_header(l, geometry)
             if l in (0, len(self._layout.layers) - 1) and self._names_fit(l):
                 self._name_labels(geometry, self._names[l], outside_left=l == 0)
+        self._make_arrow_items()
         ring_pen = QPen(QColor("#111111"), 3.0)
         self._ring = QGraphicsEllipseItem()
         self._ring.setPen(ring_pen)
@@ -135,6 +154,36 @@ class NetworkCanvas(QGraphicsView):
         scene.addItem(self._ring)
         self.fitInView(scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
         self._update_legend()
+
+    def _make_arrow_items(self) -> None:
+        """The items of δ's arrows (shafts and heads per sign, a pool of labels), made once per
+        network and restyled per frame."""
+        self._arrow_shafts, self._arrow_heads = [], []
+        for colour in self._arrow_colours:  # antialiased, unlike the bulk of the edges: a few lines
+            shaft, head = QGraphicsPathItem(), QGraphicsPathItem()
+            pen = QPen(colour, 2.5)
+            pen.setCosmetic(True)
+            shaft.setPen(pen)
+            head.setPen(QPen(Qt.PenStyle.NoPen))
+            head.setBrush(QBrush(colour))
+            for item in (shaft, head):
+                item.setZValue(3)
+                self.scene().addItem(item)
+            self._arrow_shafts.append(shaft)
+            self._arrow_heads.append(head)
+        self._arrow_labels = []
+        for _ in range(MAX_DELTA_ARROWS):
+            box = QGraphicsRectItem()
+            box.setPen(QPen(Qt.PenStyle.NoPen))
+            box.setBrush(QBrush(QColor(255, 255, 255, 225)))
+            box.setZValue(4)
+            text = QGraphicsSimpleTextItem(box)
+            text.setFont(self._arrow_font)
+            text.setBrush(QBrush(NAME_COLOR))
+            box.setVisible(False)
+            self.scene().addItem(box)
+            self._arrow_labels.append((box, text))
+        self._arrow_terms, self._arrow_geometry = (), None
 
     def _path_item(self, pen: QPen, z: float) -> QGraphicsPathItem:
         item = _EdgePaths()
@@ -286,6 +335,7 @@ class NetworkCanvas(QGraphicsView):
         self._ring.setRect(x - r, y - r, 2 * r, 2 * r)
         self._ring.setVisible(True)
         self._draw_highlight()
+        self._draw_delta_arrows()
         self.unit_selected.emit(layer, unit)
 
     def select_edge(self, l: int, i: int, j: int) -> None:
@@ -293,6 +343,7 @@ class NetworkCanvas(QGraphicsView):
         self._selected, self._selected_edge = None, (l, i, j)
         self._ring.setVisible(False)
         self._draw_highlight()
+        self._draw_delta_arrows()
         self.edge_selected.emit(l, i, j)
 
     def scene_position(self, layer: int, unit: int) -> QPointF:
@@ -318,6 +369,7 @@ class NetworkCanvas(QGraphicsView):
         self._draw_edges()
         self._fill_units()
         self._draw_highlight()
+        self._draw_delta_arrows()
         self._update_legend()
 
     def _edge_values(self):
@@ -394,7 +446,7 @@ class NetworkCanvas(QGraphicsView):
                 _, cols = strongest_edges(theta[unit:unit + 1], per_unit)
                 segments.append(self._layout.edge_segments(layer - 1, np.full(cols.size, unit), cols))
                 signs.append(theta[unit, cols])
-            if layer < len(values):  # fan-out: column unit + 1 of Θ^(layer + 1)
+            if layer < len(values) and not self._shows_arrows():  # fan-out: column unit + 1 of Θ^(layer + 1)
                 theta = values[layer]
                 rows = np.arange(theta.shape[0])
                 segments.append(self._layout.edge_segments(layer, rows, np.full(rows.size, unit + 1)))
@@ -419,6 +471,84 @@ class NetworkCanvas(QGraphicsView):
         if self._lighting is None:
             return self._mode
         return "backward" if "δ" in self._lighting else "forward"
+
+    def _shows_arrows(self) -> bool:
+        """Backward mode with a unit selected: δ's arrows take the place of its fan-out."""
+        return self._mode == "backward" and self._selected is not None and self._selected[0] > 0
+
+    def _explained_delta(self):
+        """The core's explanation of the selected unit's δ, when the arrows are shown."""
+        snap = self._snapshot
+        if snap is None or not self._shows_arrows():
+            return None
+        layer, unit = self._selected
+        return explain_delta(snap.thetas, snap.a_columns, snap.z_columns, snap.delta_columns, snap.Y,
+                             layer, unit, self._numbers_example(), snap.hidden_activation)
+
+    def _numbers_example(self) -> int:
+        """The example whose δ the arrows carry: t, or t = 1 while the units show mean |δ|
+        (as the inspector explains)."""
+        return min(max(self._example, 0), self._snapshot.a_columns[0].shape[1] - 1)
+
+    def _draw_delta_arrows(self) -> None:
+        """The arrows that carry δ_k^(l+1) along Θ_kj back into the selected unit j (the
+        strongest MAX_DELTA_ARROWS of a wide layer), each labelled with its term Θ_kj δ_k of
+        the upstream gradient, and the gate note in the corner."""
+        if not hasattr(self, "_arrow_shafts"):
+            return
+        e = self._explained_delta()
+        terms = e.terms if isinstance(e, HiddenDelta) else ()
+        products = np.array([t.product for t in terms])
+        shown = strongest_terms(products, MAX_DELTA_ARROWS)
+        self._arrow_terms = tuple(terms[i] for i in shown)
+        self._arrow_geometry = arrows_into(self._layout, *self._selected, shown) if len(shown) else None
+        self.gate.say(None if e is None else gate_lines(e, self._numbers_example(), self._example < 0,
+                                                        len(shown)))
+        self._place_gate()
+        positive = products[shown] >= 0
+        for sign, (shaft, head) in enumerate(zip(self._arrow_shafts, self._arrow_heads)):
+            chosen = positive == bool(sign)
+            geometry = self._arrow_geometry
+            shaft.setPath(_pairs_path(geometry.shafts[chosen]) if geometry else QPainterPath())
+            head.setPath(_triangles_path(geometry.heads[chosen]) if geometry else QPainterPath())
+        self._label_arrows()
+
+    def _label_arrows(self) -> None:
+        """Each arrow's term Θ_kj δ_k, on a white box near its source unit; boxes that would
+        overlap are moved apart vertically (layout.spread_apart)."""
+        shown = self._arrow_terms
+        for n, (box, text) in enumerate(self._arrow_labels):
+            box.setVisible(n < len(shown))
+            label = _signed(shown[n].product) if n < len(shown) else ""
+            if text.text() != label:
+                text.setText(label)
+                box.setRect(text.boundingRect().adjusted(-2, -1, 2, 1))
+        if not shown:
+            return
+        boxes = [box for box, _ in self._arrow_labels[:len(shown)]]
+        points = self._arrow_geometry.labels
+        ys = spread_apart(points[:, 1], max(box.rect().height() for box in boxes))
+        for box, x, y in zip(boxes, points[:, 0], ys):
+            centre = box.rect().center()
+            box.setPos(x - centre.x(), y - centre.y())
+
+    @property
+    def delta_arrows(self) -> tuple:
+        """The terms Θ_kj δ_k (core.explain.DeltaTerm) whose arrows are drawn, in order of k."""
+        return self._arrow_terms
+
+    @property
+    def delta_arrow_geometry(self):
+        """Where those arrows are drawn (layout.Arrows), None without arrows."""
+        return self._arrow_geometry
+
+    def delta_arrow_labels(self) -> list[str]:
+        return [text.text() for box, text in self._arrow_labels if box.isVisible()]
+
+    def _place_gate(self) -> None:
+        viewport = self.viewport()
+        self.gate.move(viewport.width() - self.gate.width() - 8,
+                       viewport.height() - self.gate.height() - 8)
 
     def _update_layer_scales(self) -> None:
         for l, label in enumerate(self._scale_labels):
@@ -445,6 +575,7 @@ class NetworkCanvas(QGraphicsView):
         if self._layout is not None:
             self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
         self.legend.move(8, self.viewport().height() - self.legend.height() - 8)
+        self._place_gate()
 
     def wheelEvent(self, event):
         factor = 1.15 ** (event.angleDelta().y() / 120)
@@ -504,8 +635,28 @@ class NetworkCanvas(QGraphicsView):
         hit = self._layout.unit_at((point.x(), point.y()))
         if hit is not None:
             return self.unit_tooltip(*hit)
+        arrow = self._arrow_at(point)
+        if arrow is not None:
+            return self.arrow_tooltip(arrow)
         edge = self._edge_at(point)
         return self.edge_tooltip(*edge) if edge is not None else ""
+
+    def _arrow_at(self, point: QPointF):
+        """The term (DeltaTerm) whose arrow is under a scene point, or None."""
+        if self._arrow_geometry is None:
+            return None
+        tolerance = 4.0 / max(self.transform().m11(), 1e-6)
+        k = nearest_segment((point.x(), point.y()), self._arrow_geometry.shafts, tolerance)
+        return None if k < 0 else self._arrow_terms[k]
+
+    def arrow_tooltip(self, term) -> str:
+        """What one of δ's arrows carries: δ_k of the next layer, times Θ_kj."""
+        layer, unit = self._selected
+        l, j, k = layer + 1, unit + 1, term.k
+        theta = f"Θ{sub(f'{k}{j}')}{layer_symbol('', l)}"
+        delta = f"δ{sub(k)}{layer_symbol('', l + 1)}"
+        return (f"δ flowing back from unit {k} of layer {l + 1} into unit {j} of layer {l}:\n"
+                f"{theta} × {delta} = {fmt(term.theta_kj)} × {fmt(term.delta_k)} = {fmt(term.product)}")
 
     def unit_tooltip(self, layer: int, unit: int) -> str:
         l = layer + 1
@@ -551,6 +702,11 @@ class _EdgePaths(QGraphicsPathItem):
         super().paint(painter, option, widget)
 
 
+def _signed(value: float) -> str:
+    """An arrow's term with its sign, short: +0.279, −0.0961 (the terms add up to Σ_k)."""
+    return fmt(value, 3) if value < 0 else f"+{fmt(value, 3)}"
+
+
 def _named(name: str | None) -> str:
     return f" ({name})" if name else ""
 
@@ -560,6 +716,14 @@ def _bucket_value(b: int) -> float:
     level = b % MAGNITUDE_LEVELS
     magnitude = (level + 1) / MAGNITUDE_LEVELS
     return magnitude if b >= MAGNITUDE_LEVELS else -magnitude
+
+
+def _triangles_path(triangles: np.ndarray) -> QPainterPath:
+    path = QPainterPath()
+    for corners in triangles:
+        path.addPolygon(QPolygonF([QPointF(float(x), float(y)) for x, y in corners]))
+        path.closeSubpath()
+    return path
 
 
 def _pairs_path(segments: np.ndarray) -> QPainterPath:
