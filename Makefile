@@ -9,7 +9,7 @@ DIST := dist/bp-desktop
 # the program the menu entry starts: the bp-desktop on PATH, else this checkout's .venv
 BP_DESKTOP ?= $(or $(shell command -v bp-desktop 2>/dev/null),$(abspath $(BIN))/bp-desktop)
 
-.PHONY: run test test-fast bench bench-core bench-csv bench-trainer bench-window bench-canvas bench-cost-plot \
+.PHONY: run test test-fast bench bench-core bench-csv bench-trainer bench-window bench-canvas bench-cost-plot bench-algorithm \
 	package package-smoke install-desktop uninstall-desktop clean
 
 $(STAMP): pyproject.toml
@@ -36,7 +36,7 @@ test-fast: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 ## bench: every benchmark behind README's Performance section (several minutes)
-bench: bench-core bench-csv bench-trainer bench-window bench-canvas bench-cost-plot
+bench: bench-core bench-csv bench-trainer bench-window bench-canvas bench-cost-plot bench-algorithm
 
 ## bench-core: one full-batch backprop against plain numpy, the per-example loop, a rows port and the GEMM ceiling (ARGS="--baseline main" adds the core of another commit)
 bench-core: $(STAMP)
@@ -53,6 +53,10 @@ bench-trainer: $(STAMP)
 ## bench-window: training throughput in the real main window, thread and process engines, against the bare core loop
 bench-window: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_window.py
+
+## bench-algorithm: key presses in the Algorithm view (digits; 400-25-10 with m = 5000), median and worst
+bench-algorithm: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_algorithm.py $(ARGS)
 
 ## bench-canvas: network canvas frame time for 400-25-10, idle and while training
 bench-canvas: $(STAMP)

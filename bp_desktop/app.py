@@ -32,6 +32,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--mode", choices=["forward", "backward", "gradient"],
                         help="what the canvas colours show")
     parser.add_argument("--size", default="1600x1000", help="window size for --screenshot, WxH")
+    parser.add_argument("--algorithm", metavar="LINE[:t[:l]]",
+                        help="open the Algorithm view at a line of the backprop slide: zero, input, forward, "
+                             "output_delta, hidden_delta, accumulate, D or update, with example t and "
+                             "layer l (e.g. accumulate:40, forward:3:2)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--self-check", action="store_true",
                         help="check that this installation is complete (modules, datasets, weight "

@@ -13,13 +13,17 @@ from bp_desktop.core import COURSE_CHECK_LAMBDAS, course_check, course_check_rep
 from bp_desktop.data import DatasetError, load_builtin
 from bp_desktop.io import (DATASET_FILE_FILTER, ONNX_INSTALL_HINT, WEIGHT_FORMATS, WeightsFileError,
                            load_dataset, onnx_unavailable)
+from bp_desktop.io.atomic import atomic_write
 from bp_desktop.io.dataset_files import is_mat_file
 from bp_desktop.training.course import EXERCISE4_QUESTION, Settings, exercise4_settings, is_exercise4_layout
 from bp_desktop.training.workspace import Workspace
 from bp_desktop.workbench import WeightsMismatch
 from bp_desktop.workbench.sessions import SUFFIX as SESSION_SUFFIX
+from bp_desktop.workbench.mathtext import to_markdown
 from bp_desktop.workbench.sessions import SessionFileError, load_session
+from bp_desktop.workbench.worked import worked_example
 
+from .canvas.notation import unit_names
 from .course_check import CourseCheckDialog
 from .csv_import import ask_label_column, remembered_label_column
 from .files import PICTURE_FORMATS, save_picture
@@ -361,6 +365,28 @@ class Commands:
             return
         {"dataset": self.load_file, "weights": self.load_weights_from,
          "session": self.load_session_from}[kind](path)
+
+    def save_worked_example(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save worked example", self._last_dir(),
+                                              "Markdown (*.md)")
+        if path:
+            self.save_worked_example_to(path if Path(path).suffix else path + ".md")
+
+    def save_worked_example_to(self, path: str) -> bool:
+        """One iteration worked for example t at the current Θ, as Markdown (math in $…$)."""
+        if self.model.run is None or not self.model.pause_and_wait():
+            self.window.error("Save worked example", "Nothing to work through yet (or training did not pause).")
+            return False
+        data = self.model.workspace.train
+        names = unit_names(data.feature_names, data.class_names, self.model.workspace.layer_sizes)
+        text = to_markdown(worked_example(self.model, names))
+        try:
+            atomic_write(path, lambda stream: stream.write(text.encode("utf-8")))
+        except OSError as error:
+            self.window.error("Save worked example", f"Could not write {path}: {error}")
+            return False
+        self.model.events.note.emit(f"Worked example saved to {path}")
+        return True
 
     def export_picture(self) -> None:
         views = ("Network canvas", "Cost plot")

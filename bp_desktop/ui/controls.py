@@ -114,7 +114,13 @@ class ControlPanel(QWidget):
         self.stop_criteria_changed.connect(model.set_stop_criteria)
         self.speed_changed.connect(model.set_max_rate)
         self.example_changed.connect(model.set_example)
+        model.events.example.connect(self._show_example)  # chosen elsewhere (the Algorithm view)
         model.events.installed.connect(self._on_installed)
+
+    def _show_example(self, example: int) -> None:
+        self.example.blockSignals(True)
+        self.example.setValue(example + 1)
+        self.example.blockSignals(False)
 
     def _send_hyperparameters(self, changes: dict) -> None:
         self._model.set_hyperparameters(**changes)

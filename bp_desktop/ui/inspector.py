@@ -13,9 +13,11 @@ from bp_desktop.core import Network, numerical_derivative
 from bp_desktop.core.activations import gradient_from_activation
 from bp_desktop.core.explain import explain_delta, explain_gradient, gradient_parts, saturated_fraction
 from bp_desktop.training.history import theta_iterations
+from bp_desktop.workbench.worked import selection_doc
 
 from .canvas.layout import nice_scale
 from .canvas.notation import fmt, layer_symbol, sub, sup, unit_names
+from .copy_buttons import CopyButtons
 from .explain_html import delta_html, gradient_html, input_html
 from .palette import AXIS_TEXT_COLOR, DIVERGING_LUT
 from .throttle import SnapshotFollower
@@ -278,6 +280,8 @@ class LayerInspector(QWidget):
         top_layout.addWidget(self.saturation)
         top_layout.addWidget(self.explanation, 1)
         top_layout.addWidget(self.numerical_button)
+        self.copy_buttons = CopyButtons(self.explanation_blocks, "inspector", self, compact=True)
+        top_layout.addWidget(self.copy_buttons)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(tabs)
@@ -388,6 +392,15 @@ class LayerInspector(QWidget):
 
     def explanation_text(self) -> str:
         return self.explanation.toPlainText()
+
+    def explanation_blocks(self) -> list:
+        """The explanation on screen as a document, for Copy as Markdown / Copy as LaTeX."""
+        snap = self._snapshot
+        if snap is None:
+            return []
+        example = min(self._example, snap.a_columns[0].shape[1] - 1)
+        return selection_doc(snap, self._selection, example, self._numerical, self.unit_names(snap),
+                             self._raw_inputs(snap, example), self._example_class(example))
 
     # --- drawing -----------------------------------------------------------------------------
     def _refresh(self) -> None:

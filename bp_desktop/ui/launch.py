@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
 from bp_desktop import __version__
+from bp_desktop.workbench.algorithm import parse_step
 
 from .icon import APP_ID, app_icon
 from .main_window import MainWindow
@@ -39,7 +40,24 @@ def build_window(app, args, settings: QSettings | None = None) -> MainWindow | N
         return None
     if args.mode:
         window.mode.setCurrentIndex(window.mode.findData(args.mode))
+    if args.algorithm and not args.screenshot:  # a screenshot opens it after training
+        if not _open_algorithm(window, args.algorithm):
+            window.shutdown()
+            return None
     return window
+
+
+def _open_algorithm(window: MainWindow, line: str) -> bool:
+    """The Algorithm view at `line` (--algorithm); False with a message if it does not fit."""
+    walk = window.algorithm_view.walk
+    try:
+        step = parse_step(line, walk.m, walk.L)
+    except ValueError as error:
+        print(f"bp-desktop: {error}", file=sys.stderr)
+        return False
+    window.show_algorithm()
+    walk.go_to(step)
+    return True
 
 
 def _load_last_dataset(window: MainWindow) -> bool:
@@ -75,6 +93,9 @@ def take_screenshot(app, window: MainWindow, args) -> int:
             window.shutdown()
             return 2
         window.model.select_unit(layer - 1, unit - 1)
+    if args.algorithm and not _open_algorithm(window, args.algorithm):
+        window.shutdown()
+        return 2
     app.processEvents()
     ok = window.grab().save(args.screenshot)
     window.shutdown()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QMainWindow,
 from bp_desktop.workbench import Workbench
 
 from .about import about_text
+from .algorithm_view import AlgorithmView
 from .canvas.view import DEFAULT_EDGES_PER_UNIT, NetworkCanvas
 from .commands import Commands, onnx_missing_note
 from .controls import ControlPanel
@@ -100,6 +101,12 @@ class MainWindow(QMainWindow):
                               "Continue a saved session exactly where it stopped", c.open_session),
             "export_picture": a("actionExportPicture", "Export picture…", "Ctrl+Shift+E",
                                 "Save the network canvas or the cost plot as PNG or SVG", c.export_picture),
+            "worked": a("actionSaveWorkedExample", "Save worked example…", "Ctrl+Shift+W",
+                        "One iteration worked by hand for example t (forward, backward, Δ, D, update) "
+                        "as a Markdown file", c.save_worked_example),
+            "algorithm": a("actionAlgorithmView", "Walk the algorithm", "Ctrl+Shift+A",
+                           "The lecture's backprop slide, line by line, with Δ filling up example by "
+                           "example (→ ← lines, PgDn PgUp examples)", self.show_algorithm),
             "quit": a("actionQuit", "Quit", "Ctrl+Q", "Close bp-desktop", self.close),
             "about": a("actionAbout", "About bp-desktop", "F1", "Version and licence",
                        lambda: self.info("About bp-desktop", about_text())),
@@ -127,13 +134,15 @@ class MainWindow(QMainWindow):
         self.cost_plot = CostPlot(model=model)
         self.decision_view = DecisionBoundaryView(model=model)
         self.weight_images = WeightImagesView(model=model)
+        self.algorithm_view = AlgorithmView(model=model)
         self.docks = {}
         for key, title, widget, area in (
                 ("controls", "Controls", scroll, Qt.DockWidgetArea.LeftDockWidgetArea),
                 ("inspector", "Layer inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
                 ("cost", "Cost J(Θ)", self.cost_plot, Qt.DockWidgetArea.BottomDockWidgetArea),
                 ("decision", "Decision boundary", self.decision_view, Qt.DockWidgetArea.BottomDockWidgetArea),
-                ("weights", "Hidden units' weights", self.weight_images, Qt.DockWidgetArea.BottomDockWidgetArea)):
+                ("weights", "Hidden units' weights", self.weight_images, Qt.DockWidgetArea.BottomDockWidgetArea),
+                ("algorithm", "Algorithm", self.algorithm_view, Qt.DockWidgetArea.TopDockWidgetArea)):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{key}Dock")
             dock.setWidget(widget)
@@ -142,6 +151,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["controls"], self.docks["inspector"]], [controls_width, 440],
                          Qt.Orientation.Horizontal)  # wide enough to show the panel unclipped
         self.resizeDocks([self.docks["cost"]], [260], Qt.Orientation.Vertical)
+        self.docks["algorithm"].hide()  # until asked for (View ▸ Walk the algorithm), full width on top
 
     def _canvas_toolbar(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -168,10 +178,10 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         k = self.actions_by_key
         menus = (("&File", ["open", "builtin", "open_session", "recent", None, "save_session", None,
-                            "import", "export", "export_picture", None, "quit"]),
+                            "import", "export", "export_picture", "worked", None, "quit"]),
                  ("&Train", ["train", "pause", "step", "step10", "reset", None, "build", "exercise4", None,
                              "gradcheck", "numerical"]),
-                 ("&View", ["rescale", None]),
+                 ("&View", ["rescale", "algorithm", None]),
                  ("&Help", ["course_check", None, "about"]))
         for title, keys in menus:
             menu = self.menuBar().addMenu(title)
@@ -208,6 +218,13 @@ class MainWindow(QMainWindow):
         self.docks["weights"].setVisible(dataset.image_shape is not None)
         self.setWindowTitle(f"bp-desktop — {dataset.name}, network "
                             f"{'-'.join(map(str, workspace.layer_sizes))}")
+
+    def show_algorithm(self) -> None:
+        dock = self.docks["algorithm"]
+        dock.show()
+        dock.raise_()
+        self.resizeDocks([dock], [self.height() // 2], Qt.Orientation.Vertical)
+        self.algorithm_view.setFocus()
 
     def reset(self) -> None:
         self.model.reset()

@@ -62,6 +62,7 @@ class WorkbenchEvents(SignalGroup):
     example = Signal(int)           # example t shown, 0-based; MEAN_EXAMPLE for the mean
     selection = Signal(object)      # Selection | None
     mode = Signal(str)              # one of MODES
+    algorithm = Signal(object)      # algorithm.Step the Algorithm view walks, None when not shown
     state = Signal(str)             # 'running' | 'paused' | 'stopped'
     status = Signal(str)            # the status line: a stop reason, a note, or ""
     note = Signal(str)              # a passing message (the status bar shows it a few seconds)
@@ -84,6 +85,7 @@ class Workbench:
         self.example = 0
         self.selection: Selection | None = None
         self.mode = MODES[0]
+        self.algorithm_step = None  # the line of the backprop loop on screen (algorithm.Step)
         self.status = ""
         self._rate_mark = (time.monotonic(), 0)
         self._rows: HistoryCursor | None = None  # the rows of the history announced so far
@@ -218,6 +220,12 @@ class Workbench:
         if mode != self.mode:
             self.mode = mode
             self.events.mode.emit(mode)
+
+    def set_algorithm_step(self, step) -> None:
+        """The Algorithm view's step (None: the view is hidden): the canvas lights its layers."""
+        if step != self.algorithm_step:
+            self.algorithm_step = step
+            self.events.algorithm.emit(step)
 
     def set_status(self, text: str) -> None:
         self.status = text

@@ -77,6 +77,7 @@ class NetworkCanvas(QGraphicsView):
         self._arrow_geometry = None
         self._mode = "forward"
         self._example = 0
+        self._lighting = None  # the Algorithm view's step: per layer 'a', 'δ' or None (dimmed)
         self._edges_per_unit: int | None = DEFAULT_EDGES_PER_UNIT
         self._snapshot = None
         self._scales: dict[str, float] = {}
@@ -96,6 +97,7 @@ class NetworkCanvas(QGraphicsView):
         events.example.connect(self.set_example)
         events.mode.connect(self.set_mode)
         events.selection.connect(self._on_selection)
+        events.algorithm.connect(lambda step: self.set_lighting(None if step is None else step.lighting))
         self.unit_selected.connect(model.select_unit)
         self.edge_selected.connect(model.select_edge)
 
@@ -301,6 +303,12 @@ class NetworkCanvas(QGraphicsView):
         self._example = int(example)
         self._redraw()
 
+    def set_lighting(self, lighting) -> None:
+        """The layers the Algorithm view's step has computed: per layer 'a' or 'δ' fills the
+        units with that quantity, None leaves them grey; lighting None: the display mode's."""
+        self._lighting = lighting
+        self._redraw()
+
     def set_edges_per_unit(self, k: int | None) -> None:
         """Strongest edges drawn per unit of a wide layer; None draws every edge."""
         self._edges_per_unit = k
@@ -385,6 +393,14 @@ class NetworkCanvas(QGraphicsView):
 
     def _unit_values(self, l: int):
         snap, example = self._snapshot, self._example
+        lit = self._lighting
+        if lit is not None and len(lit) == len(snap.a_columns):  # the Algorithm view's step
+            kind = lit[l] or ("δ" if "δ" in lit else "a")
+            if lit[l] is None or (kind == "δ" and l == 0):
+                return None, kind
+            values = (snap.delta_columns if kind == "δ" else snap.a_columns)[l]
+            column = values[:, min(max(example, 0), values.shape[1] - 1)]
+            return column, kind if kind == "δ" or l > 0 else "x"
         if self._mode == "backward" or (self._mode == "gradient" and l > 0):
             deltas = snap.delta_columns[l]
             if deltas is None:
@@ -449,6 +465,12 @@ class NetworkCanvas(QGraphicsView):
             return
         self._highlight_items[0].setPath(_pairs_path(segments[signs < 0]))
         self._highlight_items[1].setPath(_pairs_path(segments[signs >= 0]))
+
+    def _units_mode(self) -> str:
+        """What the units show: the display mode's quantity, or the Algorithm view's step's."""
+        if self._lighting is None:
+            return self._mode
+        return "backward" if "δ" in self._lighting else "forward"
 
     def _shows_arrows(self) -> bool:
         """Backward mode with a unit selected: δ's arrows take the place of its fan-out."""
@@ -530,13 +552,13 @@ class NetworkCanvas(QGraphicsView):
 
     def _update_layer_scales(self) -> None:
         for l, label in enumerate(self._scale_labels):
-            scale = self._scales.get(f"δ{l}") if self._mode != "forward" else None
+            scale = self._scales.get(f"δ{l}") if self._units_mode() != "forward" else None
             label.setText(f"δ: ±{fmt(scale)}" if scale else "")
 
     def _update_legend(self) -> None:
         self._update_layer_scales()
         name = "D" if self._mode == "gradient" else "Θ"
-        unit_name = {"forward": "a", "backward": "δ", "gradient": "δ"}[self._mode]
+        unit_name = {"forward": "a", "backward": "δ", "gradient": "δ"}[self._units_mode()]
         if self._mode != "forward" and self._example < 0:  # as _unit_values fills them
             unit_name = "mean |δ|"
         edge_scale = self._scales.get(name)
