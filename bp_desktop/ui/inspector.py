@@ -332,7 +332,7 @@ class LayerInspector(QWidget):
 
     def show_snapshot(self, snapshot) -> None:
         architecture_changed = (self._snapshot is None or
-                                [a.shape[0] for a in self._snapshot.a_columns] != [a.shape[0] for a in snapshot.a_columns])
+                                self._snapshot.layer_sizes != snapshot.layer_sizes)
         self._snapshot = snapshot
         if snapshot.iteration > 0:
             self.hint.hide()  # trained once: the hint has done its job
@@ -370,7 +370,7 @@ class LayerInspector(QWidget):
 
     def unit_names(self, snap) -> list[list[str] | None]:
         """What each unit of the snapshot's network stands for (features, classes)."""
-        sizes = [a.shape[0] for a in snap.a_columns]
+        sizes = list(snap.layer_sizes)
         if self._examples is None:
             return [None] * len(sizes)
         return unit_names(self._examples.feature_names, self._examples.class_names, sizes)
@@ -501,7 +501,7 @@ class LayerInspector(QWidget):
         if snap is None or self._selection[0] != "edge":
             return
         _, l, i, j = self._selection
-        sizes = [a.shape[0] for a in snap.a_columns]
+        sizes = list(snap.layer_sizes)
         net = Network(sizes, thetas=snap.thetas, hidden_activation=snap.hidden_activation)
         self._numerical = numerical_derivative(net, snap.a_columns[0].T, snap.Y, l, i, j, snap.lam)
         self._refresh()

@@ -3,8 +3,6 @@ workbench (the Qt-free application model). Each view takes the model in its cons
 and subscribes itself; the model decides, the views draw, the commands ask the user."""
 from __future__ import annotations
 
-import os
-
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QMainWindow, QMessageBox,
@@ -21,14 +19,10 @@ from .cost_plot import CostPlot
 from .decision_view import DecisionBoundaryView
 from .files import RecentFiles
 from .inspector import LayerInspector
-from .process_trainer import ProcessTrainer
+from .process_trainer import training_engine
 from .status_line import StatusLine
-from .trainer import TrainerController
 from .weight_images import WeightImagesView
 
-# where iterations run: 'process' (ProcessTrainer: a worker process, so drawing never slows
-# training; measured 2× the thread's rate in the window) or 'thread' (TrainerController)
-ENGINES = {"process": ProcessTrainer, "thread": TrainerController}
 MODE_TEXTS = {"forward": "Forward: units show a", "backward": "Backward: units show δ",
               "gradient": "Gradient: edges show D"}
 
@@ -296,12 +290,3 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)
-
-
-def training_engine() -> type:
-    """The engine class BP_DESKTOP_ENGINE names (default: process)."""
-    name = os.environ.get("BP_DESKTOP_ENGINE", "process")
-    if name not in ENGINES:
-        raise ValueError(f"BP_DESKTOP_ENGINE must be one of {sorted(ENGINES)}; got {name!r}")
-    return ENGINES[name]
-

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from bp_desktop.core import Network
 from bp_desktop.ui.canvas.notation import fmt
-from bp_desktop.ui.main_window import MainWindow, training_engine
+from bp_desktop.ui.main_window import MainWindow
+from bp_desktop.ui.process_trainer import training_engine
 from bp_desktop.ui.process_trainer import ProcessTrainer
 from bp_desktop.ui.trainer import TrainerController
 
