@@ -22,7 +22,7 @@ import os
 import time
 from dataclasses import asdict
 
-from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Slot
 
 from bp_desktop.training import (STOPPED_BY_USER, HistoryChunk, Hyperparameters, StopCriteria,
                                  TrainingRun)
@@ -30,35 +30,22 @@ from bp_desktop.training.control import checked_rate, checked_step_count
 from bp_desktop.training.worker import Report, RunState, WorkerClient
 
 from .throttle import LatestOnly
-from .trainer import JOIN_TIMEOUT_MS, PAUSED, RUNNING, STOPPED, TrainerController
+from .trainer import JOIN_TIMEOUT_MS, PAUSED, RUNNING, STOPPED, Engine, TrainerController
 
 SNAPSHOT_SHARE = 0.25    # of the GUI thread's time, at most, for snapshots while training
 SHUTDOWN_GRACE_MS = 500  # how long a worker may take to quit before it is terminated
 MAX_REPORTS_PER_WAKE = 64  # read at most this many at once, so the event loop keeps turning
 
 
-class ProcessTrainer(QObject):
+class ProcessTrainer(Engine):
     """Runs a TrainingRun in a worker process and reports to GUI-thread views.
 
     Signals (emitted in the GUI thread): as TrainerController's. snapshot_ready carries the
     pass at the current Θ (Snapshot.preview is True, theta_iteration == iteration).
     """
 
-    snapshot_ready = Signal(object)
-    history_appended = Signal(object)
-    stopped = Signal(str)
-    failed = Signal(str)
-    state_changed = Signal(str)
-    reset_done = Signal()
-    run_replaced = Signal(object)
-
     def __init__(self, run: TrainingRun, parent: QObject | None = None, fps: float = 30):
-        super().__init__(parent)
-        if not 0 < fps <= 120:
-            raise ValueError(f"fps must lie in (0, 120]; got {fps!r}")
-        self._run = run
-        self._state = STOPPED
-        self._shut_down = False
+        super().__init__(run, parent, fps)
         self._client: WorkerClient | None = None
         self._watcher: QSocketNotifier | QTimer | None = None
         self._epoch = 0           # reports of older epochs describe a replaced or reset run
@@ -75,23 +62,9 @@ class ProcessTrainer(QObject):
         self._snapshot_cost = 0.0
         self._previews = LatestOnly(self, self._min_interval, self._emit_preview)
         self._deliver_soon = QTimer(self, singleShot=True, interval=0, timeout=self._deliver)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self._on_about_to_quit)
         self._install(run)
 
     # --- state ------------------------------------------------------------------------
-    @property
-    def run(self) -> TrainingRun:
-        return self._run
-
-    @property
-    def state(self) -> str:
-        return self._state
-
-    def is_running(self) -> bool:
-        return self._state == RUNNING
-
     def thread_alive(self) -> bool:
         """Whether a worker holds this run's loop (after start or step, until stop, reset,
         set_run or shutdown), as TrainerController's thread does."""
@@ -362,11 +335,6 @@ class ProcessTrainer(QObject):
         self._previews.forget()
         self._deliver_soon.stop()
         self._theta_fresh, self._shown_at_rest = False, True
-
-    def _set_state(self, state: str) -> None:
-        if state != self._state:
-            self._state = state
-            self.state_changed.emit(state)
 
 
 # where iterations run: 'process' (ProcessTrainer: a worker process, so drawing never slows

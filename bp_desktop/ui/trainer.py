@@ -53,8 +53,9 @@ class TrainerThread(threading.Thread):
         self._interrupted.set()
 
 
-class TrainerController(QObject):
-    """Runs a TrainingRun off the GUI thread and reports to GUI-thread views.
+class Engine(QObject):
+    """What the workbench drives: commands, the five signals below, and `run`. The thread
+    engine (TrainerController) and the process engine (ProcessTrainer) both are one.
 
     Signals (always emitted in the GUI thread, at most `fps` times a second):
       snapshot_ready(Snapshot)     the newest iteration (each step(n) result is shown)
@@ -79,20 +80,12 @@ class TrainerController(QObject):
         if not 0 < fps <= 120:
             raise ValueError(f"fps must lie in (0, 120]; got {fps!r}")
         self._run = run
-        self._control = RunControl()
-        self._mailbox = Mailbox()
-        self._rows = self._cursor(run)
-        self._thread: TrainerThread | None = None
         self._state = STOPPED
         self._shut_down = False
-        self._pump = QTimer(self)
-        self._pump.setInterval(max(1, round(1000 / fps)))
-        self._pump.timeout.connect(self._drain)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._on_about_to_quit)
 
-    # --- state ------------------------------------------------------------------------
     @property
     def run(self) -> TrainingRun:
         return self._run
@@ -105,6 +98,27 @@ class TrainerController(QObject):
         """Whether iterations are being run continuously."""
         return self._state == RUNNING
 
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state)
+
+
+class TrainerController(Engine):
+    """Runs a TrainingRun in a thread of this process and reports to GUI-thread views: the
+    loop writes into a Mailbox, a GUI timer drains it at most `fps` times a second."""
+
+    def __init__(self, run: TrainingRun, parent: QObject | None = None, fps: float = 30):
+        super().__init__(run, parent, fps)
+        self._control = RunControl()
+        self._mailbox = Mailbox()
+        self._rows = self._cursor(run)
+        self._thread: TrainerThread | None = None
+        self._pump = QTimer(self)
+        self._pump.setInterval(max(1, round(1000 / fps)))
+        self._pump.timeout.connect(self._drain)
+
+    # --- state ------------------------------------------------------------------------
     def thread_alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
@@ -268,8 +282,3 @@ class TrainerController(QObject):
         cursor = HistoryCursor(run.history)
         cursor.read()
         return cursor
-
-    def _set_state(self, state: str) -> None:
-        if state != self._state:
-            self._state = state
-            self.state_changed.emit(state)
