@@ -29,12 +29,12 @@ FIRST_RUN_HINT = "Press Train (Space), then click a unit"
 TRAINED_ONCE_KEY = "hints/trained_once"  # settings: the first-run hint has done its job
 
 
-def _when(snapshot) -> str:
-    """Which Θ the numbers belong to, in words."""
+def _when(snapshot, at_rest: bool) -> str:
+    """Which Θ the numbers belong to, in words; at rest it is the Θ Export writes."""
     n = snapshot.theta_iteration
     after = f"Θ after {n} iteration{'s' if n != 1 else ''}"
     if snapshot.preview:
-        return f"{after} (as exported)"
+        return f"{after} (as exported)" if at_rest else after
     return f"{after}, in iteration {snapshot.iteration}'s pass (before its update)"
 
 
@@ -197,6 +197,7 @@ class LayerInspector(QWidget):
     def __init__(self, numerical_action=None, parent=None, *, model=None):
         super().__init__(parent)
         self.setObjectName("layerInspector")
+        self._model = None
         self._snapshot = None
         self._history = None
         self._selection: tuple = ("unit", 1, 0)
@@ -303,6 +304,10 @@ class LayerInspector(QWidget):
         events.example.connect(self.set_example)
         events.mode.connect(self.set_canvas_mode)
         events.selection.connect(self._on_selection)
+
+    def _at_rest(self, snap) -> bool:
+        """Training rests at this snapshot's Θ (standalone, without a model: a preview)."""
+        return self._model.at_rest(snap) if self._model is not None else snap.preview
 
     def _on_installed(self, workspace) -> None:
         self.set_history(self._model.history)
@@ -448,7 +453,7 @@ class LayerInspector(QWidget):
         names = self.unit_names(snap)[layer]
         name = names[unit] if names is not None else None
         self.title.setText(f"Layer {layer + 1}, unit {unit + 1}{f' ({name})' if name else ''} — "
-                           f"{_when(snap)}")
+                           f"{_when(snap, self._at_rest(snap))}")
         if layer == 0:
             raw = self._raw_inputs(snap, example)
             self.explanation.setHtml(input_html(snap.a_columns[0].shape[0], unit,
@@ -473,7 +478,7 @@ class LayerInspector(QWidget):
         self.saturation.hide()
         self.numerical_button.show()
         self.numerical_action.setEnabled(True)
-        self.title.setText(f"Edge Θ{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')} — {_when(snap)}")
+        self.title.setText(f"Edge Θ{layer_symbol('', l + 1)}{sub(f'{i + 1},{j}')} — {_when(snap, self._at_rest(snap))}")
         e = explain_gradient(snap.thetas, snap.a_columns, snap.delta_columns, snap.Deltas,
                              snap.gradients, snap.lam, l, i, j)
         names = self.unit_names(snap)
