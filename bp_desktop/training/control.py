@@ -201,12 +201,13 @@ class RunControl:
             return self._condition.wait_for(lambda: self._parked or self._loop_done, timeout)
 
     # --- the loop's side ---------------------------------------------------------------
-    def acquire_iteration(self) -> bool:
+    def acquire_iteration(self, on_park: Callable[[], None] | None = None) -> bool:
         """Wait until one iteration may run. True: run it. False: the loop must end.
 
         Parks on the condition (no polling) while paused; with a maximum rate, waits
         out the pacing interval with Condition.wait(timeout), so pause and stop still
-        take effect at once.
+        take effect at once. `on_park()` runs (outside the lock) before the loop parks,
+        so what it publishes is there when wait_until_idle returns.
         """
         with self._condition:
             schedule = self._schedule
@@ -221,6 +222,14 @@ class RunControl:
                     schedule.grant()
                     return True
                 if not self._parked:
+                    if on_park is not None:
+                        self._condition.release()
+                        try:
+                            on_park()
+                        finally:
+                            self._condition.acquire()
+                        on_park = None
+                        continue  # re-check: work may have come meanwhile
                     self._parked = True
                     self._condition.notify_all()
                 schedule.rest()

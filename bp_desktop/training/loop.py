@@ -23,9 +23,21 @@ def run_training(run: TrainingRun, control: RunControl, mailbox: Mailbox,
     other core belongs to the GUI (measured: two BLAS threads are 2–20× slower
     on a busy host).
     """
+    shown = True  # the pass at the current Θ has been published (or nothing ran yet)
+
+    def show_the_pass_at_rest() -> None:
+        """Before the loop parks: the pass at the current Θ, the one Export writes, so the
+        window shows it at once, without waiting for the loop or computing it itself."""
+        nonlocal shown
+        if not shown:
+            run.flush_rows()
+            mailbox.put(run.preview(), stepped=True)
+            shown = True
+
     try:
         with threadpool_limits(limits=1, user_api="blas"), np.errstate(**QUIET):
-            while control.acquire_iteration():
+            while control.acquire_iteration(on_park=show_the_pass_at_rest):
+                shown = False
                 _one_iteration(run, control, mailbox)
                 if should_abort():
                     return INTERRUPTED
@@ -53,12 +65,11 @@ def _one_iteration(run: TrainingRun, control: RunControl, mailbox: Mailbox) -> N
         run.stop_reason = f"{type(error).__name__}: {error}"
         _pause(run, control, mailbox, "failed", run.stop_reason)
         return
-    mailbox.put(record, stepped=stepped)
+    if not stepped:  # the last of step(n) is shown by the pass at rest, published as the loop parks
+        mailbox.put(record)
     reason = run.check_stop_criteria(record)
     if reason:
         _pause(run, control, mailbox, "stopped", reason)
-    elif stepped:
-        run.flush_rows()  # the loop parks now: leave no row pending
 
 
 def _pause(run: TrainingRun, control: RunControl, mailbox: Mailbox, kind: str, message: str) -> None:

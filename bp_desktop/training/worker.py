@@ -183,7 +183,9 @@ class Worker:
                     run_training(self._run, self, self._outbox, should_abort=self._after_iteration)
 
     # --- run_training's run control ------------------------------------------------------
-    def acquire_iteration(self) -> bool:
+    def acquire_iteration(self, on_park=None) -> bool:
+        """As RunControl's; `on_park` is not called: the parent computes the pass at rest
+        from the Θ of the final report."""
         schedule = self._schedule
         while True:
             if self._quit or self._run is not self._looping:

@@ -90,10 +90,12 @@ class InlineEngine:
         self._end(snapshot, rows)
 
     def _end(self, snapshot, rows: list[HistoryChunk], signal=None, message: str = "") -> None:
-        """Deliver as the trainer's GUI pump does: rows, the newest snapshot, then the event."""
+        """Deliver as the window's trainers do: rows, then (the run rests now) the pass at the
+        current Θ, then the event."""
         if rows:
             self.history_appended.emit(HistoryChunk.joined(rows))
         if snapshot is not None:
-            self.snapshot_ready.emit(snapshot)
+            with np.errstate(**QUIET):
+                self.snapshot_ready.emit(self.run.preview())
         if signal is not None:
             signal.emit(message)

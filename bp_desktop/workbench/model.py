@@ -279,15 +279,13 @@ class Workbench:
 
     # --- engine reports ------------------------------------------------------------------------
     def _on_snapshot(self, snapshot: Snapshot) -> None:
+        """The engine's newest snapshot. When training rests (after Step, Pause or a stop)
+        both engines send the pass at the current Θ, the weights Export writes, so what the
+        inspector explains can be checked by hand from an exported file."""
         self._show(snapshot)
-        if not self.engine.is_running() and not snapshot.preview:
-            self._show_settled()  # the thread engine's last pass was made before its update
 
     def _show_settled(self) -> None:
-        """Once training rests (after Step, Pause or a stop), show the pass at the current Θ:
-        the weights Export writes, so what the inspector explains can be checked by hand from
-        an exported file. While training runs, each frame shows the pass the newest
-        iteration made at the Θ before its update."""
+        """The pass at the current Θ, computed here: after a setting changed at rest."""
         if self.engine.wait_until_idle(int(SETTLE_WAIT * 1000)):
             self._show(self.run.preview())
 
@@ -320,15 +318,11 @@ class Workbench:
 
     def _on_stopped(self, reason: str) -> None:
         self.set_status(f"stopped: {reason}")
-        self._show_settled()
         self._at_iteration_limit()
 
     def _on_failed(self, message: str) -> None:
         self.set_status(message)
-        # a divergence takes the run back an iteration or two: its history is rewritten
-        if self.engine.wait_until_idle(int(SETTLE_WAIT * 1000)):
-            self._on_rows()
-        self._show_settled()
+        self._on_rows()  # a divergence takes the run back an iteration or two: rows go too
         self.events.failed.emit("Training paused", message)
 
     def _on_state(self, state: str) -> None:

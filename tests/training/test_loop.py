@@ -90,12 +90,14 @@ def test_reset_to_the_same_seed_reproduces_the_loop_costs_bit_for_bit():
 
 def test_hyperparameters_changed_while_running_apply_at_an_iteration_boundary():
     run = make_run((2, 4, 1), alpha=1.0)
-    changed_after = []
+    changed_after, theta_11 = [], []
 
     def change_at_10(loop):
         if loop.run.iteration == 10:
             loop.run.set_hyperparameters(alpha=0.125)
             changed_after.append(loop.run.iteration)
+        if loop.run.iteration == 11:
+            theta_11.append(loop.run.network.copy())
         if loop.run.iteration == 12:
             loop.control.pause()
 
@@ -103,11 +105,12 @@ def test_hyperparameters_changed_while_running_apply_at_an_iteration_boundary():
         loop.control.resume()
         assert loop.control.wait_until_idle(timeout=10)
     assert changed_after == [10] and run.hyper.alpha == 0.125
-    # iteration 11's update used the new α: Θ now = Θ_12 - 0.125 D_12
-    last = loop.mailbox.drain()
-    assert last.iteration == 12
-    for theta, D, now in zip(last.thetas, last.gradients, run.network.thetas):
-        np.testing.assert_allclose(now, theta - 0.125 * D, rtol=0, atol=1e-15)
+    # iteration 12's update used the new α: Θ_12 = Θ_11 − 0.125 D(Θ_11)
+    D = theta_11[0].backprop(run.X, run.Y).gradients
+    for theta, D_l, now in zip(theta_11[0].thetas, D, run.network.thetas):
+        np.testing.assert_allclose(now, theta - 0.125 * D_l, rtol=0, atol=1e-15)
+    rest = loop.mailbox.drain()  # parked: the pass at Θ_12
+    assert rest.preview and rest.iteration == 12
 
 
 def test_divergence_pauses_reports_and_restores_weights():
@@ -128,7 +131,9 @@ def test_divergence_pauses_reports_and_restores_weights():
         assert np.isfinite(run.network.params).all()
         run.set_hyperparameters(alpha=0.1, lam=0.0)
         loop.step(2)  # the loop survived and trains on
-        assert loop.mailbox.drain().iteration == run.iteration == snapshots[-1].iteration + 1
+        # parked again: the pass at the current Θ, after the two new iterations
+        rest = loop.mailbox.drain()
+        assert rest.preview and rest.iteration == run.iteration == snapshots[-1].iteration + 2
 
 
 def test_an_exception_in_an_iteration_is_reported_and_the_loop_survives():
