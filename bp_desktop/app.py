@@ -93,3 +93,7 @@ def _self_check() -> int:
         print(f"bp-desktop: self-check failed: {failure}", file=sys.stderr)
     print(f"bp-desktop {__version__}: self-check {'failed' if failures else 'passed'}")
     return 1 if failures else 0
+
+
+if __name__ == "__main__":  # python -m bp_desktop.app, as python -m bp_desktop
+    raise SystemExit(main())

@@ -477,7 +477,7 @@ class AlgorithmWalk:
             if hyper is None:
                 hyper = Hyperparameters()
             if model is not None and self._is_current(model):
-                state = model.run.optimizer_state()
+                state = model.optimizer_state()
             self._update = optimiser_update(self.snapshot, hyper, state)
         return self._update
 

@@ -269,6 +269,12 @@ class Workbench:
                         f"Max iterations (Training panel) or press Reset.")
         return True
 
+    def optimizer_state(self) -> dict | None:
+        """The optimiser's state (velocity, search direction, shuffling) the next iteration
+        starts from. The process engine's mirror run holds it only after asking the worker,
+        which pause_and_wait does. None if training did not pause in time."""
+        return self.run.optimizer_state() if self.run is not None and self.pause_and_wait() else None
+
     def pause_and_wait(self) -> bool:
         """Pause and wait until the run can be read (export, save). False if it did not park."""
         return self.engine is None or self.engine.pause_and_wait()
