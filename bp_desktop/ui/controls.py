@@ -14,8 +14,8 @@ from bp_desktop.core import OPTIMIZERS
 from bp_desktop.data import list_datasets, parameter_limits
 from bp_desktop.training import Hyperparameters, StopCriteria
 from bp_desktop.training.workspace import DataPreparation, NetworkSpec
+from bp_desktop.workbench.wording import SCALINGS
 
-SCALINGS = {"zscore": "mean normalisation (x − μ)/σ", "minmax": "min–max to [0, 1]", "none": "none"}
 DEFAULT_DATASET = "spiral"  # 2-D, so the decision boundary shows learning at once
 ACTIVATIONS = {"sigmoid": "sigmoid g(z) = 1/(1 + e^−z)", "tanh": "tanh", "relu": "ReLU max(0, z)"}
 

@@ -22,11 +22,6 @@ def fmt(value: float, digits: int = 6) -> str:
     return text.replace("-", "−")
 
 
-def count(number: int, noun: str) -> str:
-    """3, 'output' -> '3 outputs'; 1, 'output' -> '1 output'."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def unit_names(feature_names, class_names, layer_sizes) -> list[list[str] | None]:
     """What each unit stands for, per layer: the input units are the features, the output
     units the classes (a single output unit for two classes estimates the second one's
