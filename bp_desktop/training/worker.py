@@ -372,6 +372,11 @@ class WorkerClient:
         self._closed = False
         self._heard = False  # a report has come: the worker has started
 
+    @property
+    def heard(self) -> bool:
+        """Whether the worker has reported at all (it started and runs the loop)."""
+        return self._heard
+
     def send(self, *command) -> None:
         if self._closed:
             return

@@ -35,6 +35,9 @@ from .trainer import JOIN_TIMEOUT_MS, PAUSED, RUNNING, STOPPED, Engine, TrainerC
 SNAPSHOT_SHARE = 0.25    # of the GUI thread's time, at most, for snapshots while training
 SHUTDOWN_GRACE_MS = 500  # how long a worker may take to quit before it is terminated
 MAX_REPORTS_PER_WAKE = 64  # read at most this many at once, so the event loop keeps turning
+# a worker that has not reported by then is not coming (e.g. a script without a main guard,
+# re-imported by 'spawn', runs its own window instead): say so rather than "running" for ever
+START_TIMEOUT_MS = 30_000
 
 
 class ProcessTrainer(Engine):
@@ -202,6 +205,8 @@ class ProcessTrainer(Engine):
 
     def _start_worker(self) -> None:
         self._client = WorkerClient()
+        client = self._client
+        QTimer.singleShot(START_TIMEOUT_MS, self, lambda: self._check_started(client))
         self._seq, self._idle = 0, True  # of the new worker's reports
         if os.name == "posix":  # the pipe is a socket: woken when a report arrives
             self._watcher = QSocketNotifier(self._client.fileno(), QSocketNotifier.Type.Read, self)
@@ -268,6 +273,16 @@ class ProcessTrainer(Engine):
             self._events.append(("failed", f"the training process ended unexpectedly (exit code "
                                            f"{code}); Θ after {self._run.iteration} iterations is "
                                            f"kept, and Train or Step goes on from it"))
+
+    def _check_started(self, client: WorkerClient) -> None:
+        if self._client is not client or client.heard or self._shut_down:
+            return  # replaced, started, or closing
+        self._end_worker(0)
+        self._events.append(("failed", f"the training process did not start within "
+                                       f"{START_TIMEOUT_MS / 1000:g} s (a script that opens the "
+                                       "window needs if __name__ == \"__main__\":); Train or Step "
+                                       "tries again"))
+        self._deliver()
 
     def _apply(self, report: Report) -> None:
         """Bring the mirror up to the report; queue what the signals will deliver."""

@@ -143,3 +143,17 @@ def test_reset_and_set_run_drop_reports_about_the_old_run(qtbot, make_trainer):
     with qtbot.waitSignal(trainer.snapshot_ready, timeout=10000) as blocker:
         trainer.step(2)
     assert blocker.args[0].layer_sizes == (4, 6, 3) and new.iteration == 2 and old.iteration == frozen
+
+
+def test_a_worker_that_never_reports_is_reported_not_shown_as_running(qtbot, make_trainer, monkeypatch):
+    """A worker that does not start (a user's script without a main guard, re-imported by
+    'spawn', opens its own window instead) must not leave the window 'running' for ever."""
+    monkeypatch.setattr(process_trainer, "START_TIMEOUT_MS", 1)  # far sooner than any spawn
+    trainer = make_trainer()
+    with qtbot.waitSignal(trainer.failed, timeout=10000) as blocker:
+        trainer.start()
+    assert "did not start" in blocker.args[0] and "__main__" in blocker.args[0]
+    assert not trainer.is_running() and not trainer.worker_alive()
+    monkeypatch.setattr(process_trainer, "START_TIMEOUT_MS", 30_000)
+    with qtbot.waitSignal(trainer.snapshot_ready, timeout=10000, check_params_cb=lambda s: s.iteration == 2):
+        trainer.step(2)  # Train or Step tries again with a new worker
