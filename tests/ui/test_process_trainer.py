@@ -7,7 +7,6 @@ import types
 
 import numpy as np
 import pytest
-import shiboken6
 
 from bp_desktop.core import Network
 from bp_desktop.training import StopCriteria, TrainingRun
@@ -15,21 +14,12 @@ from bp_desktop.ui import process_trainer
 from bp_desktop.ui.process_trainer import SNAPSHOT_SHARE, ProcessTrainer
 from tests.training.helpers import make_run
 
+from .test_trainer import engines_made
+
 
 @pytest.fixture
 def make_trainer(qtbot):
-    made = []
-
-    def make(run=None, **kwargs):
-        trainer = ProcessTrainer(run if run is not None else make_run((2, 5, 1)), **kwargs)
-        made.append(trainer)
-        return trainer
-
-    yield make
-    for trainer in made:
-        if shiboken6.isValid(trainer):
-            assert trainer.shutdown(2000)
-            assert not trainer.worker_alive()
+    yield from engines_made(ProcessTrainer)
 
 
 def slow_run() -> TrainingRun:

@@ -26,8 +26,9 @@ def engine(request):
     return ENGINES[request.param]
 
 
-@pytest.fixture
-def make_controller(qtbot, engine):
+def engines_made(engine):
+    """A factory of `engine`s on a small run (or the run given), each shut down afterwards,
+    leaving no thread or worker process behind: for a fixture to yield from."""
     made = []
 
     def make(run=None, **kwargs):
@@ -40,6 +41,11 @@ def make_controller(qtbot, engine):
         if shiboken6.isValid(controller):
             assert controller.shutdown(2000)
             assert not getattr(controller, "worker_alive", bool)()
+
+
+@pytest.fixture
+def make_controller(qtbot, engine):
+    yield from engines_made(engine)
 
 
 class Recorder:
